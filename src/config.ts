@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export interface S3Config {
+  endpoint: string
+  accessKey: string
+  secretKey: string
+  region: string
+}
+
+export interface TlsConfig {
+  port: number
+  certFile: string
+  keyFile: string
+}
+
+export interface GatewayConfig {
+  /** Plaintext port serving HTTP/1.1 and HTTP/2 with prior knowledge (h2c). */
+  port: number
+  host: string
+  tls: TlsConfig | undefined
+  /** Undefined when not configured: `npm start` then starts the local stack. */
+  kafkaBrokers: string[] | undefined
+  redisUrl: string | undefined
+  s3: S3Config | undefined
+  logLevel: LogLevel
+  defaultAccountId: string
+  defaultRegion: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+
+/** Reads the gateway's configuration from the environment; fails fast with a message naming the variable. */
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const tlsPort = optional(env, 'TLS_PORT')
+  return {
+    port: portNumber(env, 'PORT', 4567),
+    host: env.HOST ?? '0.0.0.0',
+    tls:
+      tlsPort === undefined
+        ? undefined
+        : {
+            port: portNumber(env, 'TLS_PORT', 4568),
+            certFile: required(env, 'TLS_CERT_FILE', 'TLS_PORT is set'),
+            keyFile: required(env, 'TLS_KEY_FILE', 'TLS_PORT is set'),
+          },
+    kafkaBrokers: optional(env, 'KAFKA_BROKERS')
+      ?.split(',')
+      .map((broker) => broker.trim())
+      .filter((broker) => broker !== ''),
+    redisUrl: optional(env, 'REDIS_URL'),
+    s3: s3Config(env),
+    logLevel: logLevel(env),
+    defaultAccountId: accountId(env),
+    defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  }
+}
+
+export function readTlsFiles(tls: TlsConfig): { cert: Buffer; key: Buffer } {
+  return { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }
+}
+
+function s3Config(env: Env): S3Config | undefined {
+  const endpoint = optional(env, 'S3_ENDPOINT')
+  if (endpoint === undefined) return undefined
+  try {
+    new URL(endpoint)
+  } catch {
+    throw new ConfigError(`S3_ENDPOINT must be a URL such as http://127.0.0.1:9000, got '${endpoint}'`)
+  }
+  return {
+    endpoint,
+    accessKey: required(env, 'S3_ACCESS_KEY', 'S3_ENDPOINT is set'),
+    secretKey: required(env, 'S3_SECRET_KEY', 'S3_ENDPOINT is set'),
+    region: env.S3_REGION ?? 'us-east-1',
+  }
+}
+
+function logLevel(env: Env): LogLevel {
+  const value = (env.LOG_LEVEL ?? 'info').toLowerCase()
+  const level = LOG_LEVELS.find((candidate) => candidate === value)
+  if (level === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`)
+  return level
+}
+
+function accountId(env: Env): string {
+  const value = env.DEFAULT_ACCOUNT_ID ?? '000000000000'
+  if (!/^\d{12}$/.test(value)) throw new ConfigError(`DEFAULT_ACCOUNT_ID must be 12 digits, got '${value}'`)
+  return value
+}
+
+function portNumber(env: Env, name: string, fallback: number): number {
+  const value = optional(env, name)
+  if (value === undefined) return fallback
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name} must be a port number (0-65535), got '${value}'`)
+  }
+  return port
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+function required(env: Env, name: string, because: string): string {
+  const value = optional(env, name)
+  if (value === undefined) throw new ConfigError(`${name} is required when ${because}`)
+  return value
+}
