@@ -1,0 +1,27 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs'
+
+export interface KafkaClientOptions {
+  brokers: string[]
+  clientId: string
+  /** Receives kafkajs's warnings and errors; silent when absent. */
+  onLog?: (level: 'warn' | 'error', message: string, detail: Record<string, unknown>) => void
+}
+
+/** Builds the kafkajs client with the timeouts and retries the gateway expects of a local cluster. */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2_000 },
+    logLevel: options.onLog === undefined ? logLevel.NOTHING : logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        if (options.onLog === undefined) return
+        const { message, ...detail } = log
+        options.onLog(level === logLevel.ERROR ? 'error' : 'warn', message, detail)
+      },
+  })
+}

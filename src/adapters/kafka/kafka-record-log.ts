@@ -1,0 +1,263 @@
+import { ConfigResourceTypes, type Admin, type Kafka, type Producer } from 'kafkajs'
+
+import {
+  RecordLogUnavailableError,
+  TopicNotFoundError,
+  type AppendedRecord,
+  type OffsetRange,
+  type ReadLimits,
+  type ReadResult,
+  type RecordLog,
+  type RecordToAppend,
+  type StoredRecord,
+} from '../../ports/record-log.ts'
+import { AppendBatcher } from './append-batcher.ts'
+import { createProducerWithCluster } from './kafka-internals.ts'
+import { PartitionReader, type FetchedMessage } from './partition-reader.ts'
+
+const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
+
+/** The RecordLog on a Kafka cluster: appends through one idempotent producer, reads without consumer groups. */
+export class KafkaRecordLog implements RecordLog {
+  private readonly admin: Admin
+  private readonly producer: Producer
+  private readonly batcher: AppendBatcher
+  private readonly reader: PartitionReader
+  private connecting: Promise<void> | undefined
+
+  constructor(kafka: Kafka) {
+    this.admin = kafka.admin()
+    const { producer, cluster } = createProducerWithCluster(kafka, {
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
+      retry: { initialRetryTime: 100, retries: 6, maxRetryTime: 2_000 },
+    })
+    this.producer = producer
+    this.batcher = new AppendBatcher(producer, cluster, MAX_PRODUCE_BATCH_BYTES)
+    this.reader = new PartitionReader(kafka)
+  }
+
+  async createTopic(
+    topic: string,
+    partitions: number,
+    config: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    await this.connect()
+    await unavailableOnFailure(() =>
+      this.admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: partitions,
+            replicationFactor: -1,
+            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      }),
+    )
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    await this.connect()
+    this.reader.forgetTopic(topic)
+    try {
+      await this.admin.deleteTopics({ topics: [topic] })
+    } catch (error) {
+      if (isUnknownTopic(error)) return
+      throw unavailable(error)
+    }
+  }
+
+  async addPartitions(topic: string, totalPartitions: number): Promise<void> {
+    await this.connect()
+    await unavailableOnFailure(() =>
+      this.admin.createPartitions({ topicPartitions: [{ topic, count: totalPartitions }] }),
+    )
+    await this.reader.refresh()
+  }
+
+  async setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void> {
+    await this.connect()
+    await unavailableOnFailure(() =>
+      this.admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      }),
+    )
+  }
+
+  async append(topic: string, records: readonly RecordToAppend[]): Promise<AppendedRecord[]> {
+    await this.connect()
+    try {
+      return await this.batcher.append(topic, records)
+    } catch (error) {
+      throw unavailable(error)
+    }
+  }
+
+  async read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<ReadResult> {
+    let offset = fromOffset
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fetched = await this.reader.fetch(topic, partition, offset, limits)
+        return {
+          records: toStoredRecords(fetched.messages, offset, limits.maxRecords),
+          highWatermark: Number(fetched.highWatermark),
+          logStartOffset: Number(fetched.logStartOffset ?? 0),
+        }
+      } catch (error) {
+        if (isOffsetOutOfRange(error)) {
+          const range = await this.offsetRange(topic, partition)
+          // Records below the log start were removed by retention: read on from the oldest one retained.
+          if (offset < range.earliest && attempt === 0) {
+            offset = range.earliest
+            continue
+          }
+          return { records: [], highWatermark: range.latest, logStartOffset: range.earliest }
+        }
+        if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
+        if (attempt < 2 && isStaleMetadata(error)) {
+          await this.reader.refresh()
+          continue
+        }
+        throw unavailable(error)
+      }
+    }
+  }
+
+  async offsetRange(topic: string, partition: number): Promise<OffsetRange> {
+    await this.connect()
+    const offsets = await this.topicOffsets(topic)
+    const entry = offsets.find((candidate) => candidate.partition === partition)
+    if (entry === undefined) throw new TopicNotFoundError(`${topic}/${partition}`)
+    return { earliest: Number(entry.low), latest: Number(entry.high) }
+  }
+
+  async offsetForTimestamp(topic: string, partition: number, timestampMs: number): Promise<number> {
+    await this.connect()
+    const offsets = await unavailableOnFailure(() =>
+      this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs),
+    )
+    const entry = offsets.find((candidate) => candidate.partition === partition)
+    if (entry === undefined) throw new TopicNotFoundError(`${topic}/${partition}`)
+    const offset = Number(entry.offset)
+    // Kafka answers -1 when no record is that recent: the position is the end of the log.
+    return offset >= 0 ? offset : (await this.offsetRange(topic, partition)).latest
+  }
+
+  async ping(): Promise<void> {
+    await this.connect()
+    await unavailableOnFailure(() => this.admin.describeCluster())
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.reader.close()])
+    this.connecting = undefined
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= Promise.all([this.admin.connect(), this.producer.connect()]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.connecting = undefined
+        throw unavailable(error)
+      },
+    )
+    return this.connecting
+  }
+
+  private async topicOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+    try {
+      return await this.admin.fetchTopicOffsets(topic)
+    } catch (error) {
+      if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
+      throw unavailable(error)
+    }
+  }
+}
+
+/** Record batches may start before the requested offset; those records and any past the limit are dropped. */
+function toStoredRecords(
+  messages: readonly FetchedMessage[],
+  fromOffset: number,
+  maxRecords: number,
+): StoredRecord[] {
+  const records: StoredRecord[] = []
+  for (const message of messages) {
+    const offset = Number(message.offset)
+    if (offset < fromOffset) continue
+    if (records.length >= maxRecords) break
+    records.push({
+      offset,
+      timestamp: Number(message.timestamp),
+      key: message.key,
+      value: message.value,
+      headers: toHeaders(message.headers),
+    })
+  }
+  return records
+}
+
+const NO_HEADERS: Readonly<Record<string, Buffer | undefined>> = Object.freeze({})
+
+function toHeaders(headers: FetchedMessage['headers']): Readonly<Record<string, Buffer | undefined>> {
+  if (headers === undefined) return NO_HEADERS
+  const names = Object.keys(headers)
+  if (names.length === 0) return NO_HEADERS
+  const result: Record<string, Buffer | undefined> = {}
+  for (const name of names) {
+    const value = headers[name]
+    const first = Array.isArray(value) ? value[0] : value
+    result[name] = typeof first === 'string' ? Buffer.from(first) : first
+  }
+  return result
+}
+
+async function unavailableOnFailure<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action()
+  } catch (error) {
+    throw unavailable(error)
+  }
+}
+
+function unavailable(error: unknown): Error {
+  if (error instanceof RecordLogUnavailableError || error instanceof TopicNotFoundError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new RecordLogUnavailableError(`Kafka did not complete the request: ${message}`, { cause: error })
+}
+
+/** The Kafka error code name (e.g. UNKNOWN_TOPIC_OR_PARTITION), also when kafkajs wrapped it after retries. */
+function kafkaErrorType(error: unknown): string | undefined {
+  let current = error
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const type: unknown = Reflect.get(current, 'type')
+    if (typeof type === 'string') return type
+    current = Reflect.get(current, 'cause') ?? Reflect.get(current, 'originalError')
+  }
+  return undefined
+}
+
+function isOffsetOutOfRange(error: unknown): boolean {
+  return kafkaErrorType(error) === 'OFFSET_OUT_OF_RANGE'
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  return kafkaErrorType(error) === 'UNKNOWN_TOPIC_OR_PARTITION'
+}
+
+function isStaleMetadata(error: unknown): boolean {
+  const type = kafkaErrorType(error)
+  return (
+    type === 'NOT_LEADER_FOR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || type === 'UNKNOWN_LEADER_EPOCH'
+  )
+}

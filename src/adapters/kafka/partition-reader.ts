@@ -1,0 +1,89 @@
+import type { Kafka } from 'kafkajs'
+
+import { createInternalCluster, type InternalCluster } from './kafka-internals.ts'
+
+export interface FetchedMessage {
+  offset: string
+  timestamp: string
+  key: Buffer | null
+  value: Buffer | null
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>
+}
+
+export interface FetchedPartition {
+  partition: number
+  errorCode: number
+  highWatermark: string
+  logStartOffset?: string
+  messages: FetchedMessage[]
+}
+
+export interface FetchResponse {
+  responses: { topicName: string; partitions: FetchedPartition[] }[]
+}
+
+const READ_COMMITTED = 1
+
+/**
+ * Reads one partition from a given offset, without a consumer group: kafkajs offers fetching only through
+ * group consumers, but GetRecords needs "partition P from offset O", which is its broker-level Fetch.
+ */
+export class PartitionReader {
+  private readonly cluster: InternalCluster
+  private connected: Promise<void> | undefined
+  private readonly knownTopics = new Set<string>()
+
+  constructor(kafka: Kafka) {
+    this.cluster = createInternalCluster(kafka)
+  }
+
+  async fetch(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    limits: { maxBytes: number; maxWaitMs: number },
+  ): Promise<FetchedPartition> {
+    await this.ensureTopic(topic)
+    const leaders = this.cluster.findLeaderForPartitions(topic, [partition])
+    const nodeId = Object.keys(leaders)[0]
+    if (nodeId === undefined) {
+      await this.refresh()
+      throw new Error(`no leader known for ${topic}/${partition}`)
+    }
+    const broker = await this.cluster.findBroker({ nodeId })
+    const response = await broker.fetch({
+      isolationLevel: READ_COMMITTED,
+      maxWaitTime: limits.maxWaitMs,
+      minBytes: 1,
+      maxBytes: limits.maxBytes,
+      topics: [
+        { topic, partitions: [{ partition, fetchOffset: String(fromOffset), maxBytes: limits.maxBytes }] },
+      ],
+    })
+    const fetched = response.responses[0]?.partitions.find((candidate) => candidate.partition === partition)
+    if (fetched === undefined) throw new Error(`the broker returned no data for ${topic}/${partition}`)
+    return fetched
+  }
+
+  /** Forgets cached metadata, e.g. after a topic gained partitions or changed leader. */
+  async refresh(): Promise<void> {
+    await this.cluster.refreshMetadata()
+  }
+
+  forgetTopic(topic: string): void {
+    this.knownTopics.delete(topic)
+  }
+
+  async close(): Promise<void> {
+    if (this.connected !== undefined) await this.cluster.disconnect()
+    this.connected = undefined
+  }
+
+  private async ensureTopic(topic: string): Promise<void> {
+    this.connected ??= this.cluster.connect()
+    await this.connected
+    if (this.knownTopics.has(topic)) return
+    await this.cluster.addTargetTopic(topic)
+    this.knownTopics.add(topic)
+  }
+}
