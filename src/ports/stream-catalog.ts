@@ -1,0 +1,82 @@
+/**
+ * Stream metadata that Kafka cannot hold: status, shard map with hash ranges and lineage, settings, tags.
+ * Kept in Redis; every replica of the gateway shares it. Updates are compare-and-set on `version`.
+ */
+export interface StreamCatalog {
+  /** The current record, read from the store. */
+  get(key: StreamKey): Promise<StreamRecord | undefined>
+  /**
+   * The record from this replica's cache, loaded on first use and refreshed when any replica changes it.
+   * The data path (PutRecords, GetRecords) reads only this, so a warm gateway asks the store nothing.
+   */
+  getCached(key: StreamKey): Promise<StreamRecord | undefined>
+  /** Stores a new stream; false when one with that name exists in the account and region. */
+  create(record: StreamRecord): Promise<boolean>
+  /** Replaces the record when its stored version is `record.version - 1`; false when another write came first. */
+  update(record: StreamRecord): Promise<boolean>
+  /** Removes the record when its stored version is `expectedVersion`. */
+  remove(key: StreamKey, expectedVersion: number): Promise<boolean>
+  /** Stream names of one account and region in ascending order, after `exclusiveStartName`, at most `limit`. */
+  listNames(scope: AccountScope, exclusiveStartName: string | undefined, limit: number): Promise<string[]>
+  /** Every stream of one account and region (for account-wide limits such as the open shard count). */
+  listAll(scope: AccountScope): Promise<StreamRecord[]>
+  close(): Promise<void>
+}
+
+export interface AccountScope {
+  accountId: string
+  region: string
+}
+
+export interface StreamKey extends AccountScope {
+  streamName: string
+}
+
+export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING'
+export type StreamMode = 'PROVISIONED' | 'ON_DEMAND'
+
+export interface StreamRecord {
+  accountId: string
+  region: string
+  streamName: string
+  streamArn: string
+  /** The Kafka topic holding the records. */
+  topic: string
+  /** Distinguishes a re-created stream of the same name (part of every sequence number); unique per stream. */
+  incarnation: number
+  createdAtMillis: number
+  status: StreamStatus
+  /** When the current CREATING / UPDATING / DELETING phase ends (epoch millis); undefined while ACTIVE. */
+  statusUntilMillis?: number
+  mode: StreamMode
+  retentionPeriodHours: number
+  encryption: StreamEncryption
+  shardLevelMetrics: string[]
+  maxRecordSizeKiB: number
+  /** Every shard ever created, ordered by index; closed shards stay for lineage until retention drops them. */
+  shards: ShardRecord[]
+  tags: Record<string, string>
+  resourcePolicy?: string
+  /** Starts at 1; incremented by every update. */
+  version: number
+}
+
+export type StreamEncryption = { type: 'NONE' } | { type: 'KMS'; keyId: string }
+
+export interface ShardRecord {
+  /** The Kafka partition, and the number in `shardId-000000000007`. */
+  index: number
+  parentIndex?: number
+  adjacentParentIndex?: number
+  /** Decimal strings, as the API shows them. */
+  startingHashKey: string
+  endingHashKey: string
+  createdAtMillis: number
+  /** Set when the shard is closed: the offset after its last record (its last record is endingOffset - 1). */
+  endingOffset?: number
+  closedAtMillis?: number
+}
+
+export class CatalogUnavailableError extends Error {
+  override name = 'CatalogUnavailableError'
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs'
+
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+import { loadConfig } from '../../src/config.ts'
+
+interface ComposeService {
+  image?: string
+  build?: unknown
+  command?: string[]
+  environment?: Record<string, string | number>
+  ports?: string[]
+  volumes?: string[]
+  healthcheck?: { test: string[] }
+  depends_on?: Record<string, { condition: string }>
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>
+  volumes: Record<string, unknown>
+}
+
+const compose = parse(readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8')) as ComposeFile
+
+function service(name: string): ComposeService {
+  const found = compose.services[name]
+  if (found === undefined) throw new Error(`compose.yaml has no service ${name}`)
+  return found
+}
+
+function environmentOf(name: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service(name).environment ?? {}).map(([key, value]) => [key, String(value)]),
+  )
+}
+
+describe('compose.yaml (checked by parsing; no Docker engine needed)', () => {
+  it('runs Kafka, Redis, MinIO and the gateway built from the repository', () => {
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['kafka', 'redis', 'minio', 'gateway']),
+    )
+    expect(service('gateway').build).toBe('.')
+    expect(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')).toMatch(/src\/main\.ts/)
+  })
+
+  it('gives every server a health check and the gateway waits for them', () => {
+    for (const name of ['kafka', 'redis', 'minio', 'gateway']) {
+      expect(service(name).healthcheck?.test.length, name).toBeGreaterThan(0)
+    }
+    const dependsOn = service('gateway').depends_on ?? {}
+    expect(dependsOn.kafka?.condition).toBe('service_healthy')
+    expect(dependsOn.redis?.condition).toBe('service_healthy')
+    expect(dependsOn['minio-buckets']?.condition).toBe('service_completed_successfully')
+  })
+
+  it('configures the gateway with variables the gateway reads, pointing at the services', () => {
+    const config = loadConfig(environmentOf('gateway'))
+    expect(config.kafkaBrokers).toEqual(['kafka:9092'])
+    expect(config.redisUrl).toBe('redis://redis:6379')
+    expect(config.s3?.endpoint).toBe('http://minio:9000')
+    const minio = environmentOf('minio')
+    expect(config.s3?.accessKey).toBe(minio.MINIO_ROOT_USER)
+    expect(config.s3?.secretKey).toBe(minio.MINIO_ROOT_PASSWORD)
+    expect(service('gateway').ports).toContain(`${config.port}:${config.port}`)
+    expect(JSON.stringify(service('gateway').healthcheck)).toContain(`127.0.0.1:${config.port}/health`)
+  })
+
+  it('keeps data in named volumes, with Redis persisting through AOF', () => {
+    for (const name of ['kafka', 'redis', 'minio']) {
+      const volume = service(name).volumes?.[0]?.split(':')[0] ?? ''
+      expect(Object.keys(compose.volumes), name).toContain(volume)
+    }
+    expect(service('redis').command).toEqual(expect.arrayContaining(['--appendonly', 'yes']))
+  })
+
+  it('lets Kafka take records of 10 MiB, as Kinesis does', () => {
+    expect(Number(environmentOf('kafka').KAFKA_MESSAGE_MAX_BYTES)).toBeGreaterThanOrEqual(
+      10 * 1024 * 1024 + 1024,
+    )
+    expect(environmentOf('kafka').KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false')
+  })
+})
