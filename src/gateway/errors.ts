@@ -1,0 +1,98 @@
+/**
+ * AWS errors as the wire shows them: a type name (`__type` in the body, `x-amzn-ErrorType` header), a message
+ * and an HTTP status. Operations throw these; anything else that escapes an operation becomes InternalFailure.
+ */
+export class AwsError extends Error {
+  override readonly name = 'AwsError'
+
+  constructor(
+    /** The exception's name as the SDKs know it, e.g. `ResourceNotFoundException`. */
+    readonly type: string,
+    /** May be empty: some AWS errors (e.g. SerializationException for malformed JSON) carry no message. */
+    message: string,
+    readonly status: number,
+    /**
+     * The coral namespace AWS appends in `x-amzn-ErrorType` (`Type:http://internal.amazon.com/coral/<ns>/`).
+     * Known for the framework errors; service errors leave it undefined and the header carries the bare type.
+     */
+    readonly namespace?: string,
+  ) {
+    super(message)
+  }
+}
+
+const CORAL_SERVICE = 'com.amazon.coral.service'
+const CORAL_VALIDATE = 'com.amazon.coral.validate'
+
+export function isAwsError(error: unknown): error is AwsError {
+  return error instanceof AwsError
+}
+
+// Service errors shared by the Kinesis APIs (all 400 in the AWS models).
+
+export function ResourceNotFoundException(message: string): AwsError {
+  return new AwsError('ResourceNotFoundException', message, 400)
+}
+
+export function InvalidArgumentException(message: string): AwsError {
+  return new AwsError('InvalidArgumentException', message, 400)
+}
+
+export function ResourceInUseException(message: string): AwsError {
+  return new AwsError('ResourceInUseException', message, 400)
+}
+
+export function ExpiredIteratorException(message: string): AwsError {
+  return new AwsError('ExpiredIteratorException', message, 400)
+}
+
+export function ProvisionedThroughputExceededException(message: string): AwsError {
+  return new AwsError('ProvisionedThroughputExceededException', message, 400)
+}
+
+export function LimitExceededException(message: string): AwsError {
+  return new AwsError('LimitExceededException', message, 400)
+}
+
+// Framework errors, raised by the AWS request pipeline itself.
+
+export function ValidationException(message: string): AwsError {
+  return new AwsError('ValidationException', message, 400, CORAL_VALIDATE)
+}
+
+export function SerializationException(message = ''): AwsError {
+  return new AwsError('SerializationException', message, 400, CORAL_SERVICE)
+}
+
+export function UnknownOperationException(message = ''): AwsError {
+  return new AwsError('UnknownOperationException', message, 400, CORAL_SERVICE)
+}
+
+// Kinesis answers authentication failures with 400 when the request has a JSON content type.
+
+export function MissingAuthenticationTokenException(message = 'Missing Authentication Token'): AwsError {
+  return new AwsError('MissingAuthenticationTokenException', message, 400, CORAL_SERVICE)
+}
+
+export function IncompleteSignatureException(message: string): AwsError {
+  return new AwsError('IncompleteSignatureException', message, 400, CORAL_SERVICE)
+}
+
+export function InvalidSignatureException(message: string): AwsError {
+  return new AwsError('InvalidSignatureException', message, 400, CORAL_SERVICE)
+}
+
+export function AccessDeniedException(message: string): AwsError {
+  return new AwsError('AccessDeniedException', message, 400, CORAL_SERVICE)
+}
+
+export function InternalFailure(
+  message = 'The request processing has failed because of an unknown error, exception or failure.',
+): AwsError {
+  return new AwsError('InternalFailure', message, 500, CORAL_SERVICE)
+}
+
+/** Retriable: SDKs retry 503 responses. Adapters use it for infrastructure outages. */
+export function ServiceUnavailable(message = 'Service Unavailable'): AwsError {
+  return new AwsError('ServiceUnavailable', message, 503, CORAL_SERVICE)
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import express, { type ErrorRequestHandler } from 'express'
+import { InternalFailure } from './errors.ts'
+import type { GatewayResponse } from './http-types.ts'
+import { errorFields, type Logger } from './logger.ts'
+import { answerOperationalRoute, type OperationalRoute } from './operational-routes.ts'
+import { sendJson } from './responses.ts'
+
+/**
+ * The Express application serving the HTTP/1.1 side's non-AWS requests: the operational routes, and `fallback`
+ * for everything else. AWS calls (POSTs) do not pass through it.
+ */
+export function createHttp1App(
+  routes: readonly OperationalRoute[],
+  fallback: (res: GatewayResponse) => void,
+  logger: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = express()
+  app.disable('x-powered-by')
+  app.disable('etag')
+  // Match paths exactly, as the HTTP/2 side does.
+  app.enable('strict routing')
+  app.enable('case sensitive routing')
+
+  for (const route of routes) {
+    app.get(route.path, (req, res, next) => {
+      answerOperationalRoute(route, req, res).catch(next)
+    })
+  }
+  app.use((_req, res) => {
+    fallback(res)
+  })
+  const onError: ErrorRequestHandler = (error, req, res, next) => {
+    logger.error('route failed', { path: req.path, ...errorFields(error) })
+    if (res.headersSent) {
+      // Too late for a clean reply; Express's final handler closes the connection.
+      next(error)
+      return
+    }
+    const failure = InternalFailure()
+    sendJson(res, failure.status, { __type: failure.type, message: failure.message }, true)
+  }
+  app.use(onError)
+
+  return (req, res) => {
+    app(req, res)
+  }
+}

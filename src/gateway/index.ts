@@ -1,0 +1,10 @@
+// The gateway's public surface: what the composition root and the services' operation code use.
+export { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './server.ts'
+export type { BoundPorts } from './listeners.ts'
+export { defineService, type Operation, type RequestContext, type Service } from './service.ts'
+export { list, map, structure, EMPTY_STRUCTURE } from './protocol/shape.ts'
+export type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from './protocol/shape.ts'
+export * from './errors.ts'
+export { createLogger, type Logger, type LogFields } from './logger.ts'
+export type { HealthCheck, HealthReport, OperationalReply, OperationalRoute } from './operational-routes.ts'
+export type { CredentialScope, SignatureVerifier, SignedRequest } from './auth.ts'

@@ -1,0 +1,56 @@
+import type { GatewayRequest, GatewayResponse } from './http-types.ts'
+import { sendJson } from './responses.ts'
+
+export interface OperationalReply {
+  readonly status: number
+  /** Sent as JSON. */
+  readonly body: unknown
+}
+
+/**
+ * A non-AWS route (health, later metrics), answered to GET and HEAD. Plain functions, so that Express serves
+ * them on HTTP/1.1 and the HTTP/2 side (which Express cannot serve) answers them the same way.
+ */
+export interface OperationalRoute {
+  readonly path: string
+  handle(): Promise<OperationalReply>
+}
+
+export interface HealthReport {
+  readonly ok: boolean
+  readonly checks: Readonly<Record<string, string>>
+}
+
+export type HealthCheck = () => Promise<HealthReport>
+
+/** `GET /health`: 200 with the report when healthy, 503 otherwise (also when the check itself fails). */
+export function healthRoute(check: HealthCheck): OperationalRoute {
+  return {
+    path: '/health',
+    async handle() {
+      try {
+        const report = await check()
+        return { status: report.ok ? 200 : 503, body: report }
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error)
+        return { status: 503, body: { ok: false, checks: { health: reason } } }
+      }
+    },
+  }
+}
+
+export async function answerOperationalRoute(
+  route: OperationalRoute,
+  req: GatewayRequest,
+  res: GatewayResponse,
+): Promise<void> {
+  const reply = await route.handle()
+  sendJson(res, reply.status, reply.body, req.method !== 'HEAD')
+}
+
+/** The path of a request URL, without its query string. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/'
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
+}

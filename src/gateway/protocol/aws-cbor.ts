@@ -1,0 +1,55 @@
+import { Decoder, type Options } from 'cbor-x'
+import { SerializationException } from '../errors.ts'
+import { decodeBase64Blob } from './base64.ts'
+import { encodeCbor } from './cbor-writer.ts'
+import type { ProtocolCodec } from './codec.ts'
+import { readInput, type WireScalars } from './read-input.ts'
+
+export const AWS_CBOR_1_1 = 'application/x-amz-cbor-1.1'
+
+/**
+ * AWS CBOR 1.1 (what the Java SDKs, and so the KCL, speak to Kinesis by default): the JSON 1.1 documents in CBOR,
+ * blobs as byte strings, timestamps as tag 1 holding epoch milliseconds.
+ */
+export function awsCborCodec(): ProtocolCodec {
+  return {
+    contentType: AWS_CBOR_1_1,
+    parse: parseCbor,
+    readInput: (document, shape) => readInput(document, shape, CBOR_SCALARS),
+    encode: (value) => (value === undefined ? EMPTY : encodeCbor(value)),
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
+
+// Byte strings decode as views into the request body (no copy). Without int64AsNumber, 8-byte integers (such
+// as epoch milliseconds under tag 1, as Jackson writes them) become BigInts that cbor-x's tag 1 reader rejects.
+const decoderOptions: Options & { int64AsNumber: boolean } = {
+  mapsAsObjects: true,
+  useRecords: false,
+  int64AsNumber: true,
+}
+const decoder = new Decoder(decoderOptions)
+
+function parseCbor(body: Buffer): unknown {
+  if (body.length === 0) throw SerializationException()
+  try {
+    return decoder.decode(body) as unknown
+  } catch {
+    throw SerializationException()
+  }
+}
+
+const CBOR_SCALARS: WireScalars = {
+  blob(value) {
+    if (value instanceof Uint8Array) return value
+    return typeof value === 'string' ? decodeBase64Blob(value) : undefined
+  },
+  timestamp(value) {
+    if (typeof value === 'number') return new Date(value)
+    // cbor-x turns tag 1 into a Date reading its number as seconds; AWS's number is milliseconds.
+    if (value instanceof Date && !Number.isNaN(value.getTime()))
+      return new Date(Math.round(value.getTime() / 1000))
+    return undefined
+  },
+}

@@ -1,0 +1,16 @@
+import type { StructureShape } from './shape.ts'
+
+/**
+ * One AWS wire protocol: bytes to a plain document and back. Operations never see the protocol: they get inputs
+ * with `Uint8Array` blobs and `Date` timestamps and return outputs of the same kind.
+ */
+export interface ProtocolCodec {
+  /** The content type of responses. */
+  readonly contentType: string
+  /** Bytes to a document in wire terms; throws SerializationException when the body is not well formed. */
+  parse(body: Buffer): unknown
+  /** A parsed document to an operation's input; throws SerializationException on members of the wrong type. */
+  readInput(document: unknown, shape: StructureShape): Record<string, unknown>
+  /** An operation's output (or an error document) to bytes; `undefined` is an empty body. */
+  encode(value: unknown): Buffer
+}

@@ -1,0 +1,84 @@
+import { ServerResponse, IncomingMessage } from 'node:http'
+import { serveAwsRequest, type AwsCallRecord, type AwsPipeline } from './aws-request.ts'
+import type { ConnectionTracker } from './connections.ts'
+import { createHttp1App } from './http1-app.ts'
+import type { GatewayRequest, GatewayResponse } from './http-types.ts'
+import type { TransportHandler } from './listeners.ts'
+import { errorFields, type Logger } from './logger.ts'
+import { answerOperationalRoute, pathOf, type OperationalRoute } from './operational-routes.ts'
+import { newExtendedRequestId, newRequestId } from './request-id.ts'
+import { sendAccessDenied } from './responses.ts'
+
+export interface RequestHandlerOptions {
+  readonly aws: AwsPipeline
+  readonly routes: readonly OperationalRoute[]
+  readonly connections: ConnectionTracker
+  readonly logger: Logger
+}
+
+/**
+ * The entry point of every request on every port and protocol: gives it its request ids, then sends POSTs (AWS
+ * calls; AWS ignores the path) to the AWS pipeline and other requests to the operational routes, through Express
+ * on HTTP/1.1 and a plain lookup on HTTP/2. Writes one log line per request when its response closes.
+ */
+export function createRequestHandler(options: RequestHandlerOptions): TransportHandler {
+  const { aws, routes, connections, logger } = options
+  const routesByPath = new Map(routes.map((route) => [route.path, route]))
+  const http1App = createHttp1App(routes, sendAccessDenied, logger)
+
+  return (req, res) => {
+    const started = performance.now()
+    const call: AwsCallRecord = { requestId: newRequestId() }
+    res.setHeader('x-amzn-RequestId', call.requestId)
+    res.setHeader('x-amz-id-2', newExtendedRequestId())
+    connections.requestStarted(req, res)
+    res.once('close', () => {
+      logRequest(logger, req, res, call, performance.now() - started)
+    })
+
+    if (req.method === 'POST') {
+      serveAwsRequest(req, res, call, aws).catch((error: unknown) => {
+        logger.error('request failed', { requestId: call.requestId, ...errorFields(error) })
+      })
+    } else if (req instanceof IncomingMessage && res instanceof ServerResponse) {
+      http1App(req, res)
+    } else {
+      serveOperationalRequest(req, res, routesByPath).catch((error: unknown) => {
+        logger.error('route failed', { requestId: call.requestId, ...errorFields(error) })
+        if (!res.headersSent) res.end()
+      })
+    }
+  }
+}
+
+async function serveOperationalRequest(
+  req: GatewayRequest,
+  res: GatewayResponse,
+  routes: ReadonlyMap<string, OperationalRoute>,
+): Promise<void> {
+  const route = req.method === 'GET' || req.method === 'HEAD' ? routes.get(pathOf(req.url)) : undefined
+  if (route === undefined) sendAccessDenied(res)
+  else await answerOperationalRoute(route, req, res)
+}
+
+function logRequest(
+  logger: Logger,
+  req: GatewayRequest,
+  res: GatewayResponse,
+  call: AwsCallRecord,
+  elapsedMs: number,
+): void {
+  const fields = {
+    requestId: call.requestId,
+    httpVersion: req.httpVersion,
+    method: req.method,
+    path: pathOf(req.url),
+    target: call.target,
+    // A response that was never ended: the client went away first.
+    ...(res.writableEnded ? { status: res.statusCode } : { aborted: true }),
+    errorType: call.errorType,
+    latencyMs: Math.round(elapsedMs * 100) / 100,
+  }
+  if (res.statusCode >= 500) logger.warn('request', fields)
+  else logger.info('request', fields)
+}

@@ -1,0 +1,55 @@
+import { readTlsFiles, type GatewayConfig } from '../config.ts'
+import type { SignatureVerifier } from './auth.ts'
+import { DEFAULT_MAX_REQUEST_BYTES } from './body.ts'
+import { ConnectionTracker } from './connections.ts'
+import { createDispatcher } from './dispatch.ts'
+import { createListeners, type BoundPorts } from './listeners.ts'
+import type { Logger } from './logger.ts'
+import { healthRoute, type HealthCheck, type OperationalRoute } from './operational-routes.ts'
+import { createRequestHandler } from './request-handler.ts'
+import type { Service } from './service.ts'
+
+export interface GatewayServerOptions {
+  readonly config: GatewayConfig
+  readonly services: readonly Service[]
+  readonly healthCheck: HealthCheck
+  readonly logger: Logger
+  /** Operational routes besides /health (e.g. metrics). */
+  readonly routes?: readonly OperationalRoute[]
+  /** Without one, requests are not authenticated (the credential scope still names account and region). */
+  readonly verifySignature?: SignatureVerifier
+  readonly maxRequestBytes?: number
+  /** How long close() waits for requests in flight before destroying their connections. Default 10 s. */
+  readonly closeGraceMs?: number
+}
+
+export interface GatewayServer {
+  /** Starts listening; reports the bound ports (useful with port 0). */
+  listen(): Promise<BoundPorts>
+  /** Stops accepting connections and resolves once the open ones are finished (or destroyed after the grace). */
+  close(): Promise<void>
+}
+
+export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  const { config, logger } = options
+  const connections = new ConnectionTracker()
+  const handler = createRequestHandler({
+    aws: {
+      dispatcher: createDispatcher(options.services),
+      callerDefaults: config,
+      verifySignature: options.verifySignature,
+      maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      logger,
+    },
+    routes: [healthRoute(options.healthCheck), ...(options.routes ?? [])],
+    connections,
+    logger,
+  })
+  const tls = config.tls === undefined ? undefined : { port: config.tls.port, ...readTlsFiles(config.tls) }
+  return createListeners(
+    handler,
+    { host: config.host, port: config.port, tls, closeGraceMs: options.closeGraceMs ?? 10_000 },
+    connections,
+    logger,
+  )
+}

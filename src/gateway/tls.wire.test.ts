@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import http2 from 'node:http2'
+import https from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { GatewayConfig } from '../config.ts'
+import { createLogger } from './logger.ts'
+import { createGatewayServer, type GatewayServer } from './server.ts'
+
+/** A throwaway self-signed certificate for 127.0.0.1, made with the openssl command line tool. */
+function makeCertificate(directory: string): { certFile: string; keyFile: string } | undefined {
+  const certFile = join(directory, 'cert.pem')
+  const keyFile = join(directory, 'key.pem')
+  try {
+    const args =
+      'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1'
+    const san = ['-addext', 'subjectAltName=IP:127.0.0.1']
+    execFileSync('openssl', [...args.split(' '), ...san, '-keyout', keyFile, '-out', certFile], {
+      stdio: 'ignore',
+    })
+    return { certFile, keyFile }
+  } catch {
+    return undefined
+  }
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'gateway-tls-'))
+const certificate = makeCertificate(directory)
+if (certificate === undefined)
+  console.warn('Skipping the TLS listener tests: the openssl tool is not available')
+
+describe.skipIf(certificate === undefined)('TLS listener', () => {
+  let gateway: GatewayServer
+  let tlsPort: number
+  let ca: Buffer
+  const keepAliveAgent = new https.Agent({ keepAlive: true })
+
+  beforeAll(async () => {
+    if (certificate === undefined) return
+    ca = readFileSync(certificate.certFile)
+    const config: GatewayConfig = {
+      port: 0,
+      host: '127.0.0.1',
+      tls: { port: 0, ...certificate },
+      kafkaBrokers: undefined,
+      redisUrl: undefined,
+      s3: undefined,
+      logLevel: 'silent',
+      defaultAccountId: '000000000000',
+      defaultRegion: 'us-east-1',
+    }
+    gateway = createGatewayServer({
+      config,
+      services: [],
+      healthCheck: () => Promise.resolve({ ok: true, checks: {} }),
+      logger: createLogger('silent'),
+    })
+    const ports = await gateway.listen()
+    expect(ports.tlsPort).toBeGreaterThan(0)
+    tlsPort = ports.tlsPort ?? 0
+  })
+
+  afterAll(async () => {
+    // The keep-alive connection of the HTTP/1.1 test is idle: closing must not wait for the grace period.
+    const started = performance.now()
+    await gateway.close()
+    expect(performance.now() - started).toBeLessThan(3_000)
+    keepAliveAgent.destroy()
+    rmSync(directory, { recursive: true, force: true })
+  })
+
+  it('negotiates HTTP/2 by ALPN', async () => {
+    const session = http2.connect(`https://127.0.0.1:${tlsPort}`, { ca })
+    try {
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const stream = session.request({ ':method': 'GET', ':path': '/health' })
+        let status = 0
+        let body = ''
+        stream.on('response', (headers) => (status = Number(headers[':status'])))
+        stream.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        stream.on('end', () => {
+          resolve({ status, body })
+        })
+        stream.on('error', reject)
+      })
+      expect(status).toBe(200)
+      expect(JSON.parse(body)).toEqual({ ok: true, checks: {} })
+      expect(session.alpnProtocol).toBe('h2')
+    } finally {
+      session.close()
+    }
+  })
+
+  it('serves HTTP/1.1 clients that do not offer h2', async () => {
+    const { status, httpVersion, requestId } = await new Promise<{
+      status: number
+      httpVersion: string
+      requestId: unknown
+    }>((resolve, reject) => {
+      const request = https.get(
+        `https://127.0.0.1:${tlsPort}/health`,
+        { ca, agent: keepAliveAgent },
+        (response) => {
+          response.resume()
+          resolve({
+            status: response.statusCode ?? 0,
+            httpVersion: response.httpVersion,
+            requestId: response.headers['x-amzn-requestid'],
+          })
+        },
+      )
+      request.on('error', reject)
+    })
+    expect(status).toBe(200)
+    expect(httpVersion).toBe('1.1')
+    expect(typeof requestId).toBe('string')
+  })
+})
