@@ -86,7 +86,8 @@ function s3Config(env: Env): S3Config | undefined {
 function logLevel(env: Env): LogLevel {
   const value = (env.LOG_LEVEL ?? 'info').toLowerCase()
   const level = LOG_LEVELS.find((candidate) => candidate === value)
-  if (level === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`)
+  if (level === undefined)
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`)
   return level
 }
 
