@@ -1,5 +1,10 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs'
 
+/** Warnings about choices this adapter makes deliberately (bounded retries for the idempotent producer). */
+const EXPECTED_WARNINGS = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+])
+
 export interface KafkaClientOptions {
   brokers: string[]
   clientId: string
@@ -21,6 +26,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
       ({ level, log }: LogEntry) => {
         if (options.onLog === undefined) return
         const { message, ...detail } = log
+        if (EXPECTED_WARNINGS.has(message)) return
         options.onLog(level === logLevel.ERROR ? 'error' : 'warn', message, detail)
       },
   })

@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin, type Kafka, type Producer } from 'kafkajs'
+import kafkajs, { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
 
 import {
   RecordLogUnavailableError,
@@ -31,6 +31,8 @@ export class KafkaRecordLog implements RecordLog {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Every record names its partition; the partitioner only has to honour it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
       retry: { initialRetryTime: 100, retries: 6, maxRetryTime: 2_000 },
     })
@@ -86,7 +88,7 @@ export class KafkaRecordLog implements RecordLog {
         validateOnly: false,
         resources: [
           {
-            type: ConfigResourceTypes.TOPIC,
+            type: kafkajs.ConfigResourceTypes.TOPIC,
             name: topic,
             configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
           },

@@ -80,8 +80,7 @@ async function unavailableOnFailure<T>(action: () => Promise<T>): Promise<T> {
     return await action()
   } catch (error) {
     const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined
-    if (code === 'NoSuchKey' || code === 'NotFound')
-      throw new ObjectNotFoundError(code, { cause: error })
+    if (code === 'NoSuchKey' || code === 'NotFound') throw new ObjectNotFoundError(code, { cause: error })
     const message = error instanceof Error ? error.message : String(error)
     throw new ObjectStoreUnavailableError(`the S3 server did not complete the request: ${message}`, {
       cause: error,

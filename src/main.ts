@@ -1,0 +1,110 @@
+import { pathToFileURL } from 'node:url'
+
+import { createKafkaClient } from './adapters/kafka/kafka-client.ts'
+import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
+import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
+import { MinioObjectStore } from './adapters/s3/minio-object-store.ts'
+import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
+import { createGatewayServer, createLogger, type HealthReport, type Logger } from './gateway/index.ts'
+import type { BoundPorts } from './gateway/listeners.ts'
+
+export interface RunningGateway {
+  ports: BoundPorts
+  stop(): Promise<void>
+}
+
+/**
+ * The composition root: the only module that knows every adapter. Connects to Kafka, Redis and S3, builds the
+ * services and starts the listeners.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningGateway> {
+  const { kafkaBrokers, redisUrl, s3 } = config
+  if (kafkaBrokers === undefined || redisUrl === undefined || s3 === undefined) {
+    throw new ConfigError('KAFKA_BROKERS, REDIS_URL and S3_ENDPOINT must all be set (or run `npm start`)')
+  }
+  const kafka = createKafkaClient({
+    brokers: kafkaBrokers,
+    clientId: 'kinesis-kafka-gateway',
+    onLog: (level, message, detail) => {
+      logger[level](`kafka: ${message}`, detail)
+    },
+  })
+  const recordLog = new KafkaRecordLog(kafka)
+  const redis = createRedisClient(redisUrl)
+  const objectStore = new MinioObjectStore(s3)
+  await connectRedis(redis)
+
+  const healthCheck = async (): Promise<HealthReport> => {
+    const checks: Record<string, string> = {}
+    const probe = async (name: string, check: () => Promise<unknown>): Promise<void> => {
+      try {
+        await withTimeout(check(), 3_000)
+        checks[name] = 'ok'
+      } catch (error) {
+        checks[name] = error instanceof Error ? error.message : String(error)
+      }
+    }
+    await Promise.all([
+      probe('kafka', () => recordLog.ping()),
+      probe('redis', () => redis.ping()),
+      probe('s3', () => objectStore.ping()),
+    ])
+    return { ok: Object.values(checks).every((result) => result === 'ok'), checks }
+  }
+
+  const server = createGatewayServer({ config, services: [], healthCheck, logger })
+  const ports = await server.listen()
+  logger.info('gateway listening', { port: ports.port, tlsPort: ports.tlsPort })
+  return {
+    ports,
+    stop: async () => {
+      await server.close()
+      await Promise.allSettled([recordLog.close(), redis.quit()])
+    },
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`))
+    }, ms)
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer)
+    })
+  })
+}
+
+/** Stops on SIGINT/SIGTERM, running `cleanup` once. */
+export function stopOnSignals(cleanup: () => Promise<void>): void {
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    cleanup().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error)
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const gateway = await startGateway(config)
+  stopOnSignals(() => gateway.stop())
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? `configuration: ${error.message}` : error)
+    process.exit(1)
+  })
+}
