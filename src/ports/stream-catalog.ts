@@ -8,6 +8,7 @@ export interface StreamCatalog {
   /**
    * The record from this replica's cache, loaded on first use and refreshed when any replica changes it.
    * The data path (PutRecords, GetRecords) reads only this, so a warm gateway asks the store nothing.
+   * The record is shared by every caller and frozen; copy it before changing it.
    */
   getCached(key: StreamKey): Promise<StreamRecord | undefined>
   /** Stores a new stream; false when one with that name exists in the account and region. */

@@ -8,8 +8,10 @@ export class MemoryStreamCatalog implements StreamCatalog {
     return Promise.resolve(copy(this.streams.get(keyOf(key))))
   }
 
-  getCached(key: StreamKey): Promise<StreamRecord | undefined> {
-    return this.get(key)
+  /** Frozen, like the Redis catalog's shared cache entries, so that code mutating them fails in unit tests too. */
+  async getCached(key: StreamKey): Promise<StreamRecord | undefined> {
+    const record = await this.get(key)
+    return record === undefined ? undefined : deepFreeze(record)
   }
 
   create(record: StreamRecord): Promise<boolean> {
@@ -69,4 +71,12 @@ function copy(record: StreamRecord | undefined): StreamRecord | undefined {
 /** Redis orders sorted-set members by bytes; so does this. */
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const member of Object.values(value)) deepFreeze(member)
+  }
+  return value
 }

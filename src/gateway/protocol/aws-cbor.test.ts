@@ -1,4 +1,4 @@
-import { Decoder } from 'cbor-x'
+import { decode as decodeReferenceCbor } from 'cbor2'
 import { describe, expect, it } from 'vitest'
 import { AwsError } from '../errors.ts'
 import { awsCborCodec } from './aws-cbor.ts'
@@ -59,12 +59,10 @@ describe('AWS CBOR 1.1 output', () => {
       Data: big.subarray(0, i % 50),
       PartitionKey: `pk-${i}`,
     }))
-    const decoded = new Decoder({ mapsAsObjects: true }).decode(
-      codec.encode({ Big: big, Records: records }),
-    ) as {
+    const decoded = decodeReferenceCbor<{
       Big: Uint8Array
       Records: { Data: Uint8Array; PartitionKey: string }[]
-    }
+    }>(codec.encode({ Big: big, Records: records }))
     expect(Buffer.compare(decoded.Big, big)).toBe(0)
     expect(decoded.Records).toHaveLength(2000)
     expect(decoded.Records[1999]?.PartitionKey).toBe('pk-1999')

@@ -1,6 +1,6 @@
-import { Decoder, type Options } from 'cbor-x'
 import { SerializationException } from '../errors.ts'
 import { decodeBase64Blob } from './base64.ts'
+import { decodeCbor } from './cbor-reader.ts'
 import { encodeCbor } from './cbor-writer.ts'
 import type { ProtocolCodec } from './codec.ts'
 import { readInput, type WireScalars } from './read-input.ts'
@@ -22,19 +22,10 @@ export function awsCborCodec(): ProtocolCodec {
 
 const EMPTY = Buffer.alloc(0)
 
-// Byte strings decode as views into the request body (no copy). Without int64AsNumber, 8-byte integers (such
-// as epoch milliseconds under tag 1, as Jackson writes them) become BigInts that cbor-x's tag 1 reader rejects.
-const decoderOptions: Options & { int64AsNumber: boolean } = {
-  mapsAsObjects: true,
-  useRecords: false,
-  int64AsNumber: true,
-}
-const decoder = new Decoder(decoderOptions)
-
 function parseCbor(body: Buffer): unknown {
   if (body.length === 0) throw SerializationException()
   try {
-    return decoder.decode(body) as unknown
+    return decodeCbor(body)
   } catch {
     throw SerializationException()
   }
@@ -47,9 +38,8 @@ const CBOR_SCALARS: WireScalars = {
   },
   timestamp(value) {
     if (typeof value === 'number') return new Date(value)
-    // cbor-x turns tag 1 into a Date reading its number as seconds; AWS's number is milliseconds.
-    if (value instanceof Date && !Number.isNaN(value.getTime()))
-      return new Date(Math.round(value.getTime() / 1000))
+    // Tag 1 arrives as a Date already (epoch milliseconds, as AWS CBOR 1.1 writes it).
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value
     return undefined
   },
 }

@@ -4,7 +4,8 @@
  *   SDKs write and read `Instant.toEpochMilli()` under tag 1, not the epoch seconds RFC 8949 describes),
  * - objects as indefinite-length maps (as Jackson, and so AWS, writes them), null and undefined members omitted,
  * - integers in the shortest form, other numbers as float64.
- * Written in-house rather than with cbor-x, whose Date encoding (epoch seconds) is global to the library.
+ * Written in-house: AWS CBOR 1.1 writes timestamps as epoch milliseconds under tag 1, which general CBOR
+ * libraries write as seconds.
  */
 export function encodeCbor(value: unknown): Buffer {
   const writer = new CborWriter()
