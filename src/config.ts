@@ -27,6 +27,19 @@ export interface GatewayConfig {
   logLevel: LogLevel
   defaultAccountId: string
   defaultRegion: string
+  streams: StreamsConfig
+}
+
+export interface StreamsConfig {
+  /** Kafka topic name per stream; placeholders {accountId}, {region}, {streamName}. */
+  topicTemplate: string
+  creatingDelayMs: number
+  updatingDelayMs: number
+  deletingDelayMs: number
+  shardLimit: number
+  onDemandShardCount: number
+  /** Prefix of every Redis key the gateway writes. */
+  redisKeyPrefix: string
 }
 
 export class ConfigError extends Error {
@@ -60,7 +73,26 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     logLevel: logLevel(env),
     defaultAccountId: accountId(env),
     defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    streams: {
+      topicTemplate: optional(env, 'TOPIC_TEMPLATE') ?? 'kinesis.{accountId}.{region}.{streamName}',
+      creatingDelayMs: wholeNumber(env, 'STREAM_CREATING_DELAY_MS', 500),
+      updatingDelayMs: wholeNumber(env, 'STREAM_UPDATING_DELAY_MS', 500),
+      deletingDelayMs: wholeNumber(env, 'STREAM_DELETING_DELAY_MS', 500),
+      shardLimit: wholeNumber(env, 'SHARD_LIMIT', 10_000),
+      onDemandShardCount: wholeNumber(env, 'ON_DEMAND_SHARD_COUNT', 4),
+      redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'kinesis:',
+    },
   }
+}
+
+function wholeNumber(env: Env, name: string, fallback: number): number {
+  const value = optional(env, name)
+  if (value === undefined) return fallback
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new ConfigError(`${name} must be a whole number, got '${value}'`)
+  }
+  return number
 }
 
 export function readTlsFiles(tls: TlsConfig): { cert: Buffer; key: Buffer } {
