@@ -14,7 +14,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { decode as decodeReferenceCbor } from 'cbor2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { GatewayConfig } from '../config.ts'
+import { loadConfig, type GatewayConfig } from '../config.ts'
 import { ResourceNotFoundException } from './errors.ts'
 import { createLogger } from './logger.ts'
 import type { HealthReport } from './operational-routes.ts'
@@ -26,6 +26,7 @@ import { defineService, type RequestContext } from './service.ts'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 const TEST_CONFIG: GatewayConfig = {
+  ...loadConfig({}),
   port: 0,
   host: '127.0.0.1',
   tls: undefined,

@@ -1,7 +1,7 @@
 import http2 from 'node:http2'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { GatewayConfig } from '../config.ts'
+import { loadConfig, type GatewayConfig } from '../config.ts'
 import { createLogger } from './logger.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 import { detectProtocol, HTTP2_PREFACE } from './sniff.ts'
@@ -77,6 +77,7 @@ describe('protocol sniffing on the plaintext port', () => {
 
   beforeAll(async () => {
     const config: GatewayConfig = {
+      ...loadConfig({}),
       port: 0,
       host: '127.0.0.1',
       tls: undefined,

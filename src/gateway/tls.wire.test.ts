@@ -5,7 +5,7 @@ import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { GatewayConfig } from '../config.ts'
+import { loadConfig, type GatewayConfig } from '../config.ts'
 import { createLogger } from './logger.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 
@@ -41,6 +41,7 @@ describe.skipIf(certificate === undefined)('TLS listener', () => {
     if (certificate === undefined) return
     ca = readFileSync(certificate.certFile)
     const config: GatewayConfig = {
+      ...loadConfig({}),
       port: 0,
       host: '127.0.0.1',
       tls: { port: 0, ...certificate },
