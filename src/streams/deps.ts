@@ -4,6 +4,7 @@ import type { TopicTemplate } from '../mapping/topic-names.ts'
 import type { Clock } from '../ports/clock.ts'
 import type { RecordLog } from '../ports/record-log.ts'
 import type { StreamCatalog } from '../ports/stream-catalog.ts'
+import type { KeyRing } from './records/record-encryption.ts'
 
 /** What the Kinesis Data Streams operations may reach; they import no adapter. */
 export interface StreamsDeps {
@@ -11,6 +12,11 @@ export interface StreamsDeps {
   recordLog: RecordLog
   clock: Clock
   settings: StreamsSettings
+  /**
+   * Data keys of KMS-encrypted streams (server-side encryption). Without one, records cannot be written to or
+   * read from an encrypted stream (KMSNotFoundException); unencrypted streams need none.
+   */
+  keyRing?: KeyRing
 }
 
 export interface StreamsSettings {

@@ -39,3 +39,51 @@ export const ResourceARN: MemberConstraints = {
   maxLength: 2048,
   pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.+',
 }
+
+export const StreamModeDetails: MemberConstraints = {
+  type: 'structure',
+  members: { StreamMode: { type: 'string', required: true, enum: ['PROVISIONED', 'ON_DEMAND'] } },
+}
+
+export const TagMap: MemberConstraints = {
+  type: 'map',
+  minLength: 1,
+  maxLength: 200,
+  keys: TagKey,
+  values: TagValue,
+}
+
+export const TagKeyList: MemberConstraints = { type: 'list', minLength: 1, maxLength: 50, member: TagKey }
+
+export const RetentionPeriodHours: MemberConstraints = { type: 'integer' }
+
+export const MaxRecordSizeInKiB: MemberConstraints = { type: 'integer', min: 1024, max: 10240 }
+
+export const EncryptionType: MemberConstraints = { type: 'string', enum: ['NONE', 'KMS'] }
+
+export const KeyId: MemberConstraints = { type: 'string', minLength: 1, maxLength: 2048 }
+
+export const MetricsNameList: MemberConstraints = {
+  type: 'list',
+  minLength: 1,
+  maxLength: 7,
+  member: {
+    type: 'string',
+    enum: [
+      'IncomingBytes',
+      'IncomingRecords',
+      'OutgoingBytes',
+      'OutgoingRecords',
+      'WriteProvisionedThroughputExceeded',
+      'ReadProvisionedThroughputExceeded',
+      'IteratorAgeMilliseconds',
+      'ALL',
+    ],
+  },
+}
+
+export const NextToken: MemberConstraints = { type: 'string', minLength: 1, maxLength: 1048576 }
+
+export const Policy: MemberConstraints = { type: 'string' }
+
+export const Timestamp: MemberConstraints = { type: 'timestamp' }

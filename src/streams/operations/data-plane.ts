@@ -1,7 +1,11 @@
 import type { Operation } from '../../gateway/index.ts'
 import type { StreamsDeps } from '../deps.ts'
+import { getRecords } from './get-records.ts'
+import { getShardIterator } from './get-shard-iterator.ts'
+import { putRecord } from './put-record.ts'
+import { putRecords } from './put-records.ts'
 
 /** Writing and reading records. */
-export function dataPlaneOperations(_deps: StreamsDeps): Operation[] {
-  return []
+export function dataPlaneOperations(deps: StreamsDeps): Operation[] {
+  return [putRecord(deps), putRecords(deps), getShardIterator(deps), getRecords(deps)]
 }

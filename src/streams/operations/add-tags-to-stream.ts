@@ -1,0 +1,26 @@
+import type { AddTagsToStreamInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { StreamARN, StreamName, TagMap } from '../members.ts'
+import { requireActive, updateStream } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { addTags } from '../tags.ts'
+import { validated } from '../validated.ts'
+
+/** AddTagsToStream: adds tags or overwrites their values; a stream has at most 50 tags. */
+export function addTagsToStreamOperation(deps: StreamsDeps): Operation<AddTagsToStreamInput, undefined> {
+  return defineOperation({
+    name: 'AddTagsToStream',
+    input: { Tags: { ...TagMap, required: true }, StreamName, StreamARN },
+    async handle(input, context) {
+      const tags = validated(input.Tags, 'Tags')
+      await updateStream(deps, streamKeyOf(input, context), (stream, now) => {
+        requireActive(stream, now)
+        return { ...stream, tags: addTags(stream, tags) }
+      })
+      return undefined
+    },
+  })
+}

@@ -1,0 +1,29 @@
+import type { DecreaseStreamRetentionPeriodInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { RetentionPeriodHours, StreamARN, StreamName } from '../members.ts'
+import { changeRetention } from '../retention.ts'
+import { applyTopicConfig } from '../topic-config.ts'
+import { updateStream } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { validated } from '../validated.ts'
+
+/** DecreaseStreamRetentionPeriod: the stream goes UPDATING and its topic's retention.ms follows. */
+export function decreaseStreamRetentionPeriodOperation(
+  deps: StreamsDeps,
+): Operation<DecreaseStreamRetentionPeriodInput, undefined> {
+  return defineOperation({
+    name: 'DecreaseStreamRetentionPeriod',
+    input: { RetentionPeriodHours: { ...RetentionPeriodHours, required: true }, StreamName, StreamARN },
+    async handle(input, context) {
+      const hours = validated(input.RetentionPeriodHours, 'RetentionPeriodHours')
+      const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) =>
+        changeRetention(deps, current, hours, 'decrease', now),
+      )
+      await applyTopicConfig(deps, stream)
+      return undefined
+    },
+  })
+}

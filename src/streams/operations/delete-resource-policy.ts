@@ -1,0 +1,29 @@
+import type { DeleteResourcePolicyInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { ResourceARN } from '../members.ts'
+import { streamKeyOfResource } from '../resource-arns.ts'
+import { requireActive, updateStream } from '../stream-changes.ts'
+import { validated } from '../validated.ts'
+
+/** DeleteResourcePolicy: removes the stream's policy; a stream without one is left as it is. */
+export function deleteResourcePolicyOperation(
+  deps: StreamsDeps,
+): Operation<DeleteResourcePolicyInput, undefined> {
+  return defineOperation({
+    name: 'DeleteResourcePolicy',
+    input: { ResourceARN: { ...ResourceARN, required: true } },
+    async handle(input, context) {
+      const key = streamKeyOfResource(validated(input.ResourceARN, 'ResourceARN'), context)
+      await updateStream(deps, key, (stream, now) => {
+        requireActive(stream, now)
+        if (stream.resourcePolicy === undefined) return undefined
+        const { resourcePolicy: _removed, ...withoutPolicy } = stream
+        return withoutPolicy
+      })
+      return undefined
+    },
+  })
+}

@@ -1,0 +1,41 @@
+import type { DeleteStreamInput } from '@aws-sdk/client-kinesis'
+
+import { ResourceInUseException, type Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { StreamARN, StreamName } from '../members.ts'
+import { updateStream, withStatus } from '../stream-changes.ts'
+import { registeredConsumerCount } from '../stream-consumers.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+
+/**
+ * DeleteStream: marks the stream DELETING (it is gone once deletingDelayMs has passed), then deletes its topic.
+ * Deleting a stream that is already DELETING succeeds and deletes the topic again, so a retry after a failed
+ * topic deletion finishes the job. A stream still CREATING cannot be deleted yet.
+ */
+export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStreamInput, undefined> {
+  return defineOperation({
+    name: 'DeleteStream',
+    input: { StreamName, EnforceConsumerDeletion: { type: 'boolean' }, StreamARN },
+    async handle(input, context) {
+      const key = streamKeyOf(input, context)
+      const stream = await updateStream(deps, key, (current, now) => {
+        if (current.status === 'DELETING') return undefined
+        if (current.status === 'CREATING') {
+          throw ResourceInUseException(
+            `Stream ${key.streamName} under account ${key.accountId} not ACTIVE, instead in state CREATING`,
+          )
+        }
+        if (registeredConsumerCount(current) > 0 && input.EnforceConsumerDeletion !== true) {
+          throw ResourceInUseException(
+            `Stream ${key.streamName} under account ${key.accountId} has registered consumers. ` +
+              'Deregister them or set EnforceConsumerDeletion to delete the stream.',
+          )
+        }
+        return withStatus(current, 'DELETING', { nowMillis: now, durationMs: deps.settings.deletingDelayMs })
+      })
+      await deps.recordLog.deleteTopic(stream.topic)
+      return undefined
+    },
+  })
+}

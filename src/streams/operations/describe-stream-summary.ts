@@ -1,0 +1,38 @@
+import type { DescribeStreamSummaryInput, DescribeStreamSummaryOutput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { StreamARN, StreamName } from '../members.ts'
+import { openShardCount } from '../shard-map.ts'
+import { registeredConsumerCount } from '../stream-consumers.ts'
+import { requireStream, streamKeyOf } from '../stream-lookup.ts'
+import { encryptionFields, enhancedMonitoring, visibleStatus } from '../stream-description.ts'
+
+export function describeStreamSummaryOperation(
+  deps: StreamsDeps,
+): Operation<DescribeStreamSummaryInput, DescribeStreamSummaryOutput> {
+  return defineOperation({
+    name: 'DescribeStreamSummary',
+    input: { StreamName, StreamARN },
+    async handle(input, context) {
+      const stream = await requireStream(deps, streamKeyOf(input, context))
+      const status = visibleStatus(stream, deps.clock.now())
+      return {
+        StreamDescriptionSummary: {
+          StreamName: stream.streamName,
+          StreamARN: stream.streamArn,
+          StreamStatus: status,
+          StreamModeDetails: { StreamMode: stream.mode },
+          RetentionPeriodHours: stream.retentionPeriodHours,
+          StreamCreationTimestamp: new Date(stream.createdAtMillis),
+          EnhancedMonitoring: enhancedMonitoring(stream),
+          ...encryptionFields(stream),
+          OpenShardCount: status === 'CREATING' ? 0 : openShardCount(stream),
+          ConsumerCount: registeredConsumerCount(stream),
+          MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
+        },
+      }
+    },
+  })
+}

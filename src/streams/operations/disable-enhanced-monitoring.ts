@@ -1,0 +1,22 @@
+import type { DisableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { changeShardLevelMetrics } from '../enhanced-monitoring.ts'
+import { MetricsNameList, StreamARN, StreamName } from '../members.ts'
+import { disableMetrics } from '../shard-level-metrics.ts'
+import { validated } from '../validated.ts'
+
+export function disableEnhancedMonitoringOperation(
+  deps: StreamsDeps,
+): Operation<DisableEnhancedMonitoringInput, EnhancedMonitoringOutput> {
+  return defineOperation({
+    name: 'DisableEnhancedMonitoring',
+    input: { ShardLevelMetrics: { ...MetricsNameList, required: true }, StreamName, StreamARN },
+    async handle(input, context) {
+      const metrics = validated(input.ShardLevelMetrics, 'ShardLevelMetrics')
+      return changeShardLevelMetrics(deps, input, context, (current) => disableMetrics(current, metrics))
+    },
+  })
+}

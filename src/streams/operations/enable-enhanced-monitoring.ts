@@ -1,0 +1,22 @@
+import type { EnableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { changeShardLevelMetrics } from '../enhanced-monitoring.ts'
+import { MetricsNameList, StreamARN, StreamName } from '../members.ts'
+import { enableMetrics } from '../shard-level-metrics.ts'
+import { validated } from '../validated.ts'
+
+export function enableEnhancedMonitoringOperation(
+  deps: StreamsDeps,
+): Operation<EnableEnhancedMonitoringInput, EnhancedMonitoringOutput> {
+  return defineOperation({
+    name: 'EnableEnhancedMonitoring',
+    input: { ShardLevelMetrics: { ...MetricsNameList, required: true }, StreamName, StreamARN },
+    async handle(input, context) {
+      const metrics = validated(input.ShardLevelMetrics, 'ShardLevelMetrics')
+      return changeShardLevelMetrics(deps, input, context, (current) => enableMetrics(current, metrics))
+    },
+  })
+}

@@ -1,0 +1,24 @@
+import type { GetResourcePolicyInput, GetResourcePolicyOutput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { ResourceARN } from '../members.ts'
+import { streamKeyOfResource } from '../resource-arns.ts'
+import { requireStream } from '../stream-lookup.ts'
+import { validated } from '../validated.ts'
+
+/** GetResourcePolicy: the stored policy document, or an empty one ('{}') when the stream has none. */
+export function getResourcePolicyOperation(
+  deps: StreamsDeps,
+): Operation<GetResourcePolicyInput, GetResourcePolicyOutput> {
+  return defineOperation({
+    name: 'GetResourcePolicy',
+    input: { ResourceARN: { ...ResourceARN, required: true } },
+    async handle(input, context) {
+      const key = streamKeyOfResource(validated(input.ResourceARN, 'ResourceARN'), context)
+      const stream = await requireStream(deps, key)
+      return { Policy: stream.resourcePolicy ?? '{}' }
+    },
+  })
+}

@@ -1,0 +1,29 @@
+import type { IncreaseStreamRetentionPeriodInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { RetentionPeriodHours, StreamARN, StreamName } from '../members.ts'
+import { changeRetention } from '../retention.ts'
+import { applyTopicConfig } from '../topic-config.ts'
+import { updateStream } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { validated } from '../validated.ts'
+
+/** IncreaseStreamRetentionPeriod: the stream goes UPDATING and its topic's retention.ms follows. */
+export function increaseStreamRetentionPeriodOperation(
+  deps: StreamsDeps,
+): Operation<IncreaseStreamRetentionPeriodInput, undefined> {
+  return defineOperation({
+    name: 'IncreaseStreamRetentionPeriod',
+    input: { RetentionPeriodHours: { ...RetentionPeriodHours, required: true }, StreamName, StreamARN },
+    async handle(input, context) {
+      const hours = validated(input.RetentionPeriodHours, 'RetentionPeriodHours')
+      const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) =>
+        changeRetention(deps, current, hours, 'increase', now),
+      )
+      await applyTopicConfig(deps, stream)
+      return undefined
+    },
+  })
+}

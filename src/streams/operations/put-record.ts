@@ -1,0 +1,92 @@
+import type { PutRecordInput, PutRecordOutput } from '@aws-sdk/client-kinesis'
+
+import { InternalFailure, InvalidArgumentException, type Operation } from '../../gateway/index.ts'
+import { decodeSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
+import { shardIdOf } from '../../mapping/shard-ids.ts'
+import type { StreamKey } from '../../ports/stream-catalog.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { HashKey, PartitionKey, SequenceNumber, StreamARN, StreamName } from '../members.ts'
+import { callRecordLog } from '../records/record-log-errors.ts'
+import { sealingOf, toRecordToAppend } from '../records/record-envelope.ts'
+import {
+  MAX_DATA_BYTES,
+  maxRecordBytes,
+  oversizedRecordViolation,
+  recordBytes,
+  validationError,
+} from '../records/record-limits.ts'
+import { hashKeyOfRecord, StreamRoutingCache } from '../records/routing.ts'
+import { requireWritableStream } from '../records/stream-access.ts'
+import { streamKeyOf, streamNotFound } from '../stream-lookup.ts'
+
+/** What the input table guarantees. */
+type PutRecordRequest = Omit<PutRecordInput, 'Data' | 'PartitionKey'> & {
+  Data: Uint8Array
+  PartitionKey: string
+}
+
+/** Writes one record to the open shard that owns its hash key; answers once Kafka acknowledged it. */
+export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRecordOutput> {
+  const routes = new StreamRoutingCache()
+  return defineOperation<PutRecordRequest, PutRecordOutput>({
+    name: 'PutRecord',
+    input: {
+      SequenceNumberForOrdering: SequenceNumber,
+      PartitionKey: { ...PartitionKey, required: true },
+      ExplicitHashKey: HashKey,
+      Data: { type: 'blob', required: true, maxLength: MAX_DATA_BYTES },
+      StreamName,
+      StreamARN,
+    },
+    async handle(input, context) {
+      const key = streamKeyOf(input, context)
+      const stream = await requireWritableStream(deps, key)
+      const maxBytes = maxRecordBytes(stream)
+      if (recordBytes(input.PartitionKey, input.Data) > maxBytes) {
+        throw validationError([oversizedRecordViolation('data', input.Data, maxBytes)])
+      }
+      const hashKey = hashKeyOfRecord(input.PartitionKey, input.ExplicitHashKey)
+      if (input.SequenceNumberForOrdering !== undefined) {
+        checkSequenceNumberForOrdering(input.SequenceNumberForOrdering, key)
+      }
+      const shardIndex = routes.of(stream).openShardFor(hashKey)
+      // The open shards of a stream always cover the whole key space; a gap is a broken shard map.
+      if (shardIndex === undefined) throw InternalFailure()
+      const record = toRecordToAppend(
+        {
+          partition: shardIndex,
+          partitionKey: input.PartitionKey,
+          data: input.Data,
+          explicitHashKey: input.ExplicitHashKey,
+        },
+        sealingOf(stream, deps.keyRing),
+      )
+      const [appended] = await callRecordLog(
+        () => deps.recordLog.append(stream.topic, [record]),
+        () => streamNotFound(key),
+      )
+      if (appended === undefined) throw new Error(`the record log acknowledged no record of ${stream.topic}`)
+      return {
+        ShardId: shardIdOf(shardIndex),
+        SequenceNumber: sequenceNumberOf(
+          { incarnation: stream.incarnation, shardIndex },
+          BigInt(appended.offset),
+        ),
+        EncryptionType: stream.encryption.type,
+      }
+    },
+  })
+}
+
+/**
+ * Kafka keeps the records of one partition key in the order they were acknowledged, which is the order this
+ * parameter asks for; only its form is checked.
+ */
+function checkSequenceNumberForOrdering(sequenceNumber: string, key: StreamKey): void {
+  if (decodeSequenceNumber(sequenceNumber).ok) return
+  throw InvalidArgumentException(
+    `ExclusiveMinimumSequenceNumber ${sequenceNumber} used in PutRecord on stream ${key.streamName} ` +
+      `under account ${key.accountId} is invalid.`,
+  )
+}

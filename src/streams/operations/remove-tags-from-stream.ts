@@ -1,0 +1,28 @@
+import type { RemoveTagsFromStreamInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { StreamARN, StreamName, TagKeyList } from '../members.ts'
+import { requireActive, updateStream } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { removeTags } from '../tags.ts'
+import { validated } from '../validated.ts'
+
+/** RemoveTagsFromStream: removes the tags with the given keys; keys the stream does not have are ignored. */
+export function removeTagsFromStreamOperation(
+  deps: StreamsDeps,
+): Operation<RemoveTagsFromStreamInput, undefined> {
+  return defineOperation({
+    name: 'RemoveTagsFromStream',
+    input: { TagKeys: { ...TagKeyList, required: true }, StreamName, StreamARN },
+    async handle(input, context) {
+      const tagKeys = validated(input.TagKeys, 'TagKeys')
+      await updateStream(deps, streamKeyOf(input, context), (stream, now) => {
+        requireActive(stream, now)
+        return { ...stream, tags: removeTags(stream, tagKeys) }
+      })
+      return undefined
+    },
+  })
+}

@@ -1,0 +1,32 @@
+import type { UpdateMaxRecordSizeInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { MaxRecordSizeInKiB, StreamARN } from '../members.ts'
+import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { applyTopicConfig } from '../topic-config.ts'
+import { validated } from '../validated.ts'
+
+/**
+ * UpdateMaxRecordSize: the largest record (data and partition key) the stream accepts, 1 to 10 MiB. The
+ * stream goes UPDATING and its topic's max.message.bytes follows (see topic-config.ts).
+ */
+export function updateMaxRecordSizeOperation(
+  deps: StreamsDeps,
+): Operation<UpdateMaxRecordSizeInput, undefined> {
+  return defineOperation({
+    name: 'UpdateMaxRecordSize',
+    input: { StreamARN, MaxRecordSizeInKiB: { ...MaxRecordSizeInKiB, required: true } },
+    async handle(input, context) {
+      const sizeKiB = validated(input.MaxRecordSizeInKiB, 'MaxRecordSizeInKiB')
+      const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) => {
+        requireActive(current, now)
+        return { ...startUpdating(deps, current, now), maxRecordSizeKiB: sizeKiB }
+      })
+      await applyTopicConfig(deps, stream)
+      return undefined
+    },
+  })
+}

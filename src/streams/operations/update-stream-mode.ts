@@ -1,0 +1,36 @@
+import type { UpdateStreamModeInput } from '@aws-sdk/client-kinesis'
+
+import type { Operation } from '../../gateway/index.ts'
+import { accountUsage, checkOnDemandStreamLimit } from '../account-usage.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { StreamARN, StreamModeDetails } from '../members.ts'
+import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { validated } from '../validated.ts'
+
+/**
+ * UpdateStreamMode: switches between PROVISIONED and ON_DEMAND (the stream goes UPDATING). The shards stay as
+ * they are: capacity on Kafka does not depend on the mode. Asking for the current mode changes nothing.
+ */
+export function updateStreamModeOperation(deps: StreamsDeps): Operation<UpdateStreamModeInput, undefined> {
+  return defineOperation({
+    name: 'UpdateStreamMode',
+    input: {
+      StreamARN: { ...StreamARN, required: true },
+      StreamModeDetails: { ...StreamModeDetails, required: true },
+    },
+    async handle(input, context) {
+      const mode = validated(input.StreamModeDetails?.StreamMode, 'StreamModeDetails.StreamMode')
+      const key = streamKeyOf(input, context)
+      const usage = mode === 'ON_DEMAND' ? await accountUsage(deps, key) : undefined
+      await updateStream(deps, key, (stream, now) => {
+        requireActive(stream, now)
+        if (stream.mode === mode) return undefined
+        if (usage !== undefined) checkOnDemandStreamLimit(key, usage)
+        return { ...startUpdating(deps, stream, now), mode }
+      })
+      return undefined
+    },
+  })
+}

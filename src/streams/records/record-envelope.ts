@@ -1,0 +1,114 @@
+// How a Kinesis record is stored as a Kafka record, and read back.
+//
+//   Kafka key     the partition key, UTF-8
+//   Kafka value   the data, byte for byte; for a record written while the stream was encrypted, the sealed
+//                 envelope of record-encryption.ts
+//   headers       only what has no natural place:
+//                   kinesis-explicit-hash-key   the ExplicitHashKey in decimal, when the producer gave one
+//                   kinesis-encryption          `kms:<KeyId>` on encrypted records
+//
+// Native Kafka consumers therefore read Kinesis records as plain key/value, and records written by native Kafka
+// producers read as Kinesis records: a record without headers is plain data, and a record without a key gets
+// MISSING_PARTITION_KEY as its PartitionKey (Kinesis requires one of at least one character).
+
+import type { KeyObject } from 'node:crypto'
+
+import { AwsError } from '../../gateway/index.ts'
+import type { RecordToAppend, StoredRecord } from '../../ports/record-log.ts'
+import type { StreamRecord } from '../../ports/stream-catalog.ts'
+import { openRecordData, sealRecordData, type KeyRing } from './record-encryption.ts'
+
+export const EXPLICIT_HASH_KEY_HEADER = 'kinesis-explicit-hash-key'
+export const ENCRYPTION_HEADER = 'kinesis-encryption'
+
+/** The PartitionKey of records that a Kafka producer wrote without a key (or with an empty one). */
+export const MISSING_PARTITION_KEY = '-'
+
+const KMS_PREFIX = 'kms:'
+const EMPTY_DATA = new Uint8Array(0)
+
+export interface KinesisRecordToStore {
+  /** The shard index. */
+  partition: number
+  partitionKey: string
+  data: Uint8Array
+  explicitHashKey?: string | undefined
+}
+
+/** The stream's encryption when the record is written: the KeyId and the data key the ring gave for it. */
+export interface RecordSealing {
+  keyId: string
+  key: KeyObject
+}
+
+/** How records written to the stream now are sealed, or undefined when the stream is not encrypted. */
+export function sealingOf(stream: StreamRecord, keyRing: KeyRing | undefined): RecordSealing | undefined {
+  if (stream.encryption.type === 'NONE') return undefined
+  const { keyId } = stream.encryption
+  const key = keyRing?.dataKey(keyId)
+  if (key === undefined) throw kmsKeyNotFound(keyId)
+  return { keyId, key }
+}
+
+export function toRecordToAppend(
+  record: KinesisRecordToStore,
+  sealing: RecordSealing | undefined,
+): RecordToAppend {
+  const key = Buffer.from(record.partitionKey, 'utf8')
+  if (sealing === undefined && record.explicitHashKey === undefined) {
+    return { partition: record.partition, key, value: asBuffer(record.data) }
+  }
+  const headers: Record<string, Buffer> = {}
+  if (record.explicitHashKey !== undefined) {
+    headers[EXPLICIT_HASH_KEY_HEADER] = Buffer.from(record.explicitHashKey, 'utf8')
+  }
+  let value: Buffer
+  if (sealing === undefined) {
+    value = asBuffer(record.data)
+  } else {
+    value = sealRecordData(record.data, sealing.key)
+    headers[ENCRYPTION_HEADER] = Buffer.from(KMS_PREFIX + sealing.keyId, 'utf8')
+  }
+  return { partition: record.partition, key, value, headers }
+}
+
+export interface ReadRecord {
+  partitionKey: string
+  data: Uint8Array
+  encrypted: boolean
+}
+
+/**
+ * The Kinesis view of a stored record. Plain data is returned without a copy (a view of the fetched bytes).
+ * Throws KMSNotFoundException when the key ring lacks the record's key, and a plain Error (an internal
+ * failure) when an envelope does not open.
+ */
+export function fromStoredRecord(stored: StoredRecord, keyRing: KeyRing | undefined): ReadRecord {
+  const partitionKey =
+    stored.key === null || stored.key.length === 0 ? MISSING_PARTITION_KEY : stored.key.toString('utf8')
+  const value = stored.value ?? EMPTY_DATA
+  const encryption = stored.headers[ENCRYPTION_HEADER]
+  if (encryption === undefined) return { partitionKey, data: value, encrypted: false }
+  const scheme = encryption.toString('utf8')
+  if (!scheme.startsWith(KMS_PREFIX)) {
+    throw new Error(
+      `record at offset ${stored.offset} has an unknown ${ENCRYPTION_HEADER} header '${scheme}'`,
+    )
+  }
+  const keyId = scheme.slice(KMS_PREFIX.length)
+  const key = keyRing?.dataKey(keyId)
+  if (key === undefined) throw kmsKeyNotFound(keyId)
+  const data = openRecordData(value, key)
+  if (data === undefined) {
+    throw new Error(`record at offset ${stored.offset} does not open with the data key of '${keyId}'`)
+  }
+  return { partitionKey, data, encrypted: true }
+}
+
+export function kmsKeyNotFound(keyId: string): AwsError {
+  return new AwsError('KMSNotFoundException', `Key '${keyId}' does not exist.`, 400)
+}
+
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+}

@@ -1,0 +1,45 @@
+// Size limits of records and of PutRecords requests, with Kinesis's wording.
+//
+// A record's size is its data plus its partition key (UTF-8), and may not exceed the stream's maximum record
+// size (MaxRecordSizeInKiB, 1 MiB unless raised up to 10 MiB). Kinesis reports an oversized record as a
+// violation of the data member's length constraint, naming the limit:
+//
+//   1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data'
+//   failed to satisfy constraint: Member must have length less than or equal to 1048576
+
+import { InvalidArgumentException, ValidationException, type AwsError } from '../../gateway/index.ts'
+import type { StreamRecord } from '../../ports/stream-catalog.ts'
+import { MAX_REPORTED_VIOLATIONS } from '../../validation/constraints.ts'
+import { valueText } from '../../validation/value-text.ts'
+
+/** The largest Data the service model admits (10 MiB); a stream's own limit may be lower. */
+export const MAX_DATA_BYTES = 10 * 1024 * 1024
+
+/** The most a PutRecords request may carry, data and partition keys of all records together. */
+export const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024
+
+export function maxRecordBytes(stream: StreamRecord): number {
+  return stream.maxRecordSizeKiB * 1024
+}
+
+export function recordBytes(partitionKey: string, data: Uint8Array): number {
+  return Buffer.byteLength(partitionKey, 'utf8') + data.length
+}
+
+/** One violation for a record larger than `maxBytes`, at `path` ('data' or 'records.3.member.data'). */
+export function oversizedRecordViolation(path: string, data: Uint8Array, maxBytes: number): string {
+  const shown = valueText(data, { type: 'blob' })
+  return `Value '${shown}' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`
+}
+
+export function validationError(violations: readonly string[]): AwsError {
+  const reported = violations.slice(0, MAX_REPORTED_VIOLATIONS)
+  const count = reported.length
+  return ValidationException(
+    `${count} validation error${count === 1 ? '' : 's'} detected: ${reported.join('; ')}`,
+  )
+}
+
+export function putRecordsTooLarge(): AwsError {
+  return InvalidArgumentException(`Records size exceeds ${MAX_PUT_RECORDS_BYTES / (1024 * 1024)} MB limit`)
+}
