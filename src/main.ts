@@ -3,10 +3,17 @@ import { pathToFileURL } from 'node:url'
 import { createKafkaClient } from './adapters/kafka/kafka-client.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
+import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
+import { sharedSecret } from './adapters/redis/shared-secret.ts'
 import { MinioObjectStore } from './adapters/s3/minio-object-store.ts'
 import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
 import { createGatewayServer, createLogger, type HealthReport, type Logger } from './gateway/index.ts'
 import type { BoundPorts } from './gateway/listeners.ts'
+import { parseTopicTemplate } from './mapping/topic-names.ts'
+import { shardIteratorKey } from './mapping/shard-iterators.ts'
+import { systemClock } from './ports/clock.ts'
+import { derivedKeyRing } from './streams/records/record-encryption.ts'
+import { createStreamsService } from './streams/service.ts'
 
 export interface RunningGateway {
   ports: BoundPorts
@@ -34,8 +41,30 @@ export async function startGateway(
   })
   const recordLog = new KafkaRecordLog(kafka)
   const redis = createRedisClient(redisUrl)
+  redis.on('error', (error: unknown) => {
+    logger.warn('redis: connection error', { error: error instanceof Error ? error.message : String(error) })
+  })
   const objectStore = new MinioObjectStore(s3)
   await connectRedis(redis)
+  const { streams } = config
+  const catalog = new RedisStreamCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
+  const streamsService = createStreamsService({
+    catalog,
+    recordLog,
+    clock: systemClock,
+    keyRing: derivedKeyRing(await sharedSecret(redis, `${streams.redisKeyPrefix}secrets:key-ring`)),
+    settings: {
+      topicTemplate: parseTopicTemplate(streams.topicTemplate),
+      iteratorKey: shardIteratorKey(
+        await sharedSecret(redis, `${streams.redisKeyPrefix}secrets:shard-iterators`),
+      ),
+      creatingDelayMs: streams.creatingDelayMs,
+      updatingDelayMs: streams.updatingDelayMs,
+      deletingDelayMs: streams.deletingDelayMs,
+      shardLimit: streams.shardLimit,
+      onDemandShardCount: streams.onDemandShardCount,
+    },
+  })
 
   const healthCheck = async (): Promise<HealthReport> => {
     const checks: Record<string, string> = {}
@@ -55,14 +84,15 @@ export async function startGateway(
     return { ok: Object.values(checks).every((result) => result === 'ok'), checks }
   }
 
-  const server = createGatewayServer({ config, services: [], healthCheck, logger })
+  const server = createGatewayServer({ config, services: [streamsService], healthCheck, logger })
   const ports = await server.listen()
   logger.info('gateway listening', { port: ports.port, tlsPort: ports.tlsPort })
   return {
     ports,
     stop: async () => {
       await server.close()
-      await Promise.allSettled([recordLog.close(), redis.quit()])
+      await Promise.allSettled([recordLog.close(), catalog.close()])
+      await redis.quit()
     },
   }
 }
