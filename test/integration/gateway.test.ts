@@ -38,17 +38,33 @@ describe('the gateway on real Kafka, Redis and S3', () => {
     ['the default HTTP/2 handler', undefined],
     ['NodeHttpHandler (HTTP/1.1)', new NodeHttpHandler()],
   ])(
-    'answers @aws-sdk/client-kinesis with %s, as AWS does for an operation it lacks',
+    'answers @aws-sdk/client-kinesis with %s, and as AWS does for an operation it lacks',
     async (_name, handler) => {
-      const client = new KinesisClient({
+      const options = {
         endpoint,
         region: 'eu-west-1',
         credentials,
         maxAttempts: 1,
         ...(handler === undefined ? {} : { requestHandler: handler }),
-      })
+      }
+      const client = new KinesisClient(options)
+      // The same client, its requests renamed to an operation Kinesis does not have.
+      const renaming = new KinesisClient(options)
+      renaming.middlewareStack.add(
+        (next) => (args) => {
+          const headers = (args.request as { headers: Record<string, string> }).headers
+          const name = Object.keys(headers).find((header) => header.toLowerCase() === 'x-amz-target')
+          headers[name ?? 'x-amz-target'] = 'Kinesis_20131202.NoSuchOperation'
+          return next(args)
+        },
+        { step: 'build', name: 'renameOperation' },
+      )
       try {
-        const error = await client.send(new ListStreamsCommand({})).then(
+        const listed = await client.send(new ListStreamsCommand({}))
+        expect(listed.$metadata.httpStatusCode).toBe(200)
+        expect(Array.isArray(listed.StreamNames)).toBe(true)
+
+        const error = await renaming.send(new ListStreamsCommand({})).then(
           () => undefined,
           (rejection: unknown) =>
             rejection as { name: string; $metadata: { httpStatusCode?: number; requestId?: string } },
@@ -58,6 +74,7 @@ describe('the gateway on real Kafka, Redis and S3', () => {
         expect(error?.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/)
       } finally {
         client.destroy()
+        renaming.destroy()
       }
     },
   )

@@ -94,6 +94,42 @@ describe('KafkaRecordLog on a real Kafka broker', () => {
     expect(read.records.map((record) => record.value?.toString())).toEqual(['new'])
   })
 
+  it('keeps working after topics it used were deleted, here or by another client', async () => {
+    const replica = new KafkaRecordLog(
+      createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'record-log-replica' }),
+    )
+    const doomed = uniqueName('doomed')
+    const survivor = uniqueName('survivor')
+    try {
+      await log.createTopic(doomed, 1, {})
+      await log.createTopic(survivor, 1, {})
+      for (const client of [log, replica]) {
+        await client.append(doomed, [{ partition: 0, key: Buffer.from('k'), value: Buffer.from('v') }])
+        await client.read(doomed, 0, 0, { maxRecords: 1, maxBytes: 1 << 20, maxWaitMs: 0 })
+        await client.offsetRange(doomed, 0)
+      }
+      await log.deleteTopic(doomed)
+      for (const client of [log, replica]) {
+        const [appended] = await client.append(survivor, [
+          { partition: 0, key: Buffer.from('k'), value: Buffer.from('still') },
+        ])
+        const read = await client.read(survivor, 0, appended?.offset ?? 0, {
+          maxRecords: 1,
+          maxBytes: 1 << 20,
+          maxWaitMs: 0,
+        })
+        expect(read.records[0]?.value?.toString()).toBe('still')
+        expect((await client.offsetRange(survivor, 0)).latest).toBeGreaterThan(0)
+      }
+      await expect(
+        replica.read(doomed, 0, 0, { maxRecords: 1, maxBytes: 1 << 20, maxWaitMs: 0 }),
+      ).rejects.toBeInstanceOf(TopicNotFoundError)
+    } finally {
+      await log.deleteTopic(survivor)
+      await replica.close()
+    }
+  })
+
   it('reports a topic that does not exist', async () => {
     await expect(log.offsetRange(uniqueName('missing'), 0)).rejects.toBeInstanceOf(TopicNotFoundError)
   })

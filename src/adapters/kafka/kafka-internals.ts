@@ -20,7 +20,10 @@ export interface InternalBroker {
 }
 
 export interface InternalCluster {
+  /** Topics whose metadata the cluster refreshes; one that no longer exists fails every refresh. */
+  targetTopics: Set<string>
   connect(): Promise<void>
+  isConnected(): boolean
   disconnect(): Promise<void>
   addTargetTopic(topic: string): Promise<void>
   refreshMetadata(): Promise<void>
@@ -49,20 +52,40 @@ export function createInternalCluster(kafka: Kafka): InternalCluster {
   return factory({ metadataMaxAge: 60_000, allowAutoTopicCreation: false })
 }
 
-/** Creates a producer and returns the cluster it was built on, to refresh its metadata on demand. */
-export function createProducerWithCluster(
+/** Creates a kafkajs client (producer, admin) and returns the cluster it was built on, to manage its metadata. */
+export function createWithCluster<Client>(
   kafka: Kafka,
-  config: ProducerConfig,
-): { producer: Producer; cluster: InternalCluster } {
+  create: (kafka: Kafka) => Client,
+): { client: Client; cluster: InternalCluster } {
   const symbol = clusterFactorySymbol(kafka)
   const factory = Reflect.get(kafka, symbol) as ClusterFactory
   let cluster: InternalCluster | undefined
   Reflect.set(kafka, symbol, ((options) => (cluster = factory(options))) satisfies ClusterFactory)
   try {
-    const producer = kafka.producer(config)
-    if (cluster === undefined) throw new Error('kafkajs did not build a cluster for the producer')
-    return { producer, cluster }
+    const client = create(kafka)
+    if (cluster === undefined) throw new Error('kafkajs did not build a cluster for the client')
+    return { client, cluster }
   } finally {
     Reflect.set(kafka, symbol, factory)
   }
+}
+
+export function createProducerWithCluster(
+  kafka: Kafka,
+  config: ProducerConfig,
+): { producer: Producer; cluster: InternalCluster } {
+  const { client, cluster } = createWithCluster(kafka, (owner) => owner.producer(config))
+  return { producer: client, cluster }
+}
+
+/**
+ * Stops a cluster from asking for the metadata of topics other than `keep`. kafkajs keeps every topic it was
+ * ever asked about and refreshes them all together, so one topic deleted (by any gateway replica) would make
+ * every later refresh fail; the topics still in use are added back on their next use.
+ */
+export async function narrowTargetTopics(cluster: InternalCluster, keep: readonly string[]): Promise<void> {
+  cluster.targetTopics.clear()
+  for (const topic of keep) cluster.targetTopics.add(topic)
+  // kafkajs refreshes only when its set of topics grows: refresh now, or `keep` may stay without metadata.
+  if (cluster.isConnected()) await cluster.refreshMetadata().catch(() => undefined)
 }

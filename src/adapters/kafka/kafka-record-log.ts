@@ -12,7 +12,7 @@ import {
   type StoredRecord,
 } from '../../ports/record-log.ts'
 import { AppendBatcher } from './append-batcher.ts'
-import { createProducerWithCluster } from './kafka-internals.ts'
+import { createWithCluster, narrowTargetTopics, type InternalCluster } from './kafka-internals.ts'
 import { PartitionReader, type FetchedMessage } from './partition-reader.ts'
 
 const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
@@ -20,23 +20,30 @@ const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
 /** The RecordLog on a Kafka cluster: appends through one idempotent producer, reads without consumer groups. */
 export class KafkaRecordLog implements RecordLog {
   private readonly admin: Admin
+  private readonly adminCluster: InternalCluster
   private readonly producer: Producer
+  private readonly producerCluster: InternalCluster
   private readonly batcher: AppendBatcher
   private readonly reader: PartitionReader
   private connecting: Promise<void> | undefined
 
   constructor(kafka: Kafka) {
-    this.admin = kafka.admin()
-    const { producer, cluster } = createProducerWithCluster(kafka, {
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // Every record names its partition; the partitioner only has to honour it.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
-      retry: { initialRetryTime: 100, retries: 6, maxRetryTime: 2_000 },
-    })
+    const admin = createWithCluster(kafka, (owner) => owner.admin())
+    this.admin = admin.client
+    this.adminCluster = admin.cluster
+    const { client: producer, cluster } = createWithCluster(kafka, (owner) =>
+      owner.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Every record names its partition; the partitioner only has to honour it.
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
+        retry: { initialRetryTime: 100, retries: 6, maxRetryTime: 2_000 },
+      }),
+    )
     this.producer = producer
+    this.producerCluster = cluster
     this.batcher = new AppendBatcher(producer, cluster, MAX_PRODUCE_BATCH_BYTES)
     this.reader = new PartitionReader(kafka)
   }
@@ -64,13 +71,12 @@ export class KafkaRecordLog implements RecordLog {
 
   async deleteTopic(topic: string): Promise<void> {
     await this.connect()
-    this.reader.forgetTopic(topic)
     try {
       await this.admin.deleteTopics({ topics: [topic] })
     } catch (error) {
-      if (isUnknownTopic(error)) return
-      throw unavailable(error)
+      if (!isUnknownTopic(error)) throw unavailable(error)
     }
+    await this.forgetTopicsExcept([])
   }
 
   async addPartitions(topic: string, totalPartitions: number): Promise<void> {
@@ -99,14 +105,26 @@ export class KafkaRecordLog implements RecordLog {
 
   async append(topic: string, records: readonly RecordToAppend[]): Promise<AppendedRecord[]> {
     await this.connect()
-    try {
-      return await this.batcher.append(topic, records)
-    } catch (error) {
-      throw unavailable(error)
-    }
+    return this.retryingStaleTopics(topic, async () => {
+      try {
+        return await this.batcher.append(topic, records)
+      } catch (error) {
+        if (isUnknownTopic(error)) throw new TopicNotFoundError(topic, { cause: error })
+        throw unavailable(error)
+      }
+    })
   }
 
-  async read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<ReadResult> {
+  read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<ReadResult> {
+    return this.retryingStaleTopics(topic, () => this.readOnce(topic, partition, fromOffset, limits))
+  }
+
+  private async readOnce(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    limits: ReadLimits,
+  ): Promise<ReadResult> {
     let offset = fromOffset
     for (let attempt = 0; ; attempt++) {
       try {
@@ -138,7 +156,7 @@ export class KafkaRecordLog implements RecordLog {
 
   async offsetRange(topic: string, partition: number): Promise<OffsetRange> {
     await this.connect()
-    const offsets = await this.topicOffsets(topic)
+    const offsets = await this.retryingStaleTopics(topic, () => this.topicOffsets(topic))
     const entry = offsets.find((candidate) => candidate.partition === partition)
     if (entry === undefined) throw new TopicNotFoundError(`${topic}/${partition}`)
     return { earliest: Number(entry.low), latest: Number(entry.high) }
@@ -164,6 +182,29 @@ export class KafkaRecordLog implements RecordLog {
   async close(): Promise<void> {
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.reader.close()])
     this.connecting = undefined
+  }
+
+  /**
+   * A topic deleted elsewhere (by another gateway replica, or a Kafka tool) fails kafkajs's metadata refreshes
+   * for every topic: on "unknown topic", forget the others and try once more; if this topic is the unknown one,
+   * the second attempt says so.
+   */
+  private async retryingStaleTopics<T>(topic: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action()
+    } catch (error) {
+      if (!(error instanceof TopicNotFoundError)) throw error
+      await this.forgetTopicsExcept([topic])
+      return action()
+    }
+  }
+
+  private async forgetTopicsExcept(keep: readonly string[]): Promise<void> {
+    await Promise.all([
+      this.reader.forgetTopicsExcept(keep),
+      narrowTargetTopics(this.adminCluster, keep),
+      narrowTargetTopics(this.producerCluster, keep),
+    ])
   }
 
   private connect(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs'
 
-import { createInternalCluster, type InternalCluster } from './kafka-internals.ts'
+import { createInternalCluster, narrowTargetTopics, type InternalCluster } from './kafka-internals.ts'
 
 export interface FetchedMessage {
   offset: string
@@ -70,8 +70,10 @@ export class PartitionReader {
     await this.cluster.refreshMetadata()
   }
 
-  forgetTopic(topic: string): void {
-    this.knownTopics.delete(topic)
+  /** After a topic was deleted, or when a metadata refresh failed on a topic that no longer exists. */
+  async forgetTopicsExcept(keep: readonly string[]): Promise<void> {
+    this.knownTopics.clear()
+    await narrowTargetTopics(this.cluster, keep)
   }
 
   async close(): Promise<void> {
