@@ -54,6 +54,7 @@ export class KafkaRecordLog implements RecordLog {
     config: Readonly<Record<string, string>>,
   ): Promise<void> {
     await this.connect()
+    await this.forgetAdminTopics()
     await unavailableOnFailure(() =>
       this.admin.createTopics({
         waitForLeaders: true,
@@ -81,6 +82,7 @@ export class KafkaRecordLog implements RecordLog {
 
   async addPartitions(topic: string, totalPartitions: number): Promise<void> {
     await this.connect()
+    await this.forgetAdminTopics()
     await unavailableOnFailure(() =>
       this.admin.createPartitions({ topicPartitions: [{ topic, count: totalPartitions }] }),
     )
@@ -89,6 +91,7 @@ export class KafkaRecordLog implements RecordLog {
 
   async setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void> {
     await this.connect()
+    await this.forgetAdminTopics()
     await unavailableOnFailure(() =>
       this.admin.alterConfigs({
         validateOnly: false,
@@ -197,6 +200,14 @@ export class KafkaRecordLog implements RecordLog {
       await this.forgetTopicsExcept([topic])
       return action()
     }
+  }
+
+  /**
+   * Topic administration is rare; starting it from an empty topic set keeps a topic deleted elsewhere from
+   * failing the metadata refresh kafkajs makes afterwards.
+   */
+  private async forgetAdminTopics(): Promise<void> {
+    await narrowTargetTopics(this.adminCluster, [])
   }
 
   private async forgetTopicsExcept(keep: readonly string[]): Promise<void> {
