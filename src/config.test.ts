@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('loadConfig', () => {
+  it('has defaults for a local run', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(4567)
+    expect(config.kafkaBrokers).toBeUndefined()
+    expect(config.defaultAccountId).toBe('000000000000')
+    expect(config.streams.topicTemplate).toBe('kinesis.{accountId}.{region}.{streamName}')
+  })
+
+  it('reads addresses and settings from the environment', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      KAFKA_BROKERS: 'a:9092, b:9092',
+      REDIS_URL: 'redis://r:6379',
+      S3_ENDPOINT: 'http://s3:9000',
+      S3_ACCESS_KEY: 'key',
+      S3_SECRET_KEY: 'secret',
+      STREAM_CREATING_DELAY_MS: '0',
+      SHARD_LIMIT: '20',
+    })
+    expect(config.port).toBe(8080)
+    expect(config.kafkaBrokers).toEqual(['a:9092', 'b:9092'])
+    expect(config.s3).toEqual({
+      endpoint: 'http://s3:9000',
+      accessKey: 'key',
+      secretKey: 'secret',
+      region: 'us-east-1',
+    })
+    expect(config.streams.creatingDelayMs).toBe(0)
+    expect(config.streams.shardLimit).toBe(20)
+  })
+
+  it('fails fast naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
+      new ConfigError("PORT must be a port number (0-65535), got 'eighty'"),
+    )
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://s3:9000' })).toThrow(/S3_ACCESS_KEY is required/)
+    expect(() => loadConfig({ DEFAULT_ACCOUNT_ID: '12' })).toThrow(/DEFAULT_ACCOUNT_ID must be 12 digits/)
+    expect(() => loadConfig({ SHARD_LIMIT: '-1' })).toThrow(/SHARD_LIMIT must be a whole number/)
+  })
+})
