@@ -1,7 +1,5 @@
 import {
-  CreateStreamCommand,
   DeleteStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   PutRecordCommand,
@@ -14,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts'
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
+import { createActiveStream } from './fixture/streams.ts'
 
 /** Commands Redis has executed, by name, from its own statistics. */
 async function commandCounts(redis: Redis): Promise<Map<string, number>> {
@@ -44,12 +43,7 @@ describe('the data path on a warm gateway (design invariant 5)', () => {
 
   it('issues no Redis command for PutRecord, PutRecords, GetShardIterator and GetRecords', async () => {
     const streamName = uniqueName('warm')
-    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 2 }))
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
-      if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await createActiveStream(client, streamName, 2)
     const shard = { StreamName: streamName, ShardId: 'shardId-000000000000' }
     // Warm up: the first data-plane call loads the stream into the gateway's cache.
     await client.send(

@@ -1,7 +1,6 @@
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListStreamsCommand,
@@ -12,21 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
-
-interface Failure {
-  name: string
-  $metadata: { httpStatusCode?: number }
-  $retryable?: unknown
-}
-
-async function failure(promise: Promise<unknown>): Promise<Failure> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail')
-    },
-    (error: unknown) => error as Failure,
-  )
-}
+import { createActiveStream, rejection } from './fixture/streams.ts'
 
 describe('when Kafka cannot be reached', () => {
   const stack = inject('stack')
@@ -61,14 +46,9 @@ describe('when Kafka cannot be reached', () => {
 
   it('answers writes with a retriable server error and stores nothing', async () => {
     const streamName = uniqueName('faults')
-    await good.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }))
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const summary = await good.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
-      if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await createActiveStream(good, streamName, 1)
 
-    const put = await failure(
+    const put = await rejection(
       bad.send(
         new PutRecordCommand({ StreamName: streamName, PartitionKey: 'k', Data: Buffer.from('lost?') }),
       ),
@@ -88,7 +68,9 @@ describe('when Kafka cannot be reached', () => {
 
   it('fails CreateStream with a retriable error and leaves no half-created stream', async () => {
     const streamName = uniqueName('faults-create')
-    const create = await failure(bad.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 })))
+    const create = await rejection(
+      bad.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 })),
+    )
     expect(create.$metadata.httpStatusCode).toBeGreaterThanOrEqual(500)
     const listed = await good.send(new ListStreamsCommand({}))
     expect(listed.StreamNames).not.toContain(streamName)

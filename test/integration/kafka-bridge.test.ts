@@ -1,7 +1,5 @@
 import {
-  CreateStreamCommand,
   DeleteStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   PutRecordsCommand,
@@ -12,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
+import { createActiveStream } from './fixture/streams.ts'
 
 describe('the two-way bridge between Kinesis clients and native Kafka clients', () => {
   const stack = inject('stack')
@@ -32,12 +31,7 @@ describe('the two-way bridge between Kinesis clients and native Kafka clients', 
 
   it('lets a plain Kafka consumer group read what Kinesis producers wrote, and GetRecords read what Kafka producers wrote', async () => {
     const streamName = uniqueName('bridge')
-    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }))
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
-      if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await createActiveStream(client, streamName, 1)
     const topic = `kinesis.${accountId}.us-east-1.${streamName}`
 
     await client.send(

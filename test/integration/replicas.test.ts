@@ -1,7 +1,6 @@
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   PutRecordsCommand,
@@ -11,37 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
-
-async function waitUntilActive(client: KinesisClient, streamName: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { StreamDescriptionSummary } = await client.send(
-      new DescribeStreamSummaryCommand({ StreamName: streamName }),
-    )
-    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`${streamName} did not become ACTIVE`)
-}
-
-/** Every record of a shard from TRIM_HORIZON, following NextShardIterator until caught up. */
-async function readShard(client: KinesisClient, streamName: string, shardId: string): Promise<string[]> {
-  const { ShardIterator } = await client.send(
-    new GetShardIteratorCommand({
-      StreamName: streamName,
-      ShardId: shardId,
-      ShardIteratorType: 'TRIM_HORIZON',
-    }),
-  )
-  const values: string[] = []
-  let iterator = ShardIterator
-  while (iterator !== undefined) {
-    const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }))
-    for (const record of page.Records ?? []) values.push(Buffer.from(record.Data ?? []).toString())
-    if ((page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) break
-    iterator = page.NextShardIterator
-  }
-  return values
-}
+import { readShard, waitUntilActive } from './fixture/streams.ts'
 
 describe('several gateway replicas on one Kafka and Redis', () => {
   const stack = inject('stack')

@@ -28,26 +28,7 @@ import {
   type Transport,
 } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
-
-async function waitUntilActive(client: KinesisClient, streamName: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { StreamDescriptionSummary } = await client.send(
-      new DescribeStreamSummaryCommand({ StreamName: streamName }),
-    )
-    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`${streamName} did not become ACTIVE`)
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail')
-    },
-    (error: unknown) => error as { name: string; message: string },
-  )
-}
+import { rejection, waitUntilActive } from './fixture/streams.ts'
 
 describe.each<Transport>(['HTTP/2', 'HTTP/1.1'])(
   'Kinesis Data Streams through @aws-sdk/client-kinesis over %s',

@@ -1,0 +1,108 @@
+package kinesisgateway;
+
+import java.net.URI;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.utils.AttributeMap;
+
+/**
+ * Runs one scenario of the AWS SDK for Java v2 against a Kinesis endpoint and exits non-zero, with the reason, on
+ * any answer Kinesis would not give.
+ *
+ * <p>Usage: {@code Main <endpoint> <scenario> <accountId>}. Scenarios: {@code sync} (KinesisClient on the Apache
+ * HTTP client, HTTP/1.1) and {@code async-http2} (KinesisAsyncClient on Netty, HTTP/2: prior knowledge on
+ * {@code http://}, ALPN on {@code https://}, where any certificate is trusted). The SDK speaks CBOR unless
+ * started with {@code -Daws.cborEnabled=false}; every request and response must carry the matching Content-Type.
+ */
+public final class Main {
+  private static final List<String> SCENARIOS = List.of("sync", "async-http2");
+
+  public static void main(String[] args) {
+    if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
+      System.err.println("usage: Main <endpoint> <" + String.join("|", SCENARIOS) + "> <12-digit account id>");
+      System.exit(2);
+    }
+    URI endpoint = URI.create(args[0]);
+    String scenario = args[1];
+    String accountId = args[2];
+    boolean cbor = SdkSystemSetting.CBOR_ENABLED.getBooleanValueOrThrow();
+    String contentType = cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1";
+    System.out.println("scenario " + scenario + " against " + endpoint + ", expecting " + contentType);
+
+    WireRecorder wire = new WireRecorder();
+    ClientOverrideConfiguration overrides =
+        ClientOverrideConfiguration.builder()
+            .addExecutionInterceptor(wire)
+            // A retried call would hide the answer that made it fail.
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .build();
+    try (KinesisCalls kinesis = client(scenario, endpoint, accountId, overrides)) {
+      new PutGetScenario(kinesis, accountId, "java-" + scenario + (cbor ? "-cbor" : "-json")).run();
+      checkContentTypes(wire, contentType);
+      System.out.println("PASS " + scenario);
+      System.exit(0);
+    } catch (Mismatch e) {
+      System.err.println("MISMATCH in scenario " + scenario + ": " + e.getMessage());
+    } catch (AwsServiceException e) {
+      var details = e.awsErrorDetails();
+      System.err.println(
+          "UNEXPECTED ERROR ANSWER in scenario " + scenario + ": HTTP " + e.statusCode() + ", code "
+              + details.errorCode() + ", message '" + details.errorMessage() + "', request id " + e.requestId());
+      e.printStackTrace();
+    } catch (Throwable e) {
+      System.err.println("FAILED scenario " + scenario + ": " + e);
+      e.printStackTrace();
+    }
+    System.exit(1);
+  }
+
+  private static KinesisCalls client(
+      String scenario, URI endpoint, String accountId, ClientOverrideConfiguration overrides) {
+    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accountId, "dummy-secret"));
+    if (scenario.equals("sync")) {
+      return KinesisCalls.of(
+          KinesisClient.builder()
+              .httpClientBuilder(ApacheHttpClient.builder())
+              .endpointOverride(endpoint)
+              .region(Region.US_EAST_1)
+              .credentialsProvider(credentials)
+              .overrideConfiguration(overrides)
+              .build());
+    }
+    var httpClient =
+        NettyNioAsyncHttpClient.builder()
+            .protocol(Protocol.HTTP2)
+            .buildWithDefaults(
+                AttributeMap.builder().put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true).build());
+    return KinesisCalls.of(
+        KinesisAsyncClient.builder()
+            .httpClient(httpClient)
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .overrideConfiguration(overrides)
+            .build());
+  }
+
+  private static void checkContentTypes(WireRecorder wire, String expected) {
+    List<WireRecorder.Exchange> exchanges = wire.exchanges();
+    Mismatch.check(!exchanges.isEmpty(), "no request was recorded");
+    for (WireRecorder.Exchange exchange : exchanges) {
+      Mismatch.checkEqual(
+          expected, exchange.contentType(), exchange.operation() + " " + exchange.direction() + " Content-Type");
+    }
+    System.out.println("ok " + exchanges.size() / 2 + " requests and their responses were all " + expected);
+  }
+}
