@@ -16,6 +16,17 @@ import {
   PutRecordsCommand,
   RemoveTagsFromStreamCommand,
   StartStreamEncryptionCommand,
+  StopStreamEncryptionCommand,
+  UpdateStreamModeCommand,
+  EnableEnhancedMonitoringCommand,
+  DisableEnhancedMonitoringCommand,
+  PutResourcePolicyCommand,
+  GetResourcePolicyCommand,
+  DeleteResourcePolicyCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  ListTagsForResourceCommand,
+  UpdateMaxRecordSizeCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -28,7 +39,7 @@ import {
   type Transport,
 } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
-import { rejection, waitUntilActive } from './fixture/streams.ts'
+import { createActiveStream, readShard, rejection, waitUntilActive } from './fixture/streams.ts'
 
 describe.each<Transport>(['HTTP/2', 'HTTP/1.1'])(
   'Kinesis Data Streams through @aws-sdk/client-kinesis over %s',
@@ -275,6 +286,121 @@ describe.each<Transport>(['HTTP/2', 'HTTP/1.1'])(
       expect(readBack.Records?.[0]?.EncryptionType).toBe('KMS')
 
       await client.send(new DeleteStreamCommand({ StreamName: streamName }))
+    })
+
+    it('changes settings, policies and tags by ARN', async () => {
+      const streamName = uniqueName('settings')
+      await createActiveStream(client, streamName, 1)
+      const streamArn = `arn:aws:kinesis:us-east-1:${accountId}:stream/${streamName}`
+
+      await client.send(
+        new UpdateStreamModeCommand({ StreamARN: streamArn, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
+      )
+      await waitUntilActive(client, streamName)
+      const summary = await client.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn }))
+      expect(summary.StreamDescriptionSummary?.StreamModeDetails?.StreamMode).toBe('ON_DEMAND')
+
+      const enabled = await client.send(
+        new EnableEnhancedMonitoringCommand({ StreamName: streamName, ShardLevelMetrics: ['IncomingBytes'] }),
+      )
+      expect(enabled.DesiredShardLevelMetrics).toEqual(['IncomingBytes'])
+      await waitUntilActive(client, streamName)
+      const disabled = await client.send(
+        new DisableEnhancedMonitoringCommand({ StreamName: streamName, ShardLevelMetrics: ['ALL'] }),
+      )
+      expect(disabled.DesiredShardLevelMetrics).toEqual([])
+      await waitUntilActive(client, streamName)
+
+      const policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: accountId },
+            Action: 'kinesis:GetRecords',
+            Resource: streamArn,
+          },
+        ],
+      })
+      await client.send(new PutResourcePolicyCommand({ ResourceARN: streamArn, Policy: policy }))
+      expect((await client.send(new GetResourcePolicyCommand({ ResourceARN: streamArn }))).Policy).toBe(
+        policy,
+      )
+      await client.send(new DeleteResourcePolicyCommand({ ResourceARN: streamArn }))
+
+      await client.send(
+        new TagResourceCommand({ ResourceARN: streamArn, Tags: { owner: 'team-a', tier: 'gold' } }),
+      )
+      await client.send(new UntagResourceCommand({ ResourceARN: streamArn, TagKeys: ['tier'] }))
+      expect((await client.send(new ListTagsForResourceCommand({ ResourceARN: streamArn }))).Tags).toEqual([
+        { Key: 'owner', Value: 'team-a' },
+      ])
+
+      await client.send(new UpdateMaxRecordSizeCommand({ StreamARN: streamArn, MaxRecordSizeInKiB: 2048 }))
+      await waitUntilActive(client, streamName)
+      const large = await client.send(
+        new PutRecordCommand({
+          StreamName: streamName,
+          PartitionKey: 'big',
+          Data: Buffer.alloc(1536 * 1024, 1),
+        }),
+      )
+      expect(large.SequenceNumber).toBeDefined()
+
+      await client.send(
+        new StartStreamEncryptionCommand({
+          StreamName: streamName,
+          EncryptionType: 'KMS',
+          KeyId: 'alias/aws/kinesis',
+        }),
+      )
+      await waitUntilActive(client, streamName)
+      await client.send(
+        new StopStreamEncryptionCommand({
+          StreamName: streamName,
+          EncryptionType: 'KMS',
+          KeyId: 'alias/aws/kinesis',
+        }),
+      )
+      await waitUntilActive(client, streamName)
+      const after = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
+      expect(after.StreamDescriptionSummary?.EncryptionType).toBe('NONE')
+
+      await client.send(new DeleteStreamCommand({ StreamName: streamName }))
+    })
+
+    it('keeps streams of different accounts and regions apart', async () => {
+      const streamName = uniqueName('shared-name')
+      const clients = [
+        client,
+        kinesisClient(gateway.endpoint, testAccountId(), transport),
+        kinesisClient(gateway.endpoint, accountId, transport, 'eu-west-1'),
+      ]
+      try {
+        for (const [index, each] of clients.entries()) {
+          await createActiveStream(each, streamName, index + 1)
+          await each.send(
+            new PutRecordCommand({
+              StreamName: streamName,
+              PartitionKey: 'k',
+              Data: Buffer.from(`copy-${index}`),
+            }),
+          )
+        }
+        for (const [index, each] of clients.entries()) {
+          const summary = await each.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
+          expect(summary.StreamDescriptionSummary?.OpenShardCount).toBe(index + 1)
+          const shards = await each.send(new ListShardsCommand({ StreamName: streamName }))
+          const values = await Promise.all(
+            (shards.Shards ?? []).map((shard) => readShard(each, streamName, shard.ShardId ?? '')),
+          )
+          expect(values.flat()).toEqual([`copy-${index}`])
+          await each.send(new DeleteStreamCommand({ StreamName: streamName }))
+        }
+      } finally {
+        clients[1]?.destroy()
+        clients[2]?.destroy()
+      }
     })
   },
 )
