@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+
+import type { StackEndpoints } from '../src/stack/types.ts'
+
+export interface GatewayProcess {
+  endpoint: string
+  pid: number
+  /** CPU seconds (user + system) the gateway process has used so far. */
+  cpuSeconds(): number
+  /** Resident memory of the gateway process in bytes. */
+  residentBytes(): number
+  stop(): Promise<void>
+}
+
+/** The gateway as its own process, as users run it, so the load generator does not share its event loop. */
+export async function startGatewayProcess(stack: StackEndpoints): Promise<GatewayProcess> {
+  const port = await freePort()
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      REDIS_URL: stack.redisUrl,
+      S3_ENDPOINT: stack.s3.endpoint,
+      S3_ACCESS_KEY: stack.s3.accessKey,
+      S3_SECRET_KEY: stack.s3.secretKey,
+      STREAM_CREATING_DELAY_MS: '0',
+      STREAM_UPDATING_DELAY_MS: '0',
+      STREAM_DELETING_DELAY_MS: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const pid = child.pid
+  if (pid === undefined) throw new Error('the gateway process did not start')
+  const endpoint = `http://127.0.0.1:${port}`
+  const state = { exited: false }
+  child.once('exit', () => {
+    state.exited = true
+  })
+  for (let attempt = 0; ; attempt++) {
+    if (state.exited) throw new Error('the gateway process exited at startup')
+    try {
+      if ((await fetch(`${endpoint}/health`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 200) throw new Error('the gateway did not become healthy')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const ticks = 100
+  return {
+    endpoint,
+    pid,
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      return (Number(fields[11]) + Number(fields[12])) / ticks
+    },
+    residentBytes: () => {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      return Number(match?.[1] ?? 0) * 1024
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => {
+          resolve()
+        })
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => {
+        if (typeof address === 'object' && address !== null) resolve(address.port)
+        else reject(new Error('no port'))
+      })
+    })
+  })
+}

@@ -1,0 +1,50 @@
+import { connect, type ClientHttp2Session } from 'node:http2'
+
+/**
+ * A lean Kinesis client for load generation: pre-encoded AWS JSON 1.1 bodies over one HTTP/2 session, so that
+ * the measurement is the gateway's work, not a client SDK's.
+ */
+export class KinesisHttp2 {
+  private readonly session: ClientHttp2Session
+
+  constructor(
+    endpoint: string,
+    private readonly accountId = '123456789012',
+  ) {
+    this.session = connect(endpoint)
+  }
+
+  call(operation: string, body: Buffer | string): Promise<{ status: number; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const request = this.session.request({
+        ':method': 'POST',
+        ':path': '/',
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `Kinesis_20131202.${operation}`,
+        authorization: `AWS4-HMAC-SHA256 Credential=${this.accountId}/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0`,
+      })
+      const chunks: Buffer[] = []
+      let status = 0
+      request.on('response', (headers) => {
+        status = Number(headers[':status'])
+      })
+      request.on('data', (chunk: Buffer) => chunks.push(chunk))
+      request.on('end', () => {
+        resolve({ status, body: Buffer.concat(chunks) })
+      })
+      request.on('error', reject)
+      request.end(body)
+    })
+  }
+
+  async json<T>(operation: string, input: object): Promise<T> {
+    const response = await this.call(operation, JSON.stringify(input))
+    if (response.status !== 200)
+      throw new Error(`${operation}: ${response.status} ${response.body.toString()}`)
+    return (response.body.length === 0 ? {} : JSON.parse(response.body.toString())) as T
+  }
+
+  close(): void {
+    this.session.close()
+  }
+}
