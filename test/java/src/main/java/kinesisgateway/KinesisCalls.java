@@ -70,7 +70,8 @@ interface KinesisCalls extends AutoCloseable {
         client.waiter().waitUntilStreamNotExists(r -> r.streamName(streamName), QUICK_WAITER);
       }
 
-      public DescribeStreamSummaryResponse describeStreamSummary(Consumer<DescribeStreamSummaryRequest.Builder> request) {
+      public DescribeStreamSummaryResponse describeStreamSummary(
+          Consumer<DescribeStreamSummaryRequest.Builder> request) {
         return client.describeStreamSummary(request);
       }
 
@@ -122,7 +123,8 @@ interface KinesisCalls extends AutoCloseable {
         join(client.waiter().waitUntilStreamNotExists(r -> r.streamName(streamName), QUICK_WAITER));
       }
 
-      public DescribeStreamSummaryResponse describeStreamSummary(Consumer<DescribeStreamSummaryRequest.Builder> request) {
+      public DescribeStreamSummaryResponse describeStreamSummary(
+          Consumer<DescribeStreamSummaryRequest.Builder> request) {
         return join(client.describeStreamSummary(request));
       }
 

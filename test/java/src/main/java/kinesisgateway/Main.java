@@ -9,6 +9,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -21,13 +22,20 @@ import software.amazon.awssdk.utils.AttributeMap;
  * Runs one scenario of the AWS SDK for Java v2 against a Kinesis endpoint and exits non-zero, with the reason, on
  * any answer Kinesis would not give.
  *
- * <p>Usage: {@code Main <endpoint> <scenario> <accountId>}. Scenarios: {@code sync} (KinesisClient on the Apache
- * HTTP client, HTTP/1.1) and {@code async-http2} (KinesisAsyncClient on Netty, HTTP/2: prior knowledge on
- * {@code http://}, ALPN on {@code https://}, where any certificate is trusted). The SDK speaks CBOR unless
- * started with {@code -Daws.cborEnabled=false}; every request and response must carry the matching Content-Type.
+ * <p>Usage: {@code Main <endpoint> <scenario> <accountId>}. Scenarios:
+ *
+ * <ul>
+ *   <li>{@code sync}: KinesisClient on the Apache HTTP client, HTTP/1.1;
+ *   <li>{@code async-http2}: KinesisAsyncClient on Netty with HTTP/2 and the SDK's default protocol negotiation,
+ *       which assumes HTTP/2 and sends its connection preface right away, over TCP or after the TLS handshake;
+ *   <li>{@code async-http2-alpn}: the same, with HTTP/2 negotiated by TLS ALPN ({@code https://} only).
+ * </ul>
+ *
+ * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
+ * {@code -Daws.cborEnabled=false}; every request and response must carry the matching Content-Type.
  */
 public final class Main {
-  private static final List<String> SCENARIOS = List.of("sync", "async-http2");
+  private static final List<String> SCENARIOS = List.of("sync", "async-http2", "async-http2-alpn");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -48,11 +56,12 @@ public final class Main {
             // A retried call would hide the answer that made it fail.
             .retryStrategy(AwsRetryStrategy.doNotRetry())
             .build();
+    int exitCode = 1;
     try (KinesisCalls kinesis = client(scenario, endpoint, accountId, overrides)) {
       new PutGetScenario(kinesis, accountId, "java-" + scenario + (cbor ? "-cbor" : "-json")).run();
       checkContentTypes(wire, contentType);
       System.out.println("PASS " + scenario);
-      System.exit(0);
+      exitCode = 0;
     } catch (Mismatch e) {
       System.err.println("MISMATCH in scenario " + scenario + ": " + e.getMessage());
     } catch (AwsServiceException e) {
@@ -65,7 +74,7 @@ public final class Main {
       System.err.println("FAILED scenario " + scenario + ": " + e);
       e.printStackTrace();
     }
-    System.exit(1);
+    System.exit(exitCode);
   }
 
   private static KinesisCalls client(
@@ -81,9 +90,12 @@ public final class Main {
               .overrideConfiguration(overrides)
               .build());
     }
+    var negotiation =
+        scenario.equals("async-http2-alpn") ? ProtocolNegotiation.ALPN : ProtocolNegotiation.ASSUME_PROTOCOL;
     var httpClient =
         NettyNioAsyncHttpClient.builder()
             .protocol(Protocol.HTTP2)
+            .protocolNegotiation(negotiation)
             .buildWithDefaults(
                 AttributeMap.builder().put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true).build());
     return KinesisCalls.of(
