@@ -38,6 +38,8 @@ export interface StreamsConfig {
   deletingDelayMs: number
   shardLimit: number
   onDemandShardCount: number
+  /** How long a resharded parent shard keeps taking in-flight writes before it is sealed. */
+  reshardFenceMs: number
   /** Prefix of every Redis key the gateway writes. */
   redisKeyPrefix: string
 }
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       deletingDelayMs: wholeNumber(env, 'STREAM_DELETING_DELAY_MS', 500),
       shardLimit: wholeNumber(env, 'SHARD_LIMIT', 10_000),
       onDemandShardCount: wholeNumber(env, 'ON_DEMAND_SHARD_COUNT', 4),
+      reshardFenceMs: wholeNumber(env, 'STREAM_RESHARD_FENCE_MS', 1000),
       redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'kinesis:',
     },
   }

@@ -63,6 +63,7 @@ export async function startGateway(
       deletingDelayMs: streams.deletingDelayMs,
       shardLimit: streams.shardLimit,
       onDemandShardCount: streams.onDemandShardCount,
+      reshardFenceMs: streams.reshardFenceMs,
     },
   })
 

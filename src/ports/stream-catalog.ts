@@ -73,6 +73,12 @@ export interface ShardRecord {
   startingHashKey: string
   endingHashKey: string
   createdAtMillis: number
+  /**
+   * Set when a reshard made this shard a parent: new records go to its children from then on, but it is not
+   * sealed yet (no endingOffset) because writes routed with an older shard map may still land in it. Cleared
+   * when the shard is sealed (see src/streams/resharding.ts).
+   */
+  closingSinceMillis?: number
   /** Set when the shard is closed: the offset after its last record (its last record is endingOffset - 1). */
   endingOffset?: number
   closedAtMillis?: number

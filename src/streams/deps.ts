@@ -2,8 +2,11 @@ import type { KeyObject } from 'node:crypto'
 
 import type { TopicTemplate } from '../mapping/topic-names.ts'
 import type { Clock } from '../ports/clock.ts'
+import type { ConsumerRegistry } from '../ports/consumer-registry.ts'
 import type { RecordLog } from '../ports/record-log.ts'
 import type { StreamCatalog } from '../ports/stream-catalog.ts'
+import type { SubscriptionLeases } from '../ports/subscription-leases.ts'
+import type { FanOutSettings } from './fan-out/fan-out-settings.ts'
 import type { KeyRing } from './records/record-encryption.ts'
 
 /** What the Kinesis Data Streams operations may reach; they import no adapter. */
@@ -17,6 +20,14 @@ export interface StreamsDeps {
    * read from an encrypted stream (KMSNotFoundException); unencrypted streams need none.
    */
   keyRing?: KeyRing
+  /** Waits (resharding waits out its fence grace period); real timers when absent. */
+  sleep?: (millis: number) => Promise<void>
+  /** Registered consumers (enhanced fan-out); without it, streams have none and the fan-out operations are off. */
+  consumers?: ConsumerRegistry
+  /** One open SubscribeToShard per consumer and shard across replicas. */
+  subscriptionLeases?: SubscriptionLeases
+  /** SubscribeToShard timing; DEFAULT_FAN_OUT_SETTINGS when absent. */
+  fanOut?: FanOutSettings
 }
 
 export interface StreamsSettings {
@@ -31,4 +42,10 @@ export interface StreamsSettings {
   shardLimit: number
   /** Shards of a new ON_DEMAND stream. */
   onDemandShardCount: number
+  /**
+   * How long a resharded parent stays closing before it is sealed (DEFAULT_RESHARD_FENCE_MS when absent): every
+   * replica must have seen the new shard map, and every write routed with the old one been acknowledged,
+   * within this time. See resharding.ts.
+   */
+  reshardFenceMs?: number
 }

@@ -20,8 +20,19 @@ export function initialShards(shardCount: number, createdAtMillis: number): Shar
   }))
 }
 
+/** Accepts new records: neither closing (a reshard made it a parent) nor sealed. */
 export function isOpen(shard: ShardRecord): boolean {
-  return shard.endingOffset === undefined && shard.closedAtMillis === undefined
+  return !isClosing(shard) && !isSealed(shard)
+}
+
+/** A reshard's parent that no longer takes new records but is not sealed yet (see resharding.ts). */
+export function isClosing(shard: ShardRecord): boolean {
+  return shard.closingSinceMillis !== undefined && !isSealed(shard)
+}
+
+/** Closed for good: it has an end (EndingSequenceNumber) that reading never passes. */
+export function isSealed(shard: ShardRecord): boolean {
+  return shard.endingOffset !== undefined || shard.closedAtMillis !== undefined
 }
 
 /** The shards that accept records now. */
@@ -82,7 +93,7 @@ export const DEFAULT_SHARD_SELECTION: ShardSelection = { type: 'FROM_TRIM_HORIZO
  * - FROM_TRIM_HORIZON (the default): every shard that may still hold retained records, i.e. open, or closed
  *   at or after the trim horizon.
  * - AT_TRIM_HORIZON: the shards that were open at the trim horizon.
- * - AT_LATEST: the shards open now.
+ * - AT_LATEST: the shards open now (and parents still closing).
  * - AT_TIMESTAMP: the shards open at that time (created at or before it, and open or closed at or after it).
  * - FROM_TIMESTAMP: the open shards and the shards closed at or after that time.
  * - AFTER_SHARD_ID: the shards after that id.
@@ -103,7 +114,8 @@ export function selectShards(
     case 'AT_TRIM_HORIZON':
       return stream.shards.filter(openAt(horizon))
     case 'AT_LATEST':
-      return openShards(stream)
+      // A closing parent still shows no EndingSequenceNumber, so it is listed as open until it is sealed.
+      return stream.shards.filter((shard) => !isSealed(shard))
     case 'AT_TIMESTAMP':
       return stream.shards.filter(openAt(Math.max(selection.timestampMillis, horizon)))
     case 'FROM_TIMESTAMP': {
@@ -118,9 +130,9 @@ export function selectShards(
   }
 }
 
-/** Open, or closed no earlier than `moment`. */
+/** Not sealed, or sealed no earlier than `moment`. */
 function closedAtOrAfter(shard: ShardRecord, moment: number): boolean {
-  return isOpen(shard) || (shard.closedAtMillis ?? Number.POSITIVE_INFINITY) >= moment
+  return !isSealed(shard) || (shard.closedAtMillis ?? Number.POSITIVE_INFINITY) >= moment
 }
 
 export const SHARD_FILTER_TYPES: readonly ShardFilterType[] = [

@@ -2,6 +2,7 @@ import { InvalidArgumentException, ResourceNotFoundException, type RequestContex
 import { parseStreamArn, streamArn } from '../mapping/arns.ts'
 import type { StreamKey, StreamRecord } from '../ports/stream-catalog.ts'
 import type { StreamsDeps } from './deps.ts'
+import { sealDueShards } from './shard-sealing.ts'
 import { effectiveStatus } from './stream-status.ts'
 
 export interface StreamReference {
@@ -36,11 +37,19 @@ export function streamNotFound(key: StreamKey): Error {
   return ResourceNotFoundException(`Stream ${key.streamName} under account ${key.accountId} not found.`)
 }
 
-/** The stream as stored now (control plane). A stream whose DELETING phase ended counts as not found. */
+/**
+ * The stream as stored now (control plane). A stream whose DELETING phase ended counts as not found. A reshard
+ * whose parents are due to be sealed is completed first, so an interrupted one never stays pending for long.
+ */
 export async function requireStream(deps: StreamsDeps, key: StreamKey): Promise<StreamRecord> {
   const stream = await deps.catalog.get(key)
   if (stream === undefined || effectiveStatus(stream, deps.clock.now()) === 'GONE') throw streamNotFound(key)
-  return stream
+  try {
+    return await sealDueShards(deps, stream)
+  } catch {
+    // Kafka or the catalog failed meanwhile: the stream shows UPDATING until a later access seals it.
+    return stream
+  }
 }
 
 /** The stream from this replica's cache (data plane: no store round trip on a warm cache). */

@@ -24,13 +24,16 @@ describe('controlPlaneOperations', () => {
       'ListStreams',
       'ListTagsForResource',
       'ListTagsForStream',
+      'MergeShards',
       'PutResourcePolicy',
       'RemoveTagsFromStream',
+      'SplitShard',
       'StartStreamEncryption',
       'StopStreamEncryption',
       'TagResource',
       'UntagResource',
       'UpdateMaxRecordSize',
+      'UpdateShardCount',
       'UpdateStreamMode',
     ])
   })

@@ -16,13 +16,16 @@ import { listShardsOperation } from './list-shards.ts'
 import { listStreamsOperation } from './list-streams.ts'
 import { listTagsForResourceOperation } from './list-tags-for-resource.ts'
 import { listTagsForStreamOperation } from './list-tags-for-stream.ts'
+import { mergeShardsOperation } from './merge-shards.ts'
 import { putResourcePolicyOperation } from './put-resource-policy.ts'
 import { removeTagsFromStreamOperation } from './remove-tags-from-stream.ts'
+import { splitShardOperation } from './split-shard.ts'
 import { startStreamEncryptionOperation } from './start-stream-encryption.ts'
 import { stopStreamEncryptionOperation } from './stop-stream-encryption.ts'
 import { tagResourceOperation } from './tag-resource.ts'
 import { untagResourceOperation } from './untag-resource.ts'
 import { updateMaxRecordSizeOperation } from './update-max-record-size.ts'
+import { updateShardCountOperation } from './update-shard-count.ts'
 import { updateStreamModeOperation } from './update-stream-mode.ts'
 
 /** Stream lifecycle, shards, settings and tags. */
@@ -34,6 +37,9 @@ export function controlPlaneOperations(deps: StreamsDeps): Operation[] {
     describeStreamSummaryOperation(deps),
     listStreamsOperation(deps),
     listShardsOperation(deps),
+    splitShardOperation(deps),
+    mergeShardsOperation(deps),
+    updateShardCountOperation(deps),
     describeLimitsOperation(deps),
     addTagsToStreamOperation(deps),
     removeTagsFromStreamOperation(deps),

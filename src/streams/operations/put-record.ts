@@ -3,10 +3,12 @@ import type { PutRecordInput, PutRecordOutput } from '@aws-sdk/client-kinesis'
 import { InternalFailure, InvalidArgumentException, type Operation } from '../../gateway/index.ts'
 import { decodeSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
+import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
 import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, PartitionKey, SequenceNumber, StreamARN, StreamName } from '../members.ts'
+import { confirmPlacements } from '../records/fenced-writes.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'
 import { sealingOf, toRecordToAppend } from '../records/record-envelope.ts'
 import {
@@ -26,7 +28,10 @@ type PutRecordRequest = Omit<PutRecordInput, 'Data' | 'PartitionKey'> & {
   PartitionKey: string
 }
 
-/** Writes one record to the open shard that owns its hash key; answers once Kafka acknowledged it. */
+/**
+ * Writes one record to the open shard that owns its hash key; answers once Kafka acknowledged it, with the
+ * shard where it can be read (another one when it landed in a shard sealed meanwhile; see fenced-writes.ts).
+ */
 export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRecordOutput> {
   const routes = new StreamRoutingCache()
   return defineOperation<PutRecordRequest, PutRecordOutput>({
@@ -62,16 +67,26 @@ export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRec
         },
         sealingOf(stream, deps.keyRing),
       )
-      const [appended] = await callRecordLog(
-        () => deps.recordLog.append(stream.topic, [record]),
-        () => streamNotFound(key),
-      )
+      const append = (records: RecordToAppend[]) =>
+        callRecordLog(
+          () => deps.recordLog.append(stream.topic, records),
+          () => streamNotFound(key),
+        )
+      const [appended] = await append([record])
       if (appended === undefined) throw new Error(`the record log acknowledged no record of ${stream.topic}`)
+      const [placement] = await confirmPlacements(
+        deps,
+        routes,
+        stream,
+        [{ hashKey, record, offset: appended.offset }],
+        append,
+      )
+      if (placement === undefined) throw new Error(`no placement for the record appended to ${stream.topic}`)
       return {
-        ShardId: shardIdOf(shardIndex),
+        ShardId: shardIdOf(placement.shardIndex),
         SequenceNumber: sequenceNumberOf(
-          { incarnation: stream.incarnation, shardIndex },
-          BigInt(appended.offset),
+          { incarnation: stream.incarnation, shardIndex: placement.shardIndex },
+          BigInt(placement.offset),
         ),
         EncryptionType: stream.encryption.type,
       }

@@ -13,6 +13,7 @@ import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, PartitionKey, StreamARN, StreamName } from '../members.ts'
+import { confirmPlacements } from '../records/fenced-writes.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'
 import { sealingOf, toRecordToAppend } from '../records/record-envelope.ts'
 import {
@@ -79,12 +80,15 @@ export function putRecords(deps: StreamsDeps): Operation<PutRecordsRequest, PutR
       const sealing = sealingOf(stream, deps.keyRing)
 
       const shardIndices: (number | undefined)[] = []
+      const hashKeys: bigint[] = []
       const toAppend: RecordToAppend[] = []
       // An invalid ExplicitHashKey fails the whole request here, before anything is appended.
       for (const entry of input.Records) {
-        const shardIndex = routing.openShardFor(hashKeyOfRecord(entry.PartitionKey, entry.ExplicitHashKey))
+        const hashKey = hashKeyOfRecord(entry.PartitionKey, entry.ExplicitHashKey)
+        const shardIndex = routing.openShardFor(hashKey)
         shardIndices.push(shardIndex)
         if (shardIndex === undefined) continue
+        hashKeys.push(hashKey)
         toAppend.push(
           toRecordToAppend(
             {
@@ -97,24 +101,37 @@ export function putRecords(deps: StreamsDeps): Operation<PutRecordsRequest, PutR
           ),
         )
       }
-      const appended =
-        toAppend.length === 0
-          ? []
-          : await callRecordLog(
-              () => deps.recordLog.append(stream.topic, toAppend),
-              () => streamNotFound(key),
-            )
+      const append = (records: RecordToAppend[]) =>
+        callRecordLog(
+          () => deps.recordLog.append(stream.topic, records),
+          () => streamNotFound(key),
+        )
+      const appended = toAppend.length === 0 ? [] : await append(toAppend)
       if (appended.length !== toAppend.length) {
         throw new Error(`the record log acknowledged ${appended.length} of ${toAppend.length} records`)
       }
+      const placements = await confirmPlacements(
+        deps,
+        routes,
+        stream,
+        toAppend.map((record, position) => ({
+          hashKey: hashKeys[position] as bigint,
+          record,
+          offset: (appended[position] as (typeof appended)[number]).offset,
+        })),
+        append,
+      )
 
       let stored = 0
       const results = shardIndices.map((shardIndex): PutRecordsResultEntry => {
         if (shardIndex === undefined) return UNROUTABLE
-        const { offset } = appended[stored++] as (typeof appended)[number]
+        const placement = placements[stored++] as (typeof placements)[number]
         return {
-          SequenceNumber: sequenceNumberOf({ incarnation: stream.incarnation, shardIndex }, BigInt(offset)),
-          ShardId: shardIdOf(shardIndex),
+          SequenceNumber: sequenceNumberOf(
+            { incarnation: stream.incarnation, shardIndex: placement.shardIndex },
+            BigInt(placement.offset),
+          ),
+          ShardId: shardIdOf(placement.shardIndex),
         }
       })
       return {

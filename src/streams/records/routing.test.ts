@@ -114,3 +114,23 @@ describe('StreamRoutingCache', () => {
     expect(resharded.openShardFor(0n)).toBe(3)
   })
 })
+
+describe('resharding in the routing', () => {
+  it('routes nothing to a closing parent, and names the closing ancestors of its descendants', () => {
+    const routing = new StreamRoutingCache().of(
+      streamWith([
+        shard(0, 0n, HALF - 1n, { closingSinceMillis: 5 }),
+        shard(1, HALF, MAX_HASH_KEY),
+        // A short-lived child, sealed at once, and its children.
+        shard(2, 0n, HALF - 1n, { parentIndex: 0, endingOffset: 0, closedAtMillis: 5 }),
+        shard(3, 0n, 9n, { parentIndex: 2 }),
+        shard(4, 10n, HALF - 1n, { parentIndex: 2 }),
+      ]),
+    )
+    expect(routing.openShardFor(0n)).toBe(3)
+    expect(routing.openShardFor(HALF - 1n)).toBe(4)
+    expect(routing.closingAncestors(3)).toEqual([0])
+    expect(routing.closingAncestors(4)).toEqual([0])
+    expect(routing.closingAncestors(1)).toEqual([])
+  })
+})

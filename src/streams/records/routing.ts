@@ -8,7 +8,7 @@ import { InvalidArgumentException } from '../../gateway/index.ts'
 import { HashKeyRouter, hashKeyOfPartitionKey, parseHashKey } from '../../mapping/hash-keys.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
-import { isOpen } from '../shard-map.ts'
+import { isClosing, isOpen } from '../shard-map.ts'
 
 export interface StreamRouting {
   /** The index of the open shard whose hash key range holds `hashKey`, or undefined if none does. */
@@ -16,6 +16,11 @@ export interface StreamRouting {
   shard(index: number): ShardRecord | undefined
   /** The shards created from this one by a split or merge, as GetRecords reports them at the shard's end. */
   childShards(index: number): ChildShard[]
+  /**
+   * The closing shards (a reshard not yet sealed) that this shard descends from, through short-lived shards
+   * too; empty for every shard outside a reshard in progress.
+   */
+  closingAncestors(index: number): readonly number[]
 }
 
 /**
@@ -68,6 +73,7 @@ function buildRouting(shards: readonly ShardRecord[]): StreamRouting {
       children.set(parent, siblings)
     }
   }
+  const closingAncestors = closingAncestorsOf(shards, byIndex)
   const router = new HashKeyRouter(
     shards.filter(isOpen).map((shard) => ({
       shardIndex: shard.index,
@@ -78,7 +84,28 @@ function buildRouting(shards: readonly ShardRecord[]): StreamRouting {
     openShardFor: (hashKey) => router.shardIndexFor(hashKey),
     shard: (index) => byIndex.get(index),
     childShards: (index) => (children.get(index) ?? []).map(toChildShard),
+    closingAncestors: (index) => closingAncestors.get(index) ?? [],
   }
+}
+
+/** Only shards that have closing ancestors get an entry. Parents always have lower indices than children. */
+function closingAncestorsOf(
+  shards: readonly ShardRecord[],
+  byIndex: ReadonlyMap<number, ShardRecord>,
+): Map<number, number[]> {
+  const ancestors = new Map<number, number[]>()
+  if (!shards.some(isClosing)) return ancestors
+  for (const shard of [...shards].sort((a, b) => a.index - b.index)) {
+    const found = new Set<number>()
+    for (const parentIndex of [shard.parentIndex, shard.adjacentParentIndex]) {
+      if (parentIndex === undefined) continue
+      const parent = byIndex.get(parentIndex)
+      if (parent !== undefined && isClosing(parent)) found.add(parentIndex)
+      for (const ancestor of ancestors.get(parentIndex) ?? []) found.add(ancestor)
+    }
+    if (found.size > 0) ancestors.set(shard.index, [...found])
+  }
+  return ancestors
 }
 
 function toChildShard(shard: ShardRecord): ChildShard {

@@ -52,6 +52,12 @@ export function createTestDataPlane(options: { keyRing?: KeyRing } = {}): TestDa
       deletingDelayMs: 0,
       shardLimit: 500,
       onDemandShardCount: 4,
+      reshardFenceMs: 1000,
+    },
+    // Waiting moves the test's clock on: a writer waiting for a resharded parent's seal does not hang.
+    sleep: (millis) => {
+      clock.advance(millis)
+      return Promise.resolve()
     },
   }
   if (options.keyRing !== undefined) deps.keyRing = options.keyRing

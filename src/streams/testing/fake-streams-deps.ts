@@ -12,14 +12,27 @@ import type { StreamsDeps, StreamsSettings } from '../deps.ts'
 import { createStreamOperation } from '../operations/create-stream.ts'
 
 export class FakeClock implements Clock {
+  private timers: { dueAt: number; wake: () => void }[] = []
+
   constructor(private millis = Date.UTC(2026, 0, 15, 12)) {}
 
   now(): number {
     return this.millis
   }
 
+  /** Moves time on and wakes the sleepers whose time has come. */
   advance(millis: number): void {
     this.millis += millis
+    const due = this.timers.filter((timer) => timer.dueAt <= this.millis)
+    this.timers = this.timers.filter((timer) => timer.dueAt > this.millis)
+    for (const timer of due) timer.wake()
+  }
+
+  /** Resolves once `advance` has moved the clock `millis` on. */
+  sleep(millis: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.timers.push({ dueAt: this.millis + millis, wake: resolve })
+    })
   }
 }
 
@@ -36,6 +49,7 @@ export const FAKE_SETTINGS: Omit<StreamsSettings, 'iteratorKey'> = {
   deletingDelayMs: 500,
   shardLimit: 20,
   onDemandShardCount: 4,
+  reshardFenceMs: 1000,
 }
 
 export function fakeStreamsDeps(settings: Partial<StreamsSettings> = {}): FakeStreamsDeps {
@@ -45,6 +59,7 @@ export function fakeStreamsDeps(settings: Partial<StreamsSettings> = {}): FakeSt
     recordLog: new MemoryRecordLog(clock),
     clock,
     settings: { ...FAKE_SETTINGS, iteratorKey: createSecretKey(randomBytes(32)), ...settings },
+    sleep: (millis) => clock.sleep(millis),
   }
 }
 
@@ -66,6 +81,18 @@ export function passPhase(deps: FakeStreamsDeps): void {
   deps.clock.advance(
     Math.max(deps.settings.creatingDelayMs, deps.settings.updatingDelayMs, deps.settings.deletingDelayMs),
   )
+}
+
+/** Lets work that waits for nothing but promises already settled (background tasks of the fakes) finish. */
+export function settleBackgroundWork(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Lets a reshard's fence grace period pass and its parents be sealed by the background task. */
+export async function passFence(deps: FakeStreamsDeps): Promise<void> {
+  await settleBackgroundWork()
+  deps.clock.advance(deps.settings.reshardFenceMs ?? 0)
+  await settleBackgroundWork()
 }
 
 /** Creates a stream through CreateStream and lets its CREATING phase pass. */

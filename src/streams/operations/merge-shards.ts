@@ -1,0 +1,57 @@
+import type { MergeShardsInput } from '@aws-sdk/client-kinesis'
+
+import { InvalidArgumentException, type Operation } from '../../gateway/index.ts'
+import { shardIdOf } from '../../mapping/shard-ids.ts'
+import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
+import { defineOperation } from '../define-operation.ts'
+import type { StreamsDeps } from '../deps.ts'
+import { ShardId, StreamARN, StreamName } from '../members.ts'
+import { requireOpenShard, requireProvisioned, requireShard, shardIndexOf } from '../reshard-checks.ts'
+import { mergePlan } from '../reshard-plans.ts'
+import { startReshard } from '../resharding.ts'
+import { requireActive } from '../stream-changes.ts'
+import { streamKeyOf } from '../stream-lookup.ts'
+import { validated } from '../validated.ts'
+
+/**
+ * MergeShards: two open shards whose ranges meet (ShardToMerge's ends right below AdjacentShardToMerge's)
+ * close, and one child with the next index takes both ranges, ShardToMerge as its ParentShardId and
+ * AdjacentShardToMerge as its AdjacentParentShardId. Returns at once with the stream UPDATING; see
+ * resharding.ts for how the parents are closed without losing a write.
+ */
+export function mergeShardsOperation(deps: StreamsDeps): Operation<MergeShardsInput, undefined> {
+  return defineOperation({
+    name: 'MergeShards',
+    input: {
+      ShardToMerge: { ...ShardId, required: true },
+      AdjacentShardToMerge: { ...ShardId, required: true },
+      StreamName,
+      StreamARN,
+    },
+    async handle(input, context) {
+      const key = streamKeyOf(input, context)
+      const lowerIndex = shardIndexOf(validated(input.ShardToMerge, 'ShardToMerge'), key)
+      const upperIndex = shardIndexOf(validated(input.AdjacentShardToMerge, 'AdjacentShardToMerge'), key)
+      await startReshard(deps, key, (stream, now) => {
+        requireProvisioned(stream)
+        const lower = requireShard(stream, lowerIndex)
+        const upper = requireShard(stream, upperIndex)
+        requireOpenShard(stream, lower)
+        requireOpenShard(stream, upper)
+        requireAdjacent(stream, lower, upper)
+        requireActive(stream, now)
+        return mergePlan(stream, lower, upper, now)
+      })
+      return undefined
+    },
+  })
+}
+
+/** As in Kinesis, the order matters: AdjacentShardToMerge's range must start right after ShardToMerge's. */
+function requireAdjacent(stream: StreamRecord, lower: ShardRecord, upper: ShardRecord): void {
+  if (BigInt(lower.endingHashKey) + 1n === BigInt(upper.startingHashKey)) return
+  throw InvalidArgumentException(
+    `Shards ${shardIdOf(lower.index)} and ${shardIdOf(upper.index)} in stream ${stream.streamName} ` +
+      `under account ${stream.accountId} are not an adjacent pair of shards eligible for merging`,
+  )
+}
