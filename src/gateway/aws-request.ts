@@ -1,7 +1,10 @@
 import { callerOf, credentialScopeOf, type CallerDefaults, type SignatureVerifier } from './auth.ts'
 import { readBody, RequestTooLargeError } from './body.ts'
+import { watchClient } from './client-watch.ts'
 import type { Dispatcher } from './dispatch.ts'
 import { AwsError, InternalFailure } from './errors.ts'
+import { isEventStreamOutput } from './event-stream.ts'
+import { sendEventStream } from './event-stream-response.ts'
 import { headerValue, type GatewayRequest, type GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
 import { codecForContentType } from './protocol/content-type.ts'
@@ -26,12 +29,15 @@ export interface AwsCallRecord {
   readonly requestId: string
   target?: string
   errorType?: string
+  /** For an event stream: how many events were sent. */
+  events?: number
 }
 
 /**
  * Serves an AWS JSON-RPC call (a POST): read the body, pick the codec from the content type, parse, find the
- * operation from X-Amz-Target, establish the caller, read the typed input, run the operation, encode the result.
- * Never rejects: every failure becomes an AWS error response (or, for a vanished client, no response).
+ * operation from X-Amz-Target, establish the caller, read the typed input, run the operation, encode the result
+ * (or stream it, for an operation returning an event stream). Never rejects: every failure becomes an AWS error
+ * response (or, for a vanished client, no response).
  */
 export async function serveAwsRequest(
   req: GatewayRequest,
@@ -39,6 +45,7 @@ export async function serveAwsRequest(
   call: AwsCallRecord,
   pipeline: AwsPipeline,
 ): Promise<void> {
+  const client = watchClient(res)
   const target = headerValue(req.headers['x-amz-target'])
   if (target !== undefined) call.target = target
 
@@ -83,7 +90,8 @@ export async function serveAwsRequest(
     const caller = callerOf(scope, pipeline.callerDefaults)
     const input = codec.readInput(document, operation.input)
     const output = await operation.handle(input, { requestId: call.requestId, ...caller })
-    sendBody(res, 200, codec.contentType, codec.encode(output))
+    if (isEventStreamOutput(output)) await sendEventStream(res, client, codec, output, call, pipeline.logger)
+    else sendBody(res, 200, codec.contentType, codec.encode(output))
   } catch (error) {
     const awsError = asAwsError(error, call, pipeline.logger)
     call.errorType = awsError.type

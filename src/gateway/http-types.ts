@@ -24,7 +24,11 @@ export interface GatewayResponse {
   readonly writableEnded: boolean
   setHeader(name: string, value: number | string | readonly string[]): unknown
   end(body?: Uint8Array | string): unknown
-  once(event: 'close', listener: () => void): unknown
+  /** Returns false when the chunk was buffered beyond the high-water mark: wait for 'drain' before more. */
+  write(chunk: Uint8Array): boolean
+  /** 'close' also fires when the client goes away before the response ended. */
+  once(event: 'close' | 'drain', listener: () => void): unknown
+  off(event: 'close' | 'drain', listener: () => void): unknown
 }
 
 export type RequestHandler = (req: GatewayRequest, res: GatewayResponse) => void

@@ -2,6 +2,7 @@
 export { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './server.ts'
 export type { BoundPorts } from './listeners.ts'
 export { defineService, type Operation, type RequestContext, type Service } from './service.ts'
+export { eventStream, type EventStreamOutput, type StreamEvent } from './event-stream.ts'
 export { list, map, structure, EMPTY_STRUCTURE } from './protocol/shape.ts'
 export type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from './protocol/shape.ts'
 export * from './errors.ts'

@@ -19,7 +19,8 @@ export interface RequestHandlerOptions {
 /**
  * The entry point of every request on every port and protocol: gives it its request ids, then sends POSTs (AWS
  * calls; AWS ignores the path) to the AWS pipeline and other requests to the operational routes, through Express
- * on HTTP/1.1 and a plain lookup on HTTP/2. Writes one log line per request when its response closes.
+ * on HTTP/1.1 and a plain lookup on HTTP/2. Writes one log line per request when its response closes (for an
+ * event stream, when the stream ends: its latency is the stream's duration).
  */
 export function createRequestHandler(options: RequestHandlerOptions): TransportHandler {
   const { aws, routes, connections, logger } = options
@@ -77,6 +78,7 @@ function logRequest(
     // A response that was never ended: the client went away first.
     ...(res.writableEnded ? { status: res.statusCode } : { aborted: true }),
     errorType: call.errorType,
+    events: call.events,
     latencyMs: Math.round(elapsedMs * 100) / 100,
   }
   if (res.statusCode >= 500) logger.warn('request', fields)

@@ -6,8 +6,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig, type GatewayConfig } from '../config.ts'
+import { eventStream, type StreamEvent } from './event-stream.ts'
 import { createLogger } from './logger.ts'
+import { EMPTY_STRUCTURE } from './protocol/shape.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
+import { defineService } from './service.ts'
+import { decodeEventStream } from './testing/event-stream-frames.ts'
 
 /** A throwaway self-signed certificate for 127.0.0.1, made with the openssl command line tool. */
 function makeCertificate(directory: string): { certFile: string; keyFile: string } | undefined {
@@ -25,6 +29,30 @@ function makeCertificate(directory: string): { certFile: string; keyFile: string
     return undefined
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as streaming operations write them
+async function* twoEvents(): AsyncGenerator<StreamEvent> {
+  for (const sequence of ['1', '2']) {
+    yield {
+      type: 'event',
+      eventType: 'SubscribeToShardEvent',
+      payload: { Records: [], ContinuationSequenceNumber: sequence, MillisBehindLatest: 0 },
+    }
+  }
+}
+
+/** A test fake of Kinesis's SubscribeToShard streaming two events. */
+const fakeKinesis = defineService({
+  targetPrefix: 'Kinesis_20131202',
+  signingName: 'kinesis',
+  operations: [
+    {
+      name: 'SubscribeToShard',
+      input: EMPTY_STRUCTURE,
+      handle: () => Promise.resolve(eventStream({}, twoEvents())),
+    },
+  ],
+})
 
 const directory = mkdtempSync(join(tmpdir(), 'gateway-tls-'))
 const certificate = makeCertificate(directory)
@@ -54,7 +82,7 @@ describe.skipIf(certificate === undefined)('TLS listener', () => {
     }
     gateway = createGatewayServer({
       config,
-      services: [],
+      services: [fakeKinesis],
       healthCheck: () => Promise.resolve({ ok: true, checks: {} }),
       logger: createLogger('silent'),
     })
@@ -117,5 +145,42 @@ describe.skipIf(certificate === undefined)('TLS listener', () => {
     expect(status).toBe(200)
     expect(httpVersion).toBe('1.1')
     expect(typeof requestId).toBe('string')
+  })
+
+  it('streams an event stream over HTTP/2', async () => {
+    const session = http2.connect(`https://127.0.0.1:${tlsPort}`, { ca })
+    try {
+      const { status, body } = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/',
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'Kinesis_20131202.SubscribeToShard',
+        })
+        let status = 0
+        const chunks: Buffer[] = []
+        stream.on('response', (headers) => (status = Number(headers[':status'])))
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+        stream.on('end', () => {
+          resolve({ status, body: Buffer.concat(chunks) })
+        })
+        stream.on('error', reject)
+        stream.end('{}')
+      })
+      expect(status).toBe(200)
+      const messages = decodeEventStream(body)
+      expect(messages.map((message) => message.headers[':event-type'])).toEqual([
+        'initial-response',
+        'SubscribeToShardEvent',
+        'SubscribeToShardEvent',
+      ])
+      expect(JSON.parse(messages[2]?.payload.toString() ?? '')).toEqual({
+        Records: [],
+        ContinuationSequenceNumber: '2',
+        MillisBehindLatest: 0,
+      })
+    } finally {
+      session.close()
+    }
   })
 })

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { eventStream, isEventStreamOutput, type StreamEvent } from './event-stream.ts'
+
+async function* noEvents(): AsyncGenerator<StreamEvent> {
+  // Ends at once.
+}
+
+describe('eventStream', () => {
+  it('marks its result so the pipeline streams it', () => {
+    const output = eventStream({}, noEvents())
+    expect(isEventStreamOutput(output)).toBe(true)
+    expect(output.initial).toEqual({})
+  })
+
+  it('leaves plain outputs alone, even ones with the same members', () => {
+    for (const output of [undefined, null, {}, { initial: {}, events: noEvents() }, 'text']) {
+      expect(isEventStreamOutput(output)).toBe(false)
+    }
+  })
+})
