@@ -1,10 +1,10 @@
 import http from 'node:http'
 import http2 from 'node:http2'
 import net from 'node:net'
-import type { TLSSocket } from 'node:tls'
+import tls from 'node:tls'
 import type { ConnectionTracker } from './connections.ts'
 import type { Logger } from './logger.ts'
-import { sniffProtocol } from './sniff.ts'
+import { sniffProtocol, type WireProtocol } from './sniff.ts'
 
 /** The one request listener both protocols call, with their own request and response objects. */
 export type TransportHandler = (
@@ -69,24 +69,53 @@ export function createListeners(
   const http2Server = http2.createServer(HTTP2_OPTIONS, handler)
   watchHttp2Sessions(http2Server, connections, logger)
 
-  const plaintext = net.createServer({ noDelay: true }, (socket) => {
-    connections.accepted(socket)
+  const serve = (socket: net.Socket, protocol: WireProtocol): void => {
+    if (protocol === 'http2') {
+      // Node's HTTP/2 server takes a TLS socket without ALPN for HTTP/1.1; this one sent the HTTP/2 preface.
+      if (socket instanceof tls.TLSSocket && socket.alpnProtocol === false) socket.alpnProtocol = 'h2'
+      // The session reads the bytes put back into the socket itself, so the socket stays paused.
+      http2Server.emit('connection', socket)
+    } else {
+      connections.http1Connection(socket)
+      http1Server.emit('connection', socket)
+      socket.resume()
+    }
+  }
+  const sniffThenServe = (socket: net.Socket): void => {
     connections.sniffingStarted(socket)
     sniffProtocol(socket, FIRST_BYTES_TIMEOUT_MS, (sniffed, protocol) => {
       connections.sniffingEnded(sniffed)
-      if (protocol === 'http2') {
-        // The session reads the bytes put back into the socket itself, so the socket stays paused.
-        http2Server.emit('connection', sniffed)
-      } else {
-        connections.http1Connection(sniffed)
-        http1Server.emit('connection', sniffed)
-        sniffed.resume()
-      }
+      serve(sniffed, protocol)
     })
+  }
+
+  const plaintext = net.createServer({ noDelay: true }, (socket) => {
+    connections.accepted(socket)
+    sniffThenServe(socket)
   })
 
   const secure =
-    options.tls === undefined ? undefined : createSecureServer(handler, options.tls, connections, logger)
+    options.tls === undefined
+      ? undefined
+      : tls.createServer(
+          { cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['h2', 'http/1.1'] },
+          (socket) => {
+            if (socket.alpnProtocol === 'h2') {
+              serve(socket, 'http2')
+            } else if (socket.alpnProtocol === 'http/1.1') {
+              serve(socket, 'http1')
+            } else {
+              // No ALPN: the AWS SDK for Java's default HTTP/2 client sends the HTTP/2 preface right after the
+              // handshake. Tell the protocols apart by the first bytes, as on the plaintext port; the HTTP/2
+              // server would otherwise take a TLS socket without ALPN for HTTP/1.1.
+              socket.alpnProtocol = 'h2'
+              sniffThenServe(socket)
+            }
+          },
+        )
+  secure?.on('connection', (socket: net.Socket) => {
+    connections.accepted(socket)
+  })
 
   return {
     async listen() {
@@ -103,26 +132,6 @@ export function createListeners(
       clearTimeout(grace)
     },
   }
-}
-
-function createSecureServer(
-  handler: TransportHandler,
-  tls: { readonly cert: Buffer; readonly key: Buffer },
-  connections: ConnectionTracker,
-  logger: Logger,
-): http2.Http2SecureServer {
-  const server = http2.createSecureServer(
-    { ...HTTP2_OPTIONS, allowHTTP1: true, cert: tls.cert, key: tls.key },
-    handler,
-  )
-  server.on('connection', (socket: net.Socket) => {
-    connections.accepted(socket)
-  })
-  server.on('secureConnection', (socket: TLSSocket) => {
-    if (socket.alpnProtocol !== 'h2') connections.http1Connection(socket)
-  })
-  watchHttp2Sessions(server, connections, logger)
-  return server
 }
 
 function watchHttp2Sessions(

@@ -143,24 +143,12 @@ describe('the AWS SDK for Java v2 (CBOR 1.1 and JSON 1.1, HTTP/1.1 and HTTP/2)',
     },
   )
 
-  // Known incompatibility of the gateway's TLS port. The Netty client's default protocol negotiation
-  // (ProtocolNegotiation.ASSUME_PROTOCOL, what KinesisAsyncClient uses unless told otherwise) offers no ALPN
-  // protocol in the TLS handshake and sends the HTTP/2 connection preface "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" right
-  // after it. The gateway treats a TLS connection without ALPN as HTTP/1.1 and answers "HTTP/1.1 400 Bad
-  // Request"; Netty fails with "First received frame was not SETTINGS. Hex dump for first 5 bytes: 485454502f".
-  // The SDK sends it so to Kinesis endpoints by default, so the gateway should accept it: on a TLS connection
-  // without a negotiated protocol, a preface means HTTP/2, as on the plaintext port.
-  it.skipIf(certificate === undefined).fails(
+  // The Netty client's default protocol negotiation (ProtocolNegotiation.ASSUME_PROTOCOL, what KinesisAsyncClient
+  // uses unless told otherwise) offers no ALPN in the TLS handshake and sends the HTTP/2 preface right after it.
+  it.skipIf(certificate === undefined)(
     'KinesisAsyncClient on Netty speaks HTTP/2 on the TLS port with the default protocol negotiation (no ALPN)',
     async () => {
-      const requests = await passes(tlsEndpoint, 'async-http2').catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-        console.warn(
-          'Expected to fail until the gateway accepts an HTTP/2 preface on a TLS connection without ALPN ' +
-            `(see java-sdk.test.ts). The Java SDK reports: ${reason}`,
-        )
-        throw error
-      })
+      const requests = await passes(tlsEndpoint, 'async-http2')
       expect(httpVersions(requests)).toEqual(['2.0'])
     },
   )
