@@ -40,6 +40,8 @@ export interface StreamsConfig {
   onDemandShardCount: number
   /** How long a resharded parent shard keeps taking in-flight writes before it is sealed. */
   reshardFenceMs: number
+  /** How long a SubscribeToShard subscription lasts before it ends cleanly (AWS: 5 minutes). */
+  subscriptionDurationMs: number
   /** Prefix of every Redis key the gateway writes. */
   redisKeyPrefix: string
 }
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       shardLimit: wholeNumber(env, 'SHARD_LIMIT', 10_000),
       onDemandShardCount: wholeNumber(env, 'ON_DEMAND_SHARD_COUNT', 4),
       reshardFenceMs: wholeNumber(env, 'STREAM_RESHARD_FENCE_MS', 1000),
+      subscriptionDurationMs: wholeNumber(env, 'SUBSCRIPTION_DURATION_MS', 300_000),
       redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'kinesis:',
     },
   }

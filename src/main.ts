@@ -3,7 +3,9 @@ import { pathToFileURL } from 'node:url'
 import { createKafkaClient } from './adapters/kafka/kafka-client.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
+import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
+import { RedisSubscriptionLeases } from './adapters/redis/redis-subscription-leases.ts'
 import { sharedSecret } from './adapters/redis/shared-secret.ts'
 import { MinioObjectStore } from './adapters/s3/minio-object-store.ts'
 import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
@@ -52,6 +54,9 @@ export async function startGateway(
     catalog,
     recordLog,
     clock: systemClock,
+    consumers: new RedisConsumerRegistry(redis, { keyPrefix: streams.redisKeyPrefix }),
+    subscriptionLeases: new RedisSubscriptionLeases(redis, { keyPrefix: streams.redisKeyPrefix }),
+    fanOut: { subscriptionDurationMs: streams.subscriptionDurationMs },
     keyRing: derivedKeyRing(await sharedSecret(redis, `${streams.redisKeyPrefix}secrets:key-ring`)),
     settings: {
       topicTemplate: parseTopicTemplate(streams.topicTemplate),

@@ -51,6 +51,8 @@ export interface ConsumerRecord {
   status: ConsumerStatus
   /** When the current CREATING / DELETING phase ends (epoch millis); undefined while ACTIVE. */
   statusUntilMillis?: number
+  /** Tags given at registration or by TagResource on the consumer ARN; absent when it has none. */
+  tags?: Record<string, string>
   /** Starts at 1; incremented by every update. */
   version: number
 }

@@ -47,6 +47,28 @@ describe('KafkaRecordLog on a real Kafka broker', () => {
     expect(limited.records).toHaveLength(1)
   })
 
+  it('answers a waiting read as soon as its partition gets a record, whatever other reads wait', async () => {
+    const waitingTopic = uniqueName('waiting-reads')
+    await log.createTopic(waitingTopic, 3, {})
+    try {
+      const limits = { maxRecords: 10, maxBytes: 1 << 20, maxWaitMs: 3_000 }
+      const idle = [0, 1].map((partition) => log.read(waitingTopic, partition, 0, limits))
+      const started = performance.now()
+      const awaited = log.read(waitingTopic, 2, 0, limits)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await log.append(waitingTopic, [{ partition: 2, key: Buffer.from('k'), value: Buffer.from('now') }])
+      const read = await awaited
+      expect(read.records.map((record) => record.value?.toString())).toEqual(['now'])
+      expect(performance.now() - started).toBeLessThan(2_000)
+      const quick = performance.now()
+      await log.read(waitingTopic, 2, 0, { ...limits, maxWaitMs: 0 })
+      expect(performance.now() - quick).toBeLessThan(1_000)
+      await Promise.all(idle)
+    } finally {
+      await log.deleteTopic(waitingTopic)
+    }
+  })
+
   it('batches concurrent appends without losing or reordering records', async () => {
     const writes = Array.from({ length: 50 }, (_, index) =>
       log.append(topic, [{ partition: 1, key: Buffer.from('k'), value: Buffer.from(`concurrent-${index}`) }]),

@@ -17,6 +17,16 @@ import { PartitionReader, type FetchedMessage } from './partition-reader.ts'
 
 const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
 
+/** How long a partition's connection for waiting reads stays open without being used. */
+const WAITING_READER_IDLE_MS = 60_000
+
+interface WaitingReader {
+  reader: PartitionReader
+  /** Reads in flight on it. */
+  busy: number
+  lastUsedAt: number
+}
+
 /** The RecordLog on a Kafka cluster: appends through one idempotent producer, reads without consumer groups. */
 export class KafkaRecordLog implements RecordLog {
   private readonly admin: Admin
@@ -25,9 +35,15 @@ export class KafkaRecordLog implements RecordLog {
   private readonly producerCluster: InternalCluster
   private readonly batcher: AppendBatcher
   private readonly reader: PartitionReader
+  /**
+   * Reads that wait for records (SubscribeToShard's long polls) get a connection of their own per partition: a
+   * broker serves the requests of one connection one at a time, so a waiting fetch would hold back every read
+   * sharing its connection, and waiting fetches of several partitions would wait one after the other.
+   */
+  private readonly waitingReaders = new Map<string, WaitingReader>()
   private connecting: Promise<void> | undefined
 
-  constructor(kafka: Kafka) {
+  constructor(private readonly kafka: Kafka) {
     const admin = createWithCluster(kafka, (owner) => owner.admin())
     this.admin = admin.client
     this.adminCluster = admin.cluster
@@ -128,10 +144,28 @@ export class KafkaRecordLog implements RecordLog {
     fromOffset: number,
     limits: ReadLimits,
   ): Promise<ReadResult> {
+    const waiting = limits.maxWaitMs > 0 ? this.waitingReaderFor(topic, partition) : undefined
+    try {
+      return await this.fetchRecords(waiting?.reader ?? this.reader, topic, partition, fromOffset, limits)
+    } finally {
+      if (waiting !== undefined) {
+        waiting.busy -= 1
+        waiting.lastUsedAt = performance.now()
+      }
+    }
+  }
+
+  private async fetchRecords(
+    reader: PartitionReader,
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    limits: ReadLimits,
+  ): Promise<ReadResult> {
     let offset = fromOffset
     for (let attempt = 0; ; attempt++) {
       try {
-        const fetched = await this.reader.fetch(topic, partition, offset, limits)
+        const fetched = await reader.fetch(topic, partition, offset, limits)
         return {
           records: toStoredRecords(fetched.messages, offset, limits.maxRecords),
           highWatermark: Number(fetched.highWatermark),
@@ -149,7 +183,7 @@ export class KafkaRecordLog implements RecordLog {
         }
         if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
         if (attempt < 2 && isStaleMetadata(error)) {
-          await this.reader.refresh()
+          await reader.refresh()
           continue
         }
         throw unavailable(error)
@@ -183,8 +217,34 @@ export class KafkaRecordLog implements RecordLog {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.reader.close()])
+    const waiting = [...this.waitingReaders.values()].map((entry) => entry.reader.close())
+    this.waitingReaders.clear()
+    await Promise.allSettled([
+      this.producer.disconnect(),
+      this.admin.disconnect(),
+      this.reader.close(),
+      ...waiting,
+    ])
     this.connecting = undefined
+  }
+
+  /** The partition's reader for waiting reads; readers idle for a while are closed on the way. */
+  private waitingReaderFor(topic: string, partition: number): WaitingReader {
+    const now = performance.now()
+    for (const [key, entry] of this.waitingReaders) {
+      if (entry.busy === 0 && now - entry.lastUsedAt > WAITING_READER_IDLE_MS) {
+        this.waitingReaders.delete(key)
+        void entry.reader.close().catch(() => undefined)
+      }
+    }
+    const key = `${topic}\u0000${String(partition)}`
+    let entry = this.waitingReaders.get(key)
+    if (entry === undefined) {
+      entry = { reader: new PartitionReader(this.kafka), busy: 0, lastUsedAt: now }
+      this.waitingReaders.set(key, entry)
+    }
+    entry.busy += 1
+    return entry
   }
 
   /**

@@ -16,7 +16,7 @@ export function deleteResourcePolicyOperation(
     name: 'DeleteResourcePolicy',
     input: { ResourceARN: { ...ResourceARN, required: true } },
     async handle(input, context) {
-      const key = streamKeyOfResource(validated(input.ResourceARN, 'ResourceARN'), context)
+      const key = await streamKeyOfResource(deps, validated(input.ResourceARN, 'ResourceARN'), context)
       await updateStream(deps, key, (stream, now) => {
         requireActive(stream, now)
         if (stream.resourcePolicy === undefined) return undefined

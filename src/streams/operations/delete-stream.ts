@@ -6,12 +6,13 @@ import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
 import { updateStream, withStatus } from '../stream-changes.ts'
 import { registeredConsumerCount } from '../stream-consumers.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
+import { requireStream, streamKeyOf } from '../stream-lookup.ts'
 
 /**
  * DeleteStream: marks the stream DELETING (it is gone once deletingDelayMs has passed), then deletes its topic.
  * Deleting a stream that is already DELETING succeeds and deletes the topic again, so a retry after a failed
- * topic deletion finishes the job. A stream still CREATING cannot be deleted yet.
+ * topic deletion finishes the job. A stream still CREATING cannot be deleted yet, nor one with registered
+ * consumers unless EnforceConsumerDeletion is set (they are removed with it).
  */
 export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStreamInput, undefined> {
   return defineOperation({
@@ -19,6 +20,7 @@ export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStream
     input: { StreamName, EnforceConsumerDeletion: { type: 'boolean' }, StreamARN },
     async handle(input, context) {
       const key = streamKeyOf(input, context)
+      const consumerCount = await registeredConsumerCount(deps, await requireStream(deps, key))
       const stream = await updateStream(deps, key, (current, now) => {
         if (current.status === 'DELETING') return undefined
         if (current.status === 'CREATING') {
@@ -26,14 +28,17 @@ export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStream
             `Stream ${key.streamName} under account ${key.accountId} not ACTIVE, instead in state CREATING`,
           )
         }
-        if (registeredConsumerCount(current) > 0 && input.EnforceConsumerDeletion !== true) {
+        if (consumerCount > 0 && input.EnforceConsumerDeletion !== true) {
           throw ResourceInUseException(
-            `Stream ${key.streamName} under account ${key.accountId} has registered consumers. ` +
-              'Deregister them or set EnforceConsumerDeletion to delete the stream.',
+            `DeleteStream can't delete ${current.streamArn} because there are consumers associated with this ` +
+              `data stream. To delete ${current.streamName} anyway, set the EnforceConsumerDeletion parameter ` +
+              'to true to force the deletion of all the consumers that are associated with it.',
           )
         }
         return withStatus(current, 'DELETING', { nowMillis: now, durationMs: deps.settings.deletingDelayMs })
       })
+      // Consumers belong to this incarnation of the stream; a stream created again under the name starts with none.
+      await deps.consumers?.removeAll(key)
       await deps.recordLog.deleteTopic(stream.topic)
       return undefined
     },

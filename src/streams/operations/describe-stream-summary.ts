@@ -29,7 +29,7 @@ export function describeStreamSummaryOperation(
           EnhancedMonitoring: enhancedMonitoring(stream),
           ...encryptionFields(stream),
           OpenShardCount: status === 'CREATING' ? 0 : openShardCount(stream),
-          ConsumerCount: registeredConsumerCount(stream),
+          ConsumerCount: await registeredConsumerCount(deps, stream),
           MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
         },
       }

@@ -16,7 +16,7 @@ export function getResourcePolicyOperation(
     name: 'GetResourcePolicy',
     input: { ResourceARN: { ...ResourceARN, required: true } },
     async handle(input, context) {
-      const key = streamKeyOfResource(validated(input.ResourceARN, 'ResourceARN'), context)
+      const key = await streamKeyOfResource(deps, validated(input.ResourceARN, 'ResourceARN'), context)
       const stream = await requireStream(deps, key)
       return { Policy: stream.resourcePolicy ?? '{}' }
     },

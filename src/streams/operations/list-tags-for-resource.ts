@@ -4,12 +4,12 @@ import type { Operation } from '../../gateway/index.ts'
 import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
-import { streamKeyOfResource } from '../resource-arns.ts'
+import { resourceOf } from '../resource-arns.ts'
 import { requireStream } from '../stream-lookup.ts'
 import { sortedTags } from '../tags.ts'
 import { validated } from '../validated.ts'
 
-/** ListTagsForResource: every tag of the resource, in key order. */
+/** ListTagsForResource: every tag of the stream or consumer, in key order. */
 export function listTagsForResourceOperation(
   deps: StreamsDeps,
 ): Operation<ListTagsForResourceInput, ListTagsForResourceOutput> {
@@ -17,8 +17,9 @@ export function listTagsForResourceOperation(
     name: 'ListTagsForResource',
     input: { ResourceARN: { ...ResourceARN, required: true } },
     async handle(input, context) {
-      const key = streamKeyOfResource(validated(input.ResourceARN, 'ResourceARN'), context)
-      const stream = await requireStream(deps, key)
+      const resource = await resourceOf(deps, validated(input.ResourceARN, 'ResourceARN'), context)
+      if (resource.kind === 'consumer') return { Tags: sortedTags(resource.consumer.tags ?? {}) }
+      const stream = await requireStream(deps, resource.key)
       return { Tags: sortedTags(stream.tags) }
     },
   })

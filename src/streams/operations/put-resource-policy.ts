@@ -19,7 +19,7 @@ export function putResourcePolicyOperation(deps: StreamsDeps): Operation<PutReso
     async handle(input, context) {
       const policy = validated(input.Policy, 'Policy')
       checkPolicyDocument(policy)
-      const key = streamKeyOfResource(validated(input.ResourceARN, 'ResourceARN'), context)
+      const key = await streamKeyOfResource(deps, validated(input.ResourceARN, 'ResourceARN'), context)
       await updateStream(deps, key, (stream, now) => {
         requireActive(stream, now)
         return { ...stream, resourcePolicy: policy }
