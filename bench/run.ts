@@ -10,12 +10,14 @@ import { resolveLocalStackOptions, startLocalStack } from '../src/stack/index.ts
 import type { StackEndpoints } from '../src/stack/types.ts'
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
+import { propagation } from './propagation.ts'
 import { format, median, percentile, printTable } from './table.ts'
 
 /*
  * npm run bench — the gateway against the same work done directly on Kafka with kafkajs, in the same run, on
  * the local stack (or the servers in KAFKA_BROKERS / REDIS_URL / S3_ENDPOINT). Settings: BENCH_REPETITIONS (3),
- * BENCH_INGEST_REQUESTS (200 PutRecords of 500 records per repetition), BENCH_CATCHUP_RECORDS (100000).
+ * BENCH_INGEST_REQUESTS (200 PutRecords of 500 records per repetition), BENCH_CATCHUP_RECORDS (100000),
+ * BENCH_PROPAGATION_SECONDS (10).
  */
 
 const RECORD_BYTES = 1024
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   try {
     await ingest(gateway, kafka, redis)
     await catchUp(gateway, kafka)
+    await propagation(gateway, ACCOUNT)
   } finally {
     await gateway.stop()
     await redis.quit()
