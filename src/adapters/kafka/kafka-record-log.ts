@@ -88,10 +88,14 @@ export class KafkaRecordLog implements RecordLog {
 
   async deleteTopic(topic: string): Promise<void> {
     await this.connect()
-    try {
-      await this.admin.deleteTopics({ topics: [topic] })
-    } catch (error) {
-      if (!isUnknownTopic(error)) throw unavailable(error)
+    // Deleting a topic that is gone already would spend kafkajs's whole retry budget on "unknown topic".
+    const existing = await unavailableOnFailure(() => this.admin.listTopics())
+    if (existing.includes(topic)) {
+      try {
+        await this.admin.deleteTopics({ topics: [topic] })
+      } catch (error) {
+        if (!isUnknownTopic(error)) throw unavailable(error)
+      }
     }
     await this.forgetTopicsExcept([])
   }
