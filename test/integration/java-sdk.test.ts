@@ -18,7 +18,7 @@ interface RequestLogLine {
 }
 
 /** Every Kinesis operation a scenario of test/java calls (the waiters poll with DescribeStream). */
-const SCENARIO_OPERATIONS = [
+const PUT_GET_OPERATIONS = [
   'CreateStream',
   'DeleteStream',
   'DescribeStream',
@@ -28,6 +28,19 @@ const SCENARIO_OPERATIONS = [
   'ListShards',
   'PutRecord',
   'PutRecords',
+].map((operation) => `Kinesis_20131202.${operation}`)
+
+/** Every Kinesis operation the fan-out scenario calls. */
+const FAN_OUT_OPERATIONS = [
+  'CreateStream',
+  'DeleteStream',
+  'DeregisterStreamConsumer',
+  'DescribeStream',
+  'DescribeStreamConsumer',
+  'DescribeStreamSummary',
+  'PutRecords',
+  'RegisterStreamConsumer',
+  'SubscribeToShard',
 ].map((operation) => `Kinesis_20131202.${operation}`)
 
 /** A throwaway self-signed certificate for 127.0.0.1, made with the openssl command line tool. */
@@ -107,12 +120,20 @@ describe('the AWS SDK for Java v2 (CBOR 1.1 and JSON 1.1, HTTP/1.1 and HTTP/2)',
       throw new Error(`${reason ?? `exit code ${exitCode}`}\n\nJava SDK output:\n${stdout}\n${stderr}`)
     }
     expect(stdout).toContain(`PASS ${scenario}`)
-    expect([...new Set(requestLog.map((line) => line.target ?? ''))].sort()).toEqual(SCENARIO_OPERATIONS)
+    const operations = scenario === 'fan-out' ? FAN_OUT_OPERATIONS : PUT_GET_OPERATIONS
+    expect([...new Set(requestLog.map((line) => line.target ?? ''))].sort()).toEqual(operations)
     return [...requestLog]
   }
 
   function httpVersions(requests: RequestLogLine[]): string[] {
     return [...new Set(requests.map((request) => request.httpVersion))]
+  }
+
+  /** The HTTP versions of the scenario's two subscriptions, from TRIM_HORIZON and after the continuation. */
+  function subscriptionHttpVersions(requests: RequestLogLine[]): string[] {
+    return requests
+      .filter((request) => request.target === 'Kinesis_20131202.SubscribeToShard')
+      .map((request) => request.httpVersion)
   }
 
   it('KinesisClient on the Apache HTTP client speaks CBOR 1.1 over HTTP/1.1', async () => {
@@ -149,6 +170,27 @@ describe('the AWS SDK for Java v2 (CBOR 1.1 and JSON 1.1, HTTP/1.1 and HTTP/2)',
     'KinesisAsyncClient on Netty speaks HTTP/2 on the TLS port with the default protocol negotiation (no ALPN)',
     async () => {
       const requests = await passes(tlsEndpoint, 'async-http2')
+      expect(httpVersions(requests)).toEqual(['2.0'])
+    },
+  )
+
+  it('KinesisAsyncClient reads with enhanced fan-out (SubscribeToShard) over h2c on the plaintext port', async () => {
+    const requests = await passes(plaintextEndpoint, 'fan-out')
+    expect(subscriptionHttpVersions(requests)).toEqual(['2.0', '2.0'])
+    expect(httpVersions(requests)).toEqual(['2.0'])
+  })
+
+  it('KinesisAsyncClient reads with enhanced fan-out over h2c when CBOR is disabled', async () => {
+    const requests = await passes(plaintextEndpoint, 'fan-out', ['-Daws.cborEnabled=false'])
+    expect(subscriptionHttpVersions(requests)).toEqual(['2.0', '2.0'])
+    expect(httpVersions(requests)).toEqual(['2.0'])
+  })
+
+  it.skipIf(certificate === undefined)(
+    'KinesisAsyncClient reads with enhanced fan-out on the TLS port with the default protocol negotiation',
+    async () => {
+      const requests = await passes(tlsEndpoint, 'fan-out')
+      expect(subscriptionHttpVersions(requests)).toEqual(['2.0', '2.0'])
       expect(httpVersions(requests)).toEqual(['2.0'])
     },
   )

@@ -5,19 +5,19 @@ import type {
 } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException, ResourceNotFoundException, type Operation } from '../../gateway/index.ts'
-import {
-  decodeSequenceNumber,
-  offsetAfterSequenceNumber,
-  offsetAtSequenceNumber,
-} from '../../mapping/sequence-numbers.ts'
-import { resolveShardId, shardIdOf } from '../../mapping/shard-ids.ts'
+import { offsetAfterSequenceNumber, offsetAtSequenceNumber } from '../../mapping/sequence-numbers.ts'
+import { resolveShardId } from '../../mapping/shard-ids.ts'
 import { encodeShardIterator } from '../../mapping/shard-iterators.ts'
-import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { SequenceNumber, ShardId, StreamARN, StreamName } from '../members.ts'
-import { callRecordLog } from '../records/record-log-errors.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
+import {
+  decodeStartingSequenceNumber,
+  offsetAtTimestamp,
+  trimHorizonOrLatest,
+  type ShardInStream,
+} from '../records/shard-positions.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
 
@@ -84,12 +84,6 @@ export function getShardIterator(
   })
 }
 
-interface ShardInStream {
-  key: StreamKey
-  stream: StreamRecord
-  shard: ShardRecord
-}
-
 async function startingOffset(
   deps: StreamsDeps,
   input: GetShardIteratorRequest,
@@ -101,7 +95,7 @@ async function startingOffset(
     case 'AT_SEQUENCE_NUMBER':
     case 'AFTER_SEQUENCE_NUMBER': {
       if (sequenceNumber === undefined) throw iteratorTypeMismatch(type, 'no StartingSequenceNumber')
-      const decoded = decodeStartingSequenceNumber(sequenceNumber, target)
+      const decoded = decodeStartingSequenceNumber(sequenceNumber, target, 'GetShardIterator')
       return type === 'AT_SEQUENCE_NUMBER'
         ? offsetAtSequenceNumber(decoded)
         : offsetAfterSequenceNumber(decoded)
@@ -113,57 +107,16 @@ async function startingOffset(
             'Current request has no timestamp parameter.',
         )
       }
-      // Kafka reads negative timestamps as "latest" and "earliest"; anything before 1970 is before every record.
-      const timestampMs = Math.max(0, input.Timestamp.getTime())
-      const offset = await readLog(deps, target, (topic, partition) =>
-        deps.recordLog.offsetForTimestamp(topic, partition, timestampMs),
-      )
-      return BigInt(Math.min(offset, target.shard.endingOffset ?? offset))
+      return BigInt(await offsetAtTimestamp(deps, target, input.Timestamp))
     }
     case 'TRIM_HORIZON':
     case 'LATEST': {
       if (sequenceNumber !== undefined) throw iteratorTypeMismatch(type, 'also a StartingSequenceNumber')
-      if (type === 'LATEST' && target.shard.endingOffset !== undefined) {
-        return BigInt(target.shard.endingOffset)
-      }
-      const range = await readLog(deps, target, (topic, partition) =>
-        deps.recordLog.offsetRange(topic, partition),
-      )
-      return BigInt(type === 'LATEST' ? range.latest : range.earliest)
+      return BigInt(await trimHorizonOrLatest(deps, target, type))
     }
     default:
       throw InvalidArgumentException(`Unknown ShardIteratorType ${String(type)}.`)
   }
-}
-
-function readLog<T>(
-  deps: StreamsDeps,
-  { key, stream, shard }: ShardInStream,
-  call: (topic: string, partition: number) => Promise<T>,
-): Promise<T> {
-  return callRecordLog(
-    () => call(stream.topic, shard.index),
-    () => shardNotFound(key, shard.index),
-  )
-}
-
-/** A StartingSequenceNumber must be one of this gateway's, of this shard, of this incarnation of the stream. */
-function decodeStartingSequenceNumber(sequenceNumber: string, { key, stream, shard }: ShardInStream) {
-  const decoded = decodeSequenceNumber(sequenceNumber)
-  const usage =
-    `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard ${shardIdOf(shard.index)} ` +
-    `in stream ${key.streamName} under account ${key.accountId} is invalid`
-  if (!decoded.ok) throw InvalidArgumentException(`${usage}.`)
-  if (decoded.shardIndex !== shard.index) {
-    throw InvalidArgumentException(
-      `Invalid StartingSequenceNumber. It encodes ${shardIdOf(decoded.shardIndex)}, ` +
-        `while it was used in a call to a shard with ${shardIdOf(shard.index)}`,
-    )
-  }
-  if (decoded.incarnation !== stream.incarnation) {
-    throw InvalidArgumentException(`${usage} because it did not come from this stream.`)
-  }
-  return decoded
 }
 
 function iteratorTypeMismatch(type: string, what: string): Error {

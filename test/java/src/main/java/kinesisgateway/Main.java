@@ -28,14 +28,18 @@ import software.amazon.awssdk.utils.AttributeMap;
  *   <li>{@code sync}: KinesisClient on the Apache HTTP client, HTTP/1.1;
  *   <li>{@code async-http2}: KinesisAsyncClient on Netty with HTTP/2 and the SDK's default protocol negotiation,
  *       which assumes HTTP/2 and sends its connection preface right away, over TCP or after the TLS handshake;
- *   <li>{@code async-http2-alpn}: the same, with HTTP/2 negotiated by TLS ALPN ({@code https://} only).
+ *   <li>{@code async-http2-alpn}: the same, with HTTP/2 negotiated by TLS ALPN ({@code https://} only);
+ *   <li>{@code fan-out}: enhanced fan-out (RegisterStreamConsumer, SubscribeToShard as an event stream) through
+ *       KinesisAsyncClient on Netty, configured as for {@code async-http2}.
  * </ul>
  *
  * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
  * {@code -Daws.cborEnabled=false}; every request and response must carry the matching Content-Type.
  */
 public final class Main {
-  private static final List<String> SCENARIOS = List.of("sync", "async-http2", "async-http2-alpn");
+  private static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
+  private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
+  private static final List<String> SCENARIOS = List.of("sync", "async-http2", "async-http2-alpn", "fan-out");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -46,7 +50,7 @@ public final class Main {
     String scenario = args[1];
     String accountId = args[2];
     boolean cbor = SdkSystemSetting.CBOR_ENABLED.getBooleanValueOrThrow();
-    String contentType = cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1";
+    String contentType = cbor ? "application/x-amz-cbor-1.1" : JSON_CONTENT_TYPE;
     System.out.println("scenario " + scenario + " against " + endpoint + ", expecting " + contentType);
 
     WireRecorder wire = new WireRecorder();
@@ -57,8 +61,17 @@ public final class Main {
             .retryStrategy(AwsRetryStrategy.doNotRetry())
             .build();
     int exitCode = 1;
-    try (KinesisCalls kinesis = client(scenario, endpoint, accountId, overrides)) {
-      new PutGetScenario(kinesis, accountId, "java-" + scenario + (cbor ? "-cbor" : "-json")).run();
+    String streamNamePrefix = "java-" + scenario + (cbor ? "-cbor" : "-json");
+    try {
+      if (scenario.equals("fan-out")) {
+        try (KinesisAsyncClient kinesis = asyncClient(scenario, endpoint, accountId, overrides)) {
+          new FanOutScenario(kinesis, streamNamePrefix).run();
+        }
+      } else {
+        try (KinesisCalls kinesis = client(scenario, endpoint, accountId, overrides)) {
+          new PutGetScenario(kinesis, accountId, streamNamePrefix).run();
+        }
+      }
       checkContentTypes(wire, contentType);
       System.out.println("PASS " + scenario);
       exitCode = 0;
@@ -79,17 +92,25 @@ public final class Main {
 
   private static KinesisCalls client(
       String scenario, URI endpoint, String accountId, ClientOverrideConfiguration overrides) {
-    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accountId, "dummy-secret"));
     if (scenario.equals("sync")) {
       return KinesisCalls.of(
           KinesisClient.builder()
               .httpClientBuilder(ApacheHttpClient.builder())
               .endpointOverride(endpoint)
               .region(Region.US_EAST_1)
-              .credentialsProvider(credentials)
+              .credentialsProvider(credentials(accountId))
               .overrideConfiguration(overrides)
               .build());
     }
+    return KinesisCalls.of(asyncClient(scenario, endpoint, accountId, overrides));
+  }
+
+  private static StaticCredentialsProvider credentials(String accountId) {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create(accountId, "dummy-secret"));
+  }
+
+  private static KinesisAsyncClient asyncClient(
+      String scenario, URI endpoint, String accountId, ClientOverrideConfiguration overrides) {
     var negotiation =
         scenario.equals("async-http2-alpn") ? ProtocolNegotiation.ALPN : ProtocolNegotiation.ASSUME_PROTOCOL;
     var httpClient =
@@ -98,14 +119,13 @@ public final class Main {
             .protocolNegotiation(negotiation)
             .buildWithDefaults(
                 AttributeMap.builder().put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true).build());
-    return KinesisCalls.of(
-        KinesisAsyncClient.builder()
-            .httpClient(httpClient)
-            .endpointOverride(endpoint)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .overrideConfiguration(overrides)
-            .build());
+    return KinesisAsyncClient.builder()
+        .httpClient(httpClient)
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(credentials(accountId))
+        .overrideConfiguration(overrides)
+        .build();
   }
 
   private static void checkContentTypes(WireRecorder wire, String expected) {
@@ -113,8 +133,21 @@ public final class Main {
     Mismatch.check(!exchanges.isEmpty(), "no request was recorded");
     for (WireRecorder.Exchange exchange : exchanges) {
       Mismatch.checkEqual(
-          expected, exchange.contentType(), exchange.operation() + " " + exchange.direction() + " Content-Type");
+          expectedContentType(exchange, expected),
+          exchange.contentType(),
+          exchange.operation() + " " + exchange.direction() + " Content-Type");
     }
-    System.out.println("ok " + exchanges.size() / 2 + " requests and their responses were all " + expected);
+    System.out.println("ok " + exchanges.size() / 2 + " requests and their responses were all " + expected
+        + ", but for SubscribeToShard: " + JSON_CONTENT_TYPE + " requests, " + EVENT_STREAM_CONTENT_TYPE
+        + " responses");
+  }
+
+  /**
+   * The SDK sends SubscribeToShard as JSON 1.1 even when CBOR is enabled, and the answer is an AWS event
+   * stream.
+   */
+  private static String expectedContentType(WireRecorder.Exchange exchange, String expected) {
+    if (!exchange.operation().equals("SubscribeToShard")) return expected;
+    return exchange.direction().equals("request") ? JSON_CONTENT_TYPE : EVENT_STREAM_CONTENT_TYPE;
   }
 }
