@@ -22,43 +22,60 @@ interface Delivery {
   events: SubscribeToShardEvent[]
 }
 
+interface Subscription {
+  /** Settles when the gateway answered with its initial response: position chosen, lease held. */
+  ready: Promise<void>
+  done: Promise<Delivery>
+}
+
 /**
  * Subscribes with the real SDK (HTTP/2 event stream) and collects events until `enough` says so, the stream
  * ends, or `timeoutMs` passes; then aborts the subscription.
  */
-async function subscribe(
+function startSubscription(
   client: KinesisClient,
   consumerArn: string,
   shardId: string,
   position: StartingPosition,
   enough: (delivery: Delivery) => boolean,
   timeoutMs = 15_000,
-): Promise<Delivery> {
+): Subscription {
   const abort = new AbortController()
   const timer = setTimeout(() => {
     abort.abort()
   }, timeoutMs)
   const delivery: Delivery = { values: [], events: [] }
-  try {
-    const response = await client.send(
-      new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: shardId, StartingPosition: position }),
-      { abortSignal: abort.signal },
-    )
-    for await (const event of response.EventStream ?? []) {
-      const payload = event.SubscribeToShardEvent
-      if (payload === undefined) continue
-      delivery.events.push(payload)
-      for (const record of payload.Records ?? [])
-        delivery.values.push(Buffer.from(record.Data ?? []).toString())
-      if (enough(delivery)) break
+  const response = client.send(
+    new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: shardId, StartingPosition: position }),
+    { abortSignal: abort.signal },
+  )
+  const done = (async () => {
+    try {
+      for await (const event of (await response).EventStream ?? []) {
+        const payload = event.SubscribeToShardEvent
+        if (payload === undefined) continue
+        delivery.events.push(payload)
+        for (const record of payload.Records ?? [])
+          delivery.values.push(Buffer.from(record.Data ?? []).toString())
+        if (enough(delivery)) break
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) throw error
+    } finally {
+      clearTimeout(timer)
+      abort.abort()
     }
-  } catch (error) {
-    if (!abort.signal.aborted) throw error
-  } finally {
-    clearTimeout(timer)
-    abort.abort()
-  }
-  return delivery
+    return delivery
+  })()
+  const ready = response.then(() => undefined)
+  // Failures surface through `done`; `ready` only tells when streaming began. Neither may go unobserved.
+  done.catch(() => undefined)
+  ready.catch(() => undefined)
+  return { ready, done }
+}
+
+function subscribe(...args: Parameters<typeof startSubscription>): Promise<Delivery> {
+  return startSubscription(...args).done
 }
 
 async function waitForConsumer(client: KinesisClient, consumerArn: string): Promise<void> {
@@ -165,16 +182,16 @@ describe('enhanced fan-out on real Kafka and Redis through @aws-sdk/client-kines
     expect([...partial.values, ...resumed.values]).toEqual(['r1', 'r2', 'r3', 'r4'])
 
     // LATEST: only what is written after the subscription starts, pushed as it arrives.
-    const latest = subscribe(
+    const latest = startSubscription(
       client,
       consumerArn,
       shard,
       { Type: 'LATEST' },
       (delivery) => delivery.values.length >= 1,
     )
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await latest.ready
     await put(streamName, ['pushed'])
-    expect((await latest).values).toEqual(['pushed'])
+    expect((await latest.done).values).toEqual(['pushed'])
 
     await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }))
     const { ConsumerDescription } = await client.send(
@@ -194,15 +211,22 @@ describe('enhanced fan-out on real Kafka and Redis through @aws-sdk/client-kines
     const shard = 'shardId-000000000000'
 
     const subscriptions = consumers.map((consumerArn) =>
-      subscribe(client, consumerArn, shard, { Type: 'LATEST' }, (delivery) => delivery.values.length >= 3),
+      startSubscription(
+        client,
+        consumerArn,
+        shard,
+        { Type: 'LATEST' },
+        (delivery) => delivery.values.length >= 3,
+      ),
     )
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await Promise.all(subscriptions.map((subscription) => subscription.ready))
     const second = await rejection<{ name: string }>(
       subscribe(client, consumers[0] ?? '', shard, { Type: 'LATEST' }, () => true, 3_000),
     )
     expect(second.name).toBe('ResourceInUseException')
     await put(streamName, ['a', 'b', 'c'])
-    for (const delivery of await Promise.all(subscriptions)) expect(delivery.values).toEqual(['a', 'b', 'c'])
+    const deliveries = await Promise.all(subscriptions.map((subscription) => subscription.done))
+    for (const delivery of deliveries) expect(delivery.values).toEqual(['a', 'b', 'c'])
 
     await client.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }))
   })
@@ -214,7 +238,7 @@ describe('enhanced fan-out on real Kafka and Redis through @aws-sdk/client-kines
     const consumerArn = await registerConsumer(streamArn, 'follower')
     await put(streamName, ['before-split'])
 
-    const parent = subscribe(
+    const parent = startSubscription(
       client,
       consumerArn,
       'shardId-000000000000',
@@ -222,7 +246,7 @@ describe('enhanced fan-out on real Kafka and Redis through @aws-sdk/client-kines
       (delivery) => (delivery.events.at(-1)?.ChildShards?.length ?? 0) > 0,
       20_000,
     )
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await parent.ready
     await client.send(
       new SplitShardCommand({
         StreamName: streamName,
@@ -231,7 +255,7 @@ describe('enhanced fan-out on real Kafka and Redis through @aws-sdk/client-kines
       }),
     )
     await waitUntilActive(client, streamName)
-    const ended = await parent
+    const ended = await parent.done
     expect(ended.values).toEqual(['before-split'])
     const childShards = ended.events.at(-1)?.ChildShards?.map((child) => child.ShardId)
     expect(childShards).toEqual(['shardId-000000000001', 'shardId-000000000002'])
