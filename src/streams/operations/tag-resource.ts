@@ -3,11 +3,9 @@ import type { TagResourceInput } from '@aws-sdk/client-kinesis'
 import type { Operation } from '../../gateway/index.ts'
 import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { updateConsumer } from '../fan-out/consumer-changes.ts'
 import { ResourceARN, TagMap } from '../members.ts'
 import { resourceOf } from '../resource-arns.ts'
-import { requireActive, updateStream } from '../stream-changes.ts'
-import { requireStream } from '../stream-lookup.ts'
+import { changeResourceTags } from '../resource-tags.ts'
 import { addTags } from '../tags.ts'
 import { validated } from '../validated.ts'
 
@@ -19,19 +17,7 @@ export function tagResourceOperation(deps: StreamsDeps): Operation<TagResourceIn
     async handle(input, context) {
       const tags = validated(input.Tags, 'Tags')
       const resource = await resourceOf(deps, validated(input.ResourceARN, 'ResourceARN'), context)
-      if (resource.kind === 'consumer') {
-        const stream = await requireStream(deps, resource.key)
-        const { consumerArn, consumerName } = resource.consumer
-        await updateConsumer(deps, stream, consumerArn, consumerName, (consumer) => ({
-          ...consumer,
-          tags: addTags({ ...stream, tags: consumer.tags ?? {} }, tags),
-        }))
-        return undefined
-      }
-      await updateStream(deps, resource.key, (stream, now) => {
-        requireActive(stream, now)
-        return { ...stream, tags: addTags(stream, tags) }
-      })
+      await changeResourceTags(deps, resource, (owner) => addTags(owner, tags))
       return undefined
     },
   })

@@ -3,11 +3,9 @@ import type { UntagResourceInput } from '@aws-sdk/client-kinesis'
 import type { Operation } from '../../gateway/index.ts'
 import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { updateConsumer } from '../fan-out/consumer-changes.ts'
 import { ResourceARN, TagKeyList } from '../members.ts'
 import { resourceOf } from '../resource-arns.ts'
-import { requireActive, updateStream } from '../stream-changes.ts'
-import { requireStream } from '../stream-lookup.ts'
+import { changeResourceTags } from '../resource-tags.ts'
 import { removeTags } from '../tags.ts'
 import { validated } from '../validated.ts'
 
@@ -19,19 +17,7 @@ export function untagResourceOperation(deps: StreamsDeps): Operation<UntagResour
     async handle(input, context) {
       const tagKeys = validated(input.TagKeys, 'TagKeys')
       const resource = await resourceOf(deps, validated(input.ResourceARN, 'ResourceARN'), context)
-      if (resource.kind === 'consumer') {
-        const stream = await requireStream(deps, resource.key)
-        const { consumerArn, consumerName } = resource.consumer
-        await updateConsumer(deps, stream, consumerArn, consumerName, (consumer) => ({
-          ...consumer,
-          tags: removeTags({ ...stream, tags: consumer.tags ?? {} }, tagKeys),
-        }))
-        return undefined
-      }
-      await updateStream(deps, resource.key, (stream, now) => {
-        requireActive(stream, now)
-        return { ...stream, tags: removeTags(stream, tagKeys) }
-      })
+      await changeResourceTags(deps, resource, (owner) => removeTags(owner, tagKeys))
       return undefined
     },
   })
