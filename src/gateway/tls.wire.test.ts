@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http2 from 'node:http2'
 import https from 'node:https'
@@ -12,23 +11,7 @@ import { EMPTY_STRUCTURE } from './protocol/shape.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 import { defineService } from './service.ts'
 import { decodeEventStream } from './testing/event-stream-frames.ts'
-
-/** A throwaway self-signed certificate for 127.0.0.1, made with the openssl command line tool. */
-function makeCertificate(directory: string): { certFile: string; keyFile: string } | undefined {
-  const certFile = join(directory, 'cert.pem')
-  const keyFile = join(directory, 'key.pem')
-  try {
-    const args =
-      'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1'
-    const san = ['-addext', 'subjectAltName=IP:127.0.0.1']
-    execFileSync('openssl', [...args.split(' '), ...san, '-keyout', keyFile, '-out', certFile], {
-      stdio: 'ignore',
-    })
-    return { certFile, keyFile }
-  } catch {
-    return undefined
-  }
-}
+import { makeSelfSignedCertificate } from './testing/self-signed-certificate.ts'
 
 // eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as streaming operations write them
 async function* twoEvents(): AsyncGenerator<StreamEvent> {
@@ -55,7 +38,7 @@ const fakeKinesis = defineService({
 })
 
 const directory = mkdtempSync(join(tmpdir(), 'gateway-tls-'))
-const certificate = makeCertificate(directory)
+const certificate = makeSelfSignedCertificate(directory)
 if (certificate === undefined)
   console.warn('Skipping the TLS listener tests: the openssl tool is not available')
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +9,7 @@ import { createLogger } from '../../src/gateway/index.ts'
 import { startGateway, type RunningGateway } from '../../src/main.ts'
 import { testAccountId } from './fixture/gateway.ts'
 import { ensureJavaClient, type JavaClient, type JavaScenario } from './fixture/java-client.ts'
+import { makeSelfSignedCertificate } from '../../src/gateway/testing/self-signed-certificate.ts'
 
 interface RequestLogLine {
   httpVersion: string
@@ -43,25 +43,8 @@ const FAN_OUT_OPERATIONS = [
   'SubscribeToShard',
 ].map((operation) => `Kinesis_20131202.${operation}`)
 
-/** A throwaway self-signed certificate for 127.0.0.1, made with the openssl command line tool. */
-function makeCertificate(directory: string): { certFile: string; keyFile: string } | undefined {
-  const certFile = join(directory, 'cert.pem')
-  const keyFile = join(directory, 'key.pem')
-  try {
-    const args =
-      'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1'
-    const san = ['-addext', 'subjectAltName=IP:127.0.0.1']
-    execFileSync('openssl', [...args.split(' '), ...san, '-keyout', keyFile, '-out', certFile], {
-      stdio: 'ignore',
-    })
-    return { certFile, keyFile }
-  } catch {
-    return undefined
-  }
-}
-
 const certificateDir = mkdtempSync(join(tmpdir(), 'java-sdk-tls-'))
-const certificate = makeCertificate(certificateDir)
+const certificate = makeSelfSignedCertificate(certificateDir)
 if (certificate === undefined) console.warn('Skipping the Java SDK tests over TLS: openssl is not available')
 
 describe('the AWS SDK for Java v2 (CBOR 1.1 and JSON 1.1, HTTP/1.1 and HTTP/2)', () => {
