@@ -57,11 +57,21 @@ export async function confirmPlacements(
   append: Append,
 ): Promise<Placement[]> {
   if (acknowledged.length === 0) return []
-  const key: StreamKey = stream
   const placements: Placement[] = acknowledged.map(({ record, offset }) => ({
     shardIndex: record.partition,
     offset,
   }))
+  // The normal path: the shard map is the one the writes were routed with and nothing is being resharded, so
+  // every record is where it was sent (no per-record checks).
+  const cached = await deps.catalog.getCached(stream)
+  if (
+    cached?.version === stream.version &&
+    cached.incarnation === stream.incarnation &&
+    !isResharding(cached)
+  ) {
+    return placements
+  }
+  const key: StreamKey = stream
   const closingAncestors = new Set<number>()
   let suspects = await inClosedShards(deps, routes, stream, placements, closingAncestors)
   for (let reroute = 0; suspects.length > 0; reroute++) {
@@ -98,6 +108,10 @@ export async function confirmPlacements(
   }
   if (closingAncestors.size > 0) await withSealedShards(deps, key, [...closingAncestors])
   return placements
+}
+
+function isResharding(stream: StreamRecord): boolean {
+  return stream.shards.some((shard) => shard.closingSinceMillis !== undefined)
 }
 
 /**
