@@ -220,16 +220,25 @@ describe('enhanced fan-out on real Kafka and Redis through @aws-sdk/client-kines
       ),
     )
     await Promise.all(subscriptions.map((subscription) => subscription.ready))
-    // Sent without a time limit: an aborted call must not pass for a refused one on a slow machine.
-    const second = await rejection<{ name: string }>(
-      client.send(
-        new SubscribeToShardCommand({
-          ConsumerARN: consumers[0],
-          ShardId: shard,
-          StartingPosition: { Type: 'LATEST' },
-        }),
-      ),
+    // A subscription that ended early frees its lease: say why, rather than that the second one was accepted.
+    const endedEarly = Promise.race(subscriptions.map((subscription) => subscription.done)).then(
+      (delivery) => {
+        throw new Error(`a subscription ended before any record was written: ${JSON.stringify(delivery)}`)
+      },
     )
+    // Sent without a time limit: an aborted call must not pass for a refused one on a slow machine.
+    const second = await Promise.race([
+      endedEarly,
+      rejection<{ name: string }>(
+        client.send(
+          new SubscribeToShardCommand({
+            ConsumerARN: consumers[0],
+            ShardId: shard,
+            StartingPosition: { Type: 'LATEST' },
+          }),
+        ),
+      ),
+    ])
     expect(second.name).toBe('ResourceInUseException')
     await put(streamName, ['a', 'b', 'c'])
     const deliveries = await Promise.all(subscriptions.map((subscription) => subscription.done))

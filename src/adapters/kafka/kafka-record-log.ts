@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises'
+
 import kafkajs, { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
 
 import {
@@ -19,6 +21,14 @@ const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
 
 /** How long a partition's connection for waiting reads stays open without being used. */
 const WAITING_READER_IDLE_MS = 60_000
+
+/**
+ * How long a read retries a partition that its broker does not serve yet, or whose leader is unknown: a topic
+ * just created (or a leader just moved) takes a moment to be served everywhere, and a busy broker takes longer.
+ */
+const PARTITION_SETTLING_BUDGET_MS = 2_000
+const SETTLING_RETRY_FIRST_MS = 25
+const SETTLING_RETRY_MAX_MS = 400
 
 interface WaitingReader {
   reader: PartitionReader
@@ -167,6 +177,7 @@ export class KafkaRecordLog implements RecordLog {
     limits: ReadLimits,
   ): Promise<ReadResult> {
     let offset = fromOffset
+    const startedAt = performance.now()
     for (let attempt = 0; ; attempt++) {
       try {
         const fetched = await reader.fetch(topic, partition, offset, limits)
@@ -185,11 +196,13 @@ export class KafkaRecordLog implements RecordLog {
           }
           return { records: [], highWatermark: range.latest, logStartOffset: range.earliest }
         }
-        if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
-        if (attempt < 2 && isStaleMetadata(error)) {
-          await reader.refresh()
+        const settling = isUnknownTopic(error) || isStaleMetadata(error)
+        if (settling && performance.now() - startedAt < PARTITION_SETTLING_BUDGET_MS) {
+          await delay(Math.min(SETTLING_RETRY_MAX_MS, SETTLING_RETRY_FIRST_MS * 2 ** attempt))
+          await reader.refresh().catch(() => undefined)
           continue
         }
+        if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
         throw unavailable(error)
       }
     }

@@ -24,6 +24,11 @@ export interface FetchResponse {
 
 const READ_COMMITTED = 1
 
+/** Typed as Kafka's LEADER_NOT_AVAILABLE, which is what it means to callers: ask again after a refresh. */
+export class NoLeaderKnownError extends Error {
+  readonly type = 'LEADER_NOT_AVAILABLE'
+}
+
 /**
  * Reads one partition from a given offset, without a consumer group: kafkajs offers fetching only through
  * group consumers, but GetRecords needs "partition P from offset O", which is its broker-level Fetch.
@@ -48,7 +53,7 @@ export class PartitionReader {
     const nodeId = Object.keys(leaders)[0]
     if (nodeId === undefined) {
       await this.refresh()
-      throw new Error(`no leader known for ${topic}/${partition}`)
+      throw new NoLeaderKnownError(`no leader known for ${topic}/${partition}`)
     }
     const broker = await this.cluster.findBroker({ nodeId })
     const response = await broker.fetch({

@@ -13,10 +13,10 @@
 
 import type { _Record, ChildShard } from '@aws-sdk/client-kinesis'
 
-import { InternalFailure, type StreamEvent } from '../../gateway/index.ts'
+import type { StreamEvent } from '../../gateway/index.ts'
 import { endingSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import type { SubscriptionLease } from '../../ports/subscription-leases.ts'
-import { RecordLogUnavailableError, TopicNotFoundError, type StoredRecord } from '../../ports/record-log.ts'
+import { TopicNotFoundError, type StoredRecord } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { fromStoredRecord } from '../records/record-envelope.ts'
@@ -157,7 +157,7 @@ class ShardSubscription {
     } catch (error) {
       if (error instanceof TopicNotFoundError)
         throw shardNotFound(this.accepted.key, this.accepted.shardIndex)
-      if (error instanceof RecordLogUnavailableError) throw InternalFailure()
+      // Anything else (Kafka unavailable included) is logged and reaches the client as InternalFailure.
       throw error
     }
   }
