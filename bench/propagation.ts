@@ -1,5 +1,6 @@
 import { KinesisClient, SubscribeToShardCommand } from '@aws-sdk/client-kinesis'
 
+import { waitFor } from './common.ts'
 import type { GatewayProcess } from './gateway-process.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
 import { format, percentile, printTable } from './table.ts'
@@ -132,12 +133,4 @@ export async function propagation(gateway: GatewayProcess, accountId: string): P
       ],
     ],
   )
-}
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (await condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('timed out')
 }

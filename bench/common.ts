@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto'
+
+import { resolveLocalStackOptions, startLocalStack } from '../src/stack/index.ts'
+import type { StackEndpoints } from '../src/stack/types.ts'
+import type { KinesisHttp2 } from './kinesis-http2.ts'
+
+/** What every scenario shares: 1 KiB records, 4 shards, 8 concurrent clients, the repetitions to take medians of. */
+export const RECORD_BYTES = 1024
+export const BATCH = 500
+export const SHARDS = 4
+export const CLIENTS = 8
+export const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3)
+export const ACCOUNT = '123456789012'
+
+/** One measured repetition of a load. */
+export interface Run {
+  seconds: number
+  records: number
+  latenciesMs: number[]
+  cpuSeconds?: number
+}
+
+/** The servers to run on: KAFKA_BROKERS / REDIS_URL / S3_ENDPOINT when all are set, else the local stack. */
+export async function endpoints(): Promise<StackEndpoints> {
+  const { KAFKA_BROKERS, REDIS_URL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY } = process.env
+  if (KAFKA_BROKERS && REDIS_URL && S3_ENDPOINT && S3_ACCESS_KEY && S3_SECRET_KEY) {
+    return {
+      kafkaBrokers: KAFKA_BROKERS.split(','),
+      redisUrl: REDIS_URL,
+      s3: { endpoint: S3_ENDPOINT, accessKey: S3_ACCESS_KEY, secretKey: S3_SECRET_KEY, region: 'us-east-1' },
+    }
+  }
+  const { endpoints: started } = await startLocalStack(resolveLocalStackOptions(), (line) => {
+    process.stderr.write(`${line}\n`)
+  })
+  return started
+}
+
+/** The Kafka topic behind a stream of the benchmark's account, with the default topic template. */
+export function topicOf(streamName: string): string {
+  return `kinesis.${ACCOUNT}.us-east-1.${streamName}`
+}
+
+/** Distinct PutRecords bodies, encoded once: the load generator should cost as little as possible. */
+export function putRecordsBodies(streamName: string, count: number): Buffer[] {
+  return Array.from({ length: count }, () =>
+    Buffer.from(
+      JSON.stringify({
+        StreamName: streamName,
+        Records: Array.from({ length: BATCH }, () => ({
+          PartitionKey: randomBytes(8).toString('hex'),
+          Data: randomBytes(RECORD_BYTES).toString('base64'),
+        })),
+      }),
+    ),
+  )
+}
+
+export async function createStream(client: KinesisHttp2, streamName: string, shards = SHARDS): Promise<void> {
+  await client.json('CreateStream', { StreamName: streamName, ShardCount: shards })
+  await waitFor(async () => {
+    const summary = await client.json<{ StreamDescriptionSummary: { StreamStatus: string } }>(
+      'DescribeStreamSummary',
+      { StreamName: streamName },
+    )
+    return summary.StreamDescriptionSummary.StreamStatus === 'ACTIVE'
+  })
+}
+
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('timed out waiting for a condition')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** Runs `requests` calls of `send` from `clients` concurrent workers; latency per call. */
+export async function load(
+  requests: number,
+  send: (index: number) => Promise<void>,
+  clients = CLIENTS,
+): Promise<{ seconds: number; latenciesMs: number[] }> {
+  const latenciesMs: number[] = []
+  let next = 0
+  const started = process.hrtime.bigint()
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < requests) {
+        const index = next++
+        const begin = process.hrtime.bigint()
+        await send(index)
+        latenciesMs.push(Number(process.hrtime.bigint() - begin) / 1e6)
+      }
+    }),
+  )
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs }
+}

@@ -1,0 +1,105 @@
+import type { Redis } from 'ioredis'
+import type { Kafka } from 'kafkajs'
+
+import { hashKeyOfPartitionKey } from '../src/mapping/hash-keys.ts'
+import {
+  ACCOUNT,
+  BATCH,
+  CLIENTS,
+  createStream,
+  load,
+  putRecordsBodies,
+  RECORD_BYTES,
+  REPETITIONS,
+  SHARDS,
+  topicOf,
+  type Run,
+} from './common.ts'
+import type { GatewayProcess } from './gateway-process.ts'
+import { KinesisHttp2 } from './kinesis-http2.ts'
+import { format, median, percentile, printTable } from './table.ts'
+
+/** Scenario 1: PutRecords of 500 records, 4 shards, 8 concurrent clients; the gateway against a kafkajs producer. */
+const INGEST_REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 200)
+
+async function redisCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats')
+  let total = 0
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    if (match[1] !== 'info') total += Number(match[2])
+  return total
+}
+
+export async function ingest(gateway: GatewayProcess, kafka: Kafka, redis: Redis): Promise<void> {
+  const clients = Array.from({ length: CLIENTS }, () => new KinesisHttp2(gateway.endpoint, ACCOUNT))
+  const streamName = `bench-ingest-${Date.now()}`
+  const first = clients[0] as KinesisHttp2
+  await createStream(first, streamName)
+  const bodies = putRecordsBodies(streamName, 16)
+  const topic = topicOf(streamName)
+
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+  await producer.connect()
+  const directBatches = bodies.map((body) =>
+    (JSON.parse(body.toString()) as { Records: { PartitionKey: string; Data: string }[] }).Records.map(
+      (record) => ({
+        key: record.PartitionKey,
+        value: Buffer.from(record.Data, 'base64'),
+        partition: Number(hashKeyOfPartitionKey(record.PartitionKey) % BigInt(SHARDS)),
+      }),
+    ),
+  )
+
+  const gatewayRuns: Run[] = []
+  const directRuns: Run[] = []
+  let redisPerCall = 0
+  for (let repetition = 0; repetition < REPETITIONS; repetition++) {
+    const cpuBefore = gateway.cpuSeconds()
+    const redisBefore = await redisCalls(redis)
+    const viaGateway = await load(INGEST_REQUESTS, async (index) => {
+      const client = clients[index % CLIENTS] as KinesisHttp2
+      const response = await client.call('PutRecords', bodies[index % bodies.length] as Buffer)
+      if (response.status !== 200 || !response.body.includes('"FailedRecordCount":0')) {
+        throw new Error(`PutRecords failed: ${response.status} ${response.body.subarray(0, 200).toString()}`)
+      }
+    })
+    redisPerCall = ((await redisCalls(redis)) - redisBefore) / INGEST_REQUESTS
+    gatewayRuns.push({
+      ...viaGateway,
+      records: INGEST_REQUESTS * BATCH,
+      cpuSeconds: gateway.cpuSeconds() - cpuBefore,
+    })
+
+    const direct = await load(INGEST_REQUESTS, async (index) => {
+      await producer.send({ topic, acks: -1, messages: directBatches[index % directBatches.length] ?? [] })
+    })
+    directRuns.push({ ...direct, records: INGEST_REQUESTS * BATCH })
+  }
+  await producer.disconnect()
+  await first.json('DeleteStream', { StreamName: streamName })
+  for (const client of clients) client.close()
+
+  const row = (name: string, runs: Run[]): string[] => {
+    const rates = runs.map((run) => run.records / run.seconds)
+    const latencies = runs.flatMap((run) => run.latenciesMs)
+    const cpu = runs.map((run) => ((run.cpuSeconds ?? Number.NaN) / run.records) * 1e6)
+    return [
+      name,
+      format(median(rates)),
+      format((median(rates) * RECORD_BYTES) / 1e6, 1),
+      format(percentile(latencies, 50), 1),
+      format(percentile(latencies, 99), 1),
+      Number.isNaN(median(cpu)) ? '-' : format(median(cpu), 1),
+    ]
+  }
+  const gatewayRate = median(gatewayRuns.map((run) => run.records / run.seconds))
+  const directRate = median(directRuns.map((run) => run.records / run.seconds))
+  printTable(
+    `Ingest: PutRecords of ${BATCH} x ${RECORD_BYTES} B, ${SHARDS} shards, ${CLIENTS} concurrent clients, median of ${REPETITIONS}`,
+    ['', 'records/s', 'MB/s', 'p50 ms', 'p99 ms', 'gateway CPU µs/record'],
+    [row('gateway (HTTP/2, JSON)', gatewayRuns), row('direct kafkajs producer', directRuns)],
+  )
+  process.stdout.write(
+    `gateway / direct: ${format(gatewayRate / directRate, 2)}x    Redis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
+  )
+}
