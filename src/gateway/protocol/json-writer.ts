@@ -1,0 +1,139 @@
+/**
+ * AWS JSON 1.1 text written straight into bytes: Uint8Array as base64, Date as epoch seconds (with a fraction
+ * for milliseconds), null and undefined members omitted, as AWS omits absent members.
+ *
+ * Written for GetRecords, whose responses carry up to 10 MiB of record data: base64 text never needs
+ * escaping, so it goes into the output without the scan JSON.stringify would make of it, and the response is
+ * never held as one large string that would then be encoded to UTF-8 again.
+ */
+export function encodeJson(value: unknown): Buffer {
+  const writer = new ByteWriter()
+  writeValue(writer, value)
+  return writer.bytes()
+}
+
+const QUOTE = 0x22
+const INITIAL_CAPACITY = 1024
+
+class ByteWriter {
+  private buffer = Buffer.allocUnsafe(INITIAL_CAPACITY)
+  private length = 0
+
+  /** Text known to be ASCII and to need no escaping. */
+  ascii(text: string): void {
+    this.reserve(text.length)
+    this.length += this.buffer.write(text, this.length, 'latin1')
+  }
+
+  byte(value: number): void {
+    this.reserve(1)
+    this.buffer[this.length++] = value
+  }
+
+  /** A JSON string literal, quotes included. */
+  string(text: string): void {
+    if (isPlainAscii(text)) {
+      this.reserve(text.length + 2)
+      this.buffer[this.length++] = QUOTE
+      this.length += this.buffer.write(text, this.length, 'latin1')
+      this.buffer[this.length++] = QUOTE
+      return
+    }
+    const literal = JSON.stringify(text)
+    this.reserve(Buffer.byteLength(literal, 'utf8'))
+    this.length += this.buffer.write(literal, this.length, 'utf8')
+  }
+
+  base64(bytes: Uint8Array): void {
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const text = buffer.toString('base64')
+    this.reserve(text.length + 2)
+    this.buffer[this.length++] = QUOTE
+    this.length += this.buffer.write(text, this.length, 'latin1')
+    this.buffer[this.length++] = QUOTE
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length)
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.length + extra
+    if (needed <= this.buffer.length) return
+    let capacity = this.buffer.length * 2
+    while (capacity < needed) capacity *= 2
+    const grown = Buffer.allocUnsafe(capacity)
+    this.buffer.copy(grown, 0, 0, this.length)
+    this.buffer = grown
+  }
+}
+
+/** Printable ASCII without '"' and '\': the text is its own JSON literal. */
+function isPlainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) return false
+  }
+  return true
+}
+
+function writeValue(writer: ByteWriter, value: unknown): void {
+  switch (typeof value) {
+    case 'string':
+      writer.string(value)
+      return
+    case 'number':
+      writer.ascii(Number.isFinite(value) ? String(value) : 'null')
+      return
+    case 'boolean':
+      writer.ascii(value ? 'true' : 'false')
+      return
+    case 'bigint':
+      writer.ascii(value.toString())
+      return
+    case 'object':
+      break
+    default:
+      writer.ascii('null')
+      return
+  }
+  if (value === null) writer.ascii('null')
+  else if (value instanceof Uint8Array) writer.base64(value)
+  else if (value instanceof Date) writeEpochSeconds(writer, value)
+  else if (Array.isArray(value)) writeArray(writer, value)
+  else writeObject(writer, value as Readonly<Record<string, unknown>>)
+}
+
+function writeEpochSeconds(writer: ByteWriter, date: Date): void {
+  const millis = date.getTime()
+  writer.ascii(Number.isNaN(millis) ? 'null' : String(millis / 1000))
+}
+
+function writeArray(writer: ByteWriter, items: readonly unknown[]): void {
+  writer.byte(0x5b)
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) writer.byte(0x2c)
+    const item = items[i]
+    // As JSON.stringify writes them: an absent item is null.
+    if (item === undefined) writer.ascii('null')
+    else writeValue(writer, item)
+  }
+  writer.byte(0x5d)
+}
+
+function writeObject(writer: ByteWriter, object: Readonly<Record<string, unknown>>): void {
+  writer.byte(0x7b)
+  let first = true
+  for (const key of Object.keys(object)) {
+    const member = object[key]
+    if (member === undefined || member === null) continue
+    if (!first) writer.byte(0x2c)
+    first = false
+    writer.string(key)
+    writer.byte(0x3a)
+    writeValue(writer, member)
+  }
+  writer.byte(0x7d)
+}
