@@ -19,7 +19,7 @@ export const MAX_REPORTED_VIOLATIONS = 10
 /** The ValidationException listing the violated constraints, or undefined when there are none. */
 export function checkConstraints(input: unknown, shape: MemberConstraints): ValidationFailure | undefined {
   const violations: string[] = []
-  checkStructureMembers(isRecord(input) ? input : {}, shape, '', violations)
+  checkStructureMembers(isRecord(input) ? input : {}, shape, undefined, violations)
   if (violations.length === 0) return undefined
   const count = violations.length
   return {
@@ -33,40 +33,109 @@ export function messageMemberName(memberName: string): string {
   return memberName.charAt(0).toLowerCase() + memberName.slice(1)
 }
 
+/**
+ * Where a value sits, e.g. records.1.member.partitionKey: built as a chain and written out only for a
+ * violation, since PutRecords checks every member of up to 500 records and almost never reports one.
+ */
+interface Path {
+  readonly parent: Path | undefined
+  /** A member's message name, or a list item's number from 1, or a map key (each followed by '.member'). */
+  readonly segment: string | number
+  readonly item: boolean
+}
+
+function pathText(path: Path | undefined): string {
+  if (path === undefined) return ''
+  const segment = path.item ? `${String(path.segment)}.member` : String(path.segment)
+  return path.parent === undefined ? segment : `${pathText(path.parent)}.${segment}`
+}
+
+interface StructureMember {
+  readonly name: string
+  readonly messageName: string
+  readonly shape: MemberConstraints
+}
+
+const structureMembers = new WeakMap<MemberConstraints, readonly StructureMember[]>()
+
+function membersOf(shape: MemberConstraints): readonly StructureMember[] {
+  let members = structureMembers.get(shape)
+  if (members === undefined) {
+    members = Object.entries(shape.members ?? {}).map(([name, memberShape]) => ({
+      name,
+      messageName: messageMemberName(name),
+      shape: memberShape,
+    }))
+    structureMembers.set(shape, members)
+  }
+  return members
+}
+
 function checkStructureMembers(
   record: Record<string, unknown>,
   shape: MemberConstraints,
-  path: string,
+  path: Path | undefined,
   violations: string[],
 ): void {
-  for (const [name, memberShape] of Object.entries(shape.members ?? {})) {
-    const memberPath = path === '' ? messageMemberName(name) : `${path}.${messageMemberName(name)}`
-    checkMember(Object.hasOwn(record, name) ? record[name] : undefined, memberShape, memberPath, violations)
+  for (const member of membersOf(shape)) {
+    const value = Object.hasOwn(record, member.name) ? record[member.name] : undefined
+    if (value === undefined || value === null) {
+      if (member.shape.required === true) {
+        report(
+          violations,
+          memberPath(path, member.messageName),
+          value,
+          member.shape,
+          'Member must not be null',
+        )
+      }
+      continue
+    }
+    // The path of a member is built only when something is reported at or below it.
+    checkPresent(value, member.shape, path, member.messageName, false, violations)
   }
 }
 
-function checkMember(value: unknown, shape: MemberConstraints, path: string, violations: string[]): void {
-  if (value === undefined || value === null) {
-    if (shape.required === true) report(violations, path, value, shape, 'Member must not be null')
+function memberPath(parent: Path | undefined, messageName: string): Path {
+  return { parent, segment: messageName, item: false }
+}
+
+/** An item of a list or map is never null, whatever its shape says. */
+function checkNested(item: unknown, shape: MemberConstraints, path: Path, violations: string[]): void {
+  if (item === undefined || item === null) {
+    report(violations, path, item, shape, 'Member must not be null')
     return
   }
-  for (const description of ownViolations(value, shape)) report(violations, path, value, shape, description)
+  checkPresent(item, shape, path.parent, path.segment, path.item, violations)
+}
+
+function checkPresent(
+  value: unknown,
+  shape: MemberConstraints,
+  parent: Path | undefined,
+  segment: string | number,
+  item: boolean,
+  violations: string[],
+): void {
+  const own = ownViolations(value, shape)
+  const composite =
+    (shape.type === 'structure' && isRecord(value)) ||
+    (shape.type === 'list' && Array.isArray(value)) ||
+    (shape.type === 'map' && isRecord(value))
+  if (own.length === 0 && !composite) return
+  const path: Path = { parent, segment, item }
+  for (const description of own) report(violations, path, value, shape, description)
   if (shape.type === 'structure' && isRecord(value)) checkStructureMembers(value, shape, path, violations)
   if (shape.type === 'list' && Array.isArray(value)) checkListItems(value, shape, path, violations)
   if (shape.type === 'map' && isRecord(value)) checkMapEntries(value, shape, path, violations)
 }
 
-function checkListItems(
-  items: unknown[],
-  shape: MemberConstraints,
-  path: string,
-  violations: string[],
-): void {
+function checkListItems(items: unknown[], shape: MemberConstraints, path: Path, violations: string[]): void {
   const itemShape = shape.member
   if (itemShape === undefined) return
   if (isComposite(itemShape)) {
-    for (const [index, item] of items.entries())
-      checkNested(item, itemShape, `${path}.${index + 1}.member`, violations)
+    for (let index = 0; index < items.length; index++)
+      checkNested(items[index], itemShape, { parent: path, segment: index + 1, item: true }, violations)
   } else if (items.some((item) => violatesPlain(item, itemShape))) {
     report(violations, path, items, shape, `Member must satisfy constraint: [${summary(itemShape)}]`)
   }
@@ -75,7 +144,7 @@ function checkListItems(
 function checkMapEntries(
   entries: Record<string, unknown>,
   shape: MemberConstraints,
-  path: string,
+  path: Path,
   violations: string[],
 ): void {
   const { keys: keyShape, values: valueShape } = shape
@@ -85,15 +154,10 @@ function checkMapEntries(
   if (valueShape === undefined) return
   if (isComposite(valueShape)) {
     for (const [key, item] of Object.entries(entries))
-      checkNested(item, valueShape, `${path}.${key}.member`, violations)
+      checkNested(item, valueShape, { parent: path, segment: key, item: true }, violations)
   } else if (Object.values(entries).some((item) => violatesPlain(item, valueShape))) {
     report(violations, path, entries, shape, `Map value must satisfy constraint: [${summary(valueShape)}]`)
   }
-}
-
-/** An item of a list or map is never null, whatever its shape says. */
-function checkNested(item: unknown, shape: MemberConstraints, path: string, violations: string[]): void {
-  checkMember(item, { ...shape, required: true }, path, violations)
 }
 
 function violatesPlain(value: unknown, shape: MemberConstraints): boolean {
@@ -101,27 +165,36 @@ function violatesPlain(value: unknown, shape: MemberConstraints): boolean {
 }
 
 /** The constraints on the value itself, as opposed to those on the members or items it contains. */
-function ownViolations(value: unknown, shape: MemberConstraints): string[] {
-  const descriptions: string[] = []
+function ownViolations(value: unknown, shape: MemberConstraints): readonly string[] {
+  // Allocated only for a violation: most values have none.
+  let descriptions: string[] | undefined
   if (shape.pattern !== undefined && typeof value === 'string' && !matchesWhole(shape.pattern, value)) {
-    descriptions.push(patternRule(shape.pattern))
+    descriptions = appended(descriptions, patternRule(shape.pattern))
   }
   const length = lengthOf(value, shape)
   if (length !== undefined && shape.minLength !== undefined && length < shape.minLength) {
-    descriptions.push(minLengthRule(shape.minLength))
+    descriptions = appended(descriptions, minLengthRule(shape.minLength))
   }
   if (length !== undefined && shape.maxLength !== undefined && length > shape.maxLength) {
-    descriptions.push(maxLengthRule(shape.maxLength))
+    descriptions = appended(descriptions, maxLengthRule(shape.maxLength))
   }
   const number = numberOf(value, shape)
   if (number !== undefined && shape.min !== undefined && number < shape.min)
-    descriptions.push(minRule(shape.min))
+    descriptions = appended(descriptions, minRule(shape.min))
   if (number !== undefined && shape.max !== undefined && number > shape.max)
-    descriptions.push(maxRule(shape.max))
+    descriptions = appended(descriptions, maxRule(shape.max))
   if (shape.enum !== undefined && typeof value === 'string' && !shape.enum.includes(value)) {
-    descriptions.push(enumRule(shape.enum))
+    descriptions = appended(descriptions, enumRule(shape.enum))
   }
-  return descriptions
+  return descriptions ?? NO_VIOLATIONS
+}
+
+const NO_VIOLATIONS: readonly string[] = Object.freeze([])
+
+function appended(list: string[] | undefined, item: string): string[] {
+  if (list === undefined) return [item]
+  list.push(item)
+  return list
 }
 
 /** All constraints of a plain item shape, in the order AWS lists them inside "[...]". */
@@ -173,14 +246,14 @@ function isComposite(shape: MemberConstraints): boolean {
 
 function report(
   violations: string[],
-  path: string,
+  path: Path,
   value: unknown,
   shape: MemberConstraints,
   description: string,
 ): void {
   if (violations.length >= MAX_REPORTED_VIOLATIONS) return
   const shown = value === undefined || value === null ? 'null' : `'${valueText(value, shape)}'`
-  violations.push(`Value ${shown} at '${path}' failed to satisfy constraint: ${description}`)
+  violations.push(`Value ${shown} at '${pathText(path)}' failed to satisfy constraint: ${description}`)
 }
 
 const compiledPatterns = new Map<string, RegExp>()
