@@ -1,5 +1,8 @@
 import { connect, type ClientHttp2Session } from 'node:http2'
 
+const STREAM_WINDOW = 1024 * 1024
+const CONNECTION_WINDOW = 16 * 1024 * 1024
+
 /**
  * A lean Kinesis client for load generation: pre-encoded AWS JSON 1.1 bodies over one HTTP/2 session, so that
  * the measurement is the gateway's work, not a client SDK's.
@@ -11,7 +14,12 @@ export class KinesisHttp2 {
     endpoint: string,
     private readonly accountId = '123456789012',
   ) {
-    this.session = connect(endpoint)
+    // Windows as large as the Java SDK's Netty client opens them (1 MiB per stream): with HTTP/2's default of
+    // 64 KiB, a 13 MiB GetRecords response would wait for hundreds of WINDOW_UPDATE round trips.
+    this.session = connect(endpoint, { settings: { initialWindowSize: STREAM_WINDOW } })
+    this.session.once('connect', () => {
+      this.session.setLocalWindowSize(CONNECTION_WINDOW)
+    })
   }
 
   call(operation: string, body: Buffer | string): Promise<{ status: number; body: Buffer }> {
