@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 
 import type { StackEndpoints } from '../src/stack/types.ts'
@@ -11,6 +11,10 @@ export interface GatewayProcess {
   cpuSeconds(): number
   /** Resident memory of the gateway process in bytes. */
   residentBytes(): number
+  /** The highest resident memory in bytes since the process started or since `resetPeakResident()`. */
+  peakResidentBytes(): number
+  /** Starts the peak over from the current resident memory. */
+  resetPeakResident(): void
   stop(): Promise<void>
 }
 
@@ -59,9 +63,11 @@ export async function startGatewayProcess(stack: StackEndpoints): Promise<Gatewa
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
       return (Number(fields[11]) + Number(fields[12])) / ticks
     },
-    residentBytes: () => {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-      return Number(match?.[1] ?? 0) * 1024
+    residentBytes: () => statusBytes(pid, 'VmRSS'),
+    peakResidentBytes: () => statusBytes(pid, 'VmHWM'),
+    resetPeakResident: () => {
+      // Linux resets VmHWM to the current RSS when '5' is written to clear_refs.
+      writeFileSync(`/proc/${pid}/clear_refs`, '5')
     },
     stop: () =>
       new Promise((resolve) => {
@@ -73,7 +79,12 @@ export async function startGatewayProcess(stack: StackEndpoints): Promise<Gatewa
   }
 }
 
-function freePort(): Promise<number> {
+function statusBytes(pid: number, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return Number(match?.[1] ?? 0) * 1024
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)

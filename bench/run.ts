@@ -2,15 +2,20 @@ import { createKafkaClient } from '../src/adapters/kafka/kafka-client.ts'
 import { createRedisClient } from '../src/adapters/redis/redis-client.ts'
 import { catchUp } from './catch-up.ts'
 import { ACCOUNT, endpoints } from './common.ts'
+import { fanOut } from './fan-out.ts'
 import { startGatewayProcess } from './gateway-process.ts'
 import { ingest } from './ingest.ts'
+import { largeRecords } from './large-records.ts'
 import { propagation } from './propagation.ts'
+import { redisCommands } from './redis-commands.ts'
 
 /*
  * npm run bench — the gateway against the same work done directly on Kafka with kafkajs, in the same run, on
  * the local stack (or the servers in KAFKA_BROKERS / REDIS_URL / S3_ENDPOINT). Settings: BENCH_REPETITIONS (3),
  * BENCH_INGEST_REQUESTS (200 PutRecords of 500 records per repetition), BENCH_CATCHUP_RECORDS (100000),
  * BENCH_PROPAGATION_SECONDS (10).
+ * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
+ * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
  */
 
 async function main(): Promise<void> {
@@ -22,6 +27,9 @@ async function main(): Promise<void> {
     await ingest(gateway, kafka, redis)
     await catchUp(gateway, kafka)
     await propagation(gateway, ACCOUNT)
+    await fanOut(gateway, kafka)
+    await redisCommands(stack)
+    await largeRecords(stack)
   } finally {
     await gateway.stop()
     await redis.quit()
