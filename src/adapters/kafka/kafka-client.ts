@@ -5,11 +5,17 @@ const EXPECTED_WARNINGS = new Set([
   'Limiting retries for the idempotent producer may invalidate EoS guarantees',
 ])
 
+/**
+ * kafkajs logs every error code a broker answers with ("Response Fetch(key: 1, version: 11)") as an error, also
+ * those the adapter handles (a partition not served yet, a leader that moved): they are details, not failures.
+ */
+const BROKER_RESPONSE_ERROR = /^Response \w+\(key: \d+, version: \d+\)$/
+
 export interface KafkaClientOptions {
   brokers: string[]
   clientId: string
-  /** Receives kafkajs's warnings and errors; silent when absent. */
-  onLog?: (level: 'warn' | 'error', message: string, detail: Record<string, unknown>) => void
+  /** Receives kafkajs's warnings and errors (broker error responses as debug); silent when absent. */
+  onLog?: (level: 'debug' | 'warn' | 'error', message: string, detail: Record<string, unknown>) => void
 }
 
 /** Builds the kafkajs client with the timeouts and retries the gateway expects of a local cluster. */
@@ -27,7 +33,8 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
         if (options.onLog === undefined) return
         const { message, ...detail } = log
         if (EXPECTED_WARNINGS.has(message)) return
-        options.onLog(level === logLevel.ERROR ? 'error' : 'warn', message, detail)
+        if (BROKER_RESPONSE_ERROR.test(message)) options.onLog('debug', message, detail)
+        else options.onLog(level === logLevel.ERROR ? 'error' : 'warn', message, detail)
       },
   })
 }

@@ -27,6 +27,8 @@ const WAITING_READER_IDLE_MS = 60_000
  * just created (or a leader just moved) takes a moment to be served everywhere, and a busy broker takes longer.
  */
 const PARTITION_SETTLING_BUDGET_MS = 2_000
+/** How long creating a topic, or adding partitions, waits for the broker to serve them. */
+const PARTITION_SERVED_TIMEOUT_MS = 30_000
 const SETTLING_RETRY_FIRST_MS = 25
 const SETTLING_RETRY_MAX_MS = 400
 
@@ -94,6 +96,7 @@ export class KafkaRecordLog implements RecordLog {
         ],
       }),
     )
+    await this.untilServed(topic, partitions)
   }
 
   async deleteTopic(topic: string): Promise<void> {
@@ -116,7 +119,28 @@ export class KafkaRecordLog implements RecordLog {
     await unavailableOnFailure(() =>
       this.admin.createPartitions({ topicPartitions: [{ topic, count: totalPartitions }] }),
     )
+    await this.untilServed(topic, totalPartitions)
     await this.reader.refresh()
+  }
+
+  /**
+   * Waits until the broker answers for every partition of a topic just created or grown: Kafka acknowledges the
+   * change before its brokers serve the new partitions, and a busy broker can take seconds more.
+   */
+  private async untilServed(topic: string, partitions: number): Promise<void> {
+    const startedAt = performance.now()
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const offsets = await this.admin.fetchTopicOffsets(topic)
+        if (offsets.length >= partitions) return
+      } catch (error) {
+        if (!isUnknownTopic(error) && !isStaleMetadata(error)) throw unavailable(error)
+      }
+      if (performance.now() - startedAt > PARTITION_SERVED_TIMEOUT_MS) {
+        throw new RecordLogUnavailableError(`Kafka did not serve the partitions of ${topic} in time`)
+      }
+      await delay(Math.min(SETTLING_RETRY_MAX_MS, SETTLING_RETRY_FIRST_MS * 2 ** attempt))
+    }
   }
 
   async setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void> {
