@@ -29,11 +29,16 @@ export interface ShardTailLimits {
   queuedBatches: number
 }
 
+/**
+ * The batches a joined reader queues are the tail's own objects, shared by all its readers: however many
+ * subscribers lag, a partition keeps at most `queuedBatches` batches (16 MiB) alive. That much lets subscribers
+ * fall behind during a burst of writes and still be fed by the one upstream read.
+ */
 export const DEFAULT_SHARD_TAIL_LIMITS: ShardTailLimits = {
   waitMs: 500,
   maxRecords: 10_000,
   maxBytes: 1024 * 1024,
-  queuedBatches: 2,
+  queuedBatches: 16,
 }
 
 /**
