@@ -2,15 +2,35 @@ import { randomBytes } from 'node:crypto'
 
 import type { Kafka } from 'kafkajs'
 
-import { ACCOUNT, createStream, RECORD_BYTES, REPETITIONS, SHARDS, topicOf } from './common.ts'
+import {
+  ACCOUNT,
+  BATCH,
+  CLIENTS,
+  createStream,
+  putRecordsBodies,
+  RECORD_BYTES,
+  REPETITIONS,
+  SHARDS,
+  topicOf,
+} from './common.ts'
 import type { GatewayProcess } from './gateway-process.ts'
+import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
+import { putRecords } from './ingest.ts'
+import { createPeerStream, loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
 import { format, median, printTable } from './table.ts'
 
-/** Scenario 3: records pre-loaded, read back with GetRecords Limit 10000 over all shards; against a kafkajs consumer. */
+/**
+ * Scenario 3: records pre-loaded, read back with GetRecords Limit 10000 over all shards; against a kafkajs consumer
+ * and the emulators.
+ */
 const CATCHUP_RECORDS = Number(process.env.BENCH_CATCHUP_RECORDS ?? 100_000)
 
-export async function catchUp(gateway: GatewayProcess, kafka: Kafka): Promise<void> {
+export async function catchUp(
+  gateway: GatewayProcess,
+  kafka: Kafka,
+  peers: readonly Peer[] = [],
+): Promise<void> {
   const client = new KinesisHttp2(gateway.endpoint, ACCOUNT)
   const streamName = `bench-catchup-${Date.now()}`
   await createStream(client, streamName)
@@ -34,26 +54,8 @@ export async function catchUp(gateway: GatewayProcess, kafka: Kafka): Promise<vo
   const viaGateway: number[] = []
   const direct: number[] = []
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-    const started = process.hrtime.bigint()
-    let read = 0
-    await Promise.all(
-      Array.from({ length: SHARDS }, async (_, shard) => {
-        const { ShardIterator } = await client.json<{ ShardIterator: string }>('GetShardIterator', {
-          StreamName: streamName,
-          ShardId: `shardId-${String(shard).padStart(12, '0')}`,
-          ShardIteratorType: 'TRIM_HORIZON',
-        })
-        let iterator: string | undefined = ShardIterator
-        while (iterator !== undefined) {
-          const page: { Records: unknown[]; NextShardIterator?: string; MillisBehindLatest: number } =
-            await client.json('GetRecords', { ShardIterator: iterator, Limit: 10_000 })
-          read += page.Records.length
-          if (page.Records.length === 0 && page.MillisBehindLatest === 0) break
-          iterator = page.NextShardIterator
-        }
-      }),
-    )
-    viaGateway.push(read / (Number(process.hrtime.bigint() - started) / 1e9))
+    const { records, seconds } = await readAll(client, streamName)
+    viaGateway.push(records / seconds)
 
     const consumer = kafka.consumer({
       groupId: `bench-${Date.now()}-${repetition}`,
@@ -78,6 +80,9 @@ export async function catchUp(gateway: GatewayProcess, kafka: Kafka): Promise<vo
   await client.json('DeleteStream', { StreamName: streamName })
   client.close()
 
+  const peerRates: { peer: Peer; records: number; rates: number[] }[] = []
+  for (const peer of peers) peerRates.push({ peer, ...(await catchUpOnPeer(peer)) })
+
   printTable(
     `Catch-up read: ${format(CATCHUP_RECORDS)} records of ${RECORD_BYTES} B in ${SHARDS} shards, GetRecords Limit 10000, median of ${REPETITIONS}`,
     ['', 'records/s', 'MB/s'],
@@ -88,7 +93,72 @@ export async function catchUp(gateway: GatewayProcess, kafka: Kafka): Promise<vo
         format((median(viaGateway) * RECORD_BYTES) / 1e6, 1),
       ],
       ['direct kafkajs consumer', format(median(direct)), format((median(direct) * RECORD_BYTES) / 1e6, 1)],
+      ...peerRates.map(({ peer, rates }) => [
+        `${peer.name} GetRecords (${peer.protocol})`,
+        format(median(rates)),
+        format((median(rates) * RECORD_BYTES) / 1e6, 1),
+      ]),
     ],
   )
-  process.stdout.write(`gateway / direct: ${format(median(viaGateway) / median(direct), 2)}x\n`)
+  for (const { peer, records } of peerRates) {
+    if (records < CATCHUP_RECORDS)
+      process.stdout.write(
+        `${peer.name}: ${format(records)} records instead of ${format(CATCHUP_RECORDS)}, loading stopped after ${PEER_SECONDS} s\n`,
+      )
+  }
+  const ratios = [
+    `gateway / direct: ${format(median(viaGateway) / median(direct), 2)}x`,
+    ...peerRates.map(
+      ({ peer, rates }) => `gateway / ${peer.name}: ${format(median(viaGateway) / median(rates), 1)}x`,
+    ),
+  ]
+  process.stdout.write(`${ratios.join('    ')}\n`)
+}
+
+/** Reads a stream from TRIM_HORIZON to its end over all shards in parallel. */
+async function readAll(
+  client: KinesisHttp1 | KinesisHttp2,
+  streamName: string,
+): Promise<{ records: number; seconds: number }> {
+  const started = process.hrtime.bigint()
+  let read = 0
+  await Promise.all(
+    Array.from({ length: SHARDS }, async (_, shard) => {
+      const { ShardIterator } = await client.json<{ ShardIterator: string }>('GetShardIterator', {
+        StreamName: streamName,
+        ShardId: `shardId-${String(shard).padStart(12, '0')}`,
+        ShardIteratorType: 'TRIM_HORIZON',
+      })
+      let iterator: string | undefined = ShardIterator
+      while (iterator !== undefined) {
+        const page: { Records: unknown[]; NextShardIterator?: string; MillisBehindLatest: number } =
+          await client.json('GetRecords', { ShardIterator: iterator, Limit: 10_000 })
+        read += page.Records.length
+        if (page.Records.length === 0 && page.MillisBehindLatest === 0) break
+        iterator = page.NextShardIterator
+      }
+    }),
+  )
+  return { records: read, seconds: Number(process.hrtime.bigint() - started) / 1e9 }
+}
+
+/** Loads the records through PutRecords (for PEER_SECONDS at most), then reads them back as the gateway is read. */
+async function catchUpOnPeer(peer: Peer): Promise<{ records: number; rates: number[] }> {
+  const client = peer.client(CLIENTS)
+  const streamName = `bench-catchup-${Date.now()}`
+  await createPeerStream(client, streamName, SHARDS)
+  const bodies = putRecordsBodies(streamName, CLIENTS)
+  const { requests: sent } = await loadWithin(Math.ceil(CATCHUP_RECORDS / BATCH), PEER_SECONDS, (index) =>
+    putRecords(client, bodies[index % CLIENTS] as Buffer),
+  )
+  const rates: number[] = []
+  for (let repetition = 0; repetition < REPETITIONS; repetition++) {
+    const { records, seconds } = await readAll(client, streamName)
+    if (records !== sent * BATCH)
+      throw new Error(`${peer.name} returned ${records} of ${sent * BATCH} records`)
+    rates.push(records / seconds)
+  }
+  await client.json('DeleteStream', { StreamName: streamName })
+  client.close()
+  return { records: sent * BATCH, rates }
 }

@@ -16,10 +16,15 @@ import {
   type Run,
 } from './common.ts'
 import type { GatewayProcess } from './gateway-process.ts'
+import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
+import { createPeerStream, loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
 import { format, median, percentile, printTable } from './table.ts'
 
-/** Scenario 1: PutRecords of 500 records, 4 shards, 8 concurrent clients; the gateway against a kafkajs producer. */
+/**
+ * Scenario 1: PutRecords of 500 records, 4 shards, 8 concurrent clients; the gateway against a kafkajs producer
+ * and the emulators.
+ */
 const INGEST_REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 200)
 
 async function redisCalls(redis: Redis): Promise<number> {
@@ -30,7 +35,12 @@ async function redisCalls(redis: Redis): Promise<number> {
   return total
 }
 
-export async function ingest(gateway: GatewayProcess, kafka: Kafka, redis: Redis): Promise<void> {
+export async function ingest(
+  gateway: GatewayProcess,
+  kafka: Kafka,
+  redis: Redis,
+  peers: readonly Peer[] = [],
+): Promise<void> {
   const clients = Array.from({ length: CLIENTS }, () => new KinesisHttp2(gateway.endpoint, ACCOUNT))
   const streamName = `bench-ingest-${Date.now()}`
   const first = clients[0] as KinesisHttp2
@@ -57,11 +67,7 @@ export async function ingest(gateway: GatewayProcess, kafka: Kafka, redis: Redis
     const cpuBefore = gateway.cpuSeconds()
     const redisBefore = await redisCalls(redis)
     const viaGateway = await load(INGEST_REQUESTS, async (index) => {
-      const client = clients[index % CLIENTS] as KinesisHttp2
-      const response = await client.call('PutRecords', bodies[index % bodies.length] as Buffer)
-      if (response.status !== 200 || !response.body.includes('"FailedRecordCount":0')) {
-        throw new Error(`PutRecords failed: ${response.status} ${response.body.subarray(0, 200).toString()}`)
-      }
+      await putRecords(clients[index % CLIENTS] as KinesisHttp2, bodies[index % bodies.length] as Buffer)
     })
     redisPerCall = ((await redisCalls(redis)) - redisBefore) / INGEST_REQUESTS
     gatewayRuns.push({
@@ -79,6 +85,9 @@ export async function ingest(gateway: GatewayProcess, kafka: Kafka, redis: Redis
   await first.json('DeleteStream', { StreamName: streamName })
   for (const client of clients) client.close()
 
+  const peerRuns: { peer: Peer; runs: Run[] }[] = []
+  for (const peer of peers) peerRuns.push({ peer, runs: await ingestOnPeer(peer) })
+
   const row = (name: string, runs: Run[]): string[] => {
     const rates = runs.map((run) => run.records / run.seconds)
     const latencies = runs.flatMap((run) => run.latenciesMs)
@@ -92,14 +101,56 @@ export async function ingest(gateway: GatewayProcess, kafka: Kafka, redis: Redis
       Number.isNaN(median(cpu)) ? '-' : format(median(cpu), 1),
     ]
   }
-  const gatewayRate = median(gatewayRuns.map((run) => run.records / run.seconds))
-  const directRate = median(directRuns.map((run) => run.records / run.seconds))
+  const rate = (runs: Run[]): number => median(runs.map((run) => run.records / run.seconds))
   printTable(
     `Ingest: PutRecords of ${BATCH} x ${RECORD_BYTES} B, ${SHARDS} shards, ${CLIENTS} concurrent clients, median of ${REPETITIONS}`,
-    ['', 'records/s', 'MB/s', 'p50 ms', 'p99 ms', 'gateway CPU µs/record'],
-    [row('gateway (HTTP/2, JSON)', gatewayRuns), row('direct kafkajs producer', directRuns)],
+    ['', 'records/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU µs/record'],
+    [
+      row('gateway (HTTP/2, JSON)', gatewayRuns),
+      row('direct kafkajs producer', directRuns),
+      ...peerRuns.map(({ peer, runs }) => row(`${peer.name} (${peer.protocol})`, runs)),
+    ],
   )
+  for (const { peer, runs } of peerRuns) {
+    const requests = runs.map((run) => run.records / BATCH)
+    if (Math.min(...requests) < INGEST_REQUESTS)
+      process.stdout.write(
+        `${peer.name}: ${requests.join(', ')} PutRecords instead of ${INGEST_REQUESTS} per repetition (stopped after ${PEER_SECONDS} s)\n`,
+      )
+  }
+  const ratios = [
+    `gateway / direct: ${format(rate(gatewayRuns) / rate(directRuns), 2)}x`,
+    ...peerRuns.map(
+      ({ peer, runs }) => `gateway / ${peer.name}: ${format(rate(gatewayRuns) / rate(runs), 1)}x`,
+    ),
+  ]
   process.stdout.write(
-    `gateway / direct: ${format(gatewayRate / directRate, 2)}x    Redis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
+    `${ratios.join('    ')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
   )
+}
+
+/** The same load on an emulator, each repetition stopped after PEER_SECONDS. */
+async function ingestOnPeer(peer: Peer): Promise<Run[]> {
+  const client = peer.client(CLIENTS)
+  const streamName = `bench-ingest-${Date.now()}`
+  await createPeerStream(client, streamName, SHARDS)
+  const bodies = putRecordsBodies(streamName, 16)
+  const runs: Run[] = []
+  for (let repetition = 0; repetition < REPETITIONS; repetition++) {
+    const cpuBefore = peer.cpuSeconds()
+    const { requests, ...measured } = await loadWithin(INGEST_REQUESTS, PEER_SECONDS, async (index) => {
+      await putRecords(client, bodies[index % bodies.length] as Buffer)
+    })
+    runs.push({ ...measured, records: requests * BATCH, cpuSeconds: peer.cpuSeconds() - cpuBefore })
+  }
+  await client.json('DeleteStream', { StreamName: streamName })
+  client.close()
+  return runs
+}
+
+export async function putRecords(client: KinesisHttp1 | KinesisHttp2, body: Buffer): Promise<void> {
+  const response = await client.call('PutRecords', body)
+  if (response.status !== 200 || !response.body.includes('"FailedRecordCount":0')) {
+    throw new Error(`PutRecords failed: ${response.status} ${response.body.subarray(0, 200).toString()}`)
+  }
 }

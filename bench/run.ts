@@ -6,14 +6,17 @@ import { fanOut } from './fan-out.ts'
 import { startGatewayProcess } from './gateway-process.ts'
 import { ingest } from './ingest.ts'
 import { largeRecords } from './large-records.ts'
+import { PEERS_ENABLED, startPeers, type Peer } from './peers.ts'
 import { propagation } from './propagation.ts'
 import { redisCommands } from './redis-commands.ts'
+import { smallWrites } from './small-writes.ts'
 
 /*
  * npm run bench — the gateway against the same work done directly on Kafka with kafkajs, in the same run, on
  * the local stack (or the servers in KAFKA_BROKERS / REDIS_URL / S3_ENDPOINT). Settings: BENCH_REPETITIONS (3),
  * BENCH_INGEST_REQUESTS (200 PutRecords of 500 records per repetition), BENCH_CATCHUP_RECORDS (100000),
- * BENCH_PROPAGATION_SECONDS (10).
+ * BENCH_PROPAGATION_SECONDS (10), BENCH_SMALL_WRITES_SECONDS (5 per offered rate). The emulators kinesalite and
+ * kinesis-local run the same loads unless BENCH_PEERS=0; BENCH_PEER_SECONDS (20) bounds each of their loads.
  * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
  * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
  */
@@ -23,14 +26,18 @@ async function main(): Promise<void> {
   const gateway = await startGatewayProcess(stack)
   const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'bench' })
   const redis = createRedisClient(stack.redisUrl, 'bench')
+  const peers: Peer[] = []
   try {
-    await ingest(gateway, kafka, redis)
-    await catchUp(gateway, kafka)
+    if (PEERS_ENABLED) peers.push(...(await startPeers()))
+    await ingest(gateway, kafka, redis, peers)
+    await smallWrites(gateway, peers)
+    await catchUp(gateway, kafka, peers)
     await propagation(gateway, ACCOUNT)
     await fanOut(gateway, kafka)
     await redisCommands(stack)
     await largeRecords(stack)
   } finally {
+    await Promise.all(peers.map((peer) => peer.stop()))
     await gateway.stop()
     await redis.quit()
   }
