@@ -17,7 +17,7 @@ import type { GatewayProcess } from './gateway-process.ts'
 import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
 import { putRecords } from './ingest.ts'
-import { createPeerStream, loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
+import { loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
 import { format, median, printTable } from './table.ts'
 
 /**
@@ -146,7 +146,7 @@ async function readAll(
 async function catchUpOnPeer(peer: Peer): Promise<{ records: number; rates: number[] }> {
   const client = peer.client(CLIENTS)
   const streamName = `bench-catchup-${Date.now()}`
-  await createPeerStream(client, streamName, SHARDS)
+  await createStream(client, streamName, SHARDS)
   const bodies = putRecordsBodies(streamName, CLIENTS)
   const { requests: sent } = await loadWithin(Math.ceil(CATCHUP_RECORDS / BATCH), PEER_SECONDS, (index) =>
     putRecords(client, bodies[index % CLIENTS] as Buffer),

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 
 import { resolveLocalStackOptions, startLocalStack } from '../src/stack/index.ts'
 import type { StackEndpoints } from '../src/stack/types.ts'
-import type { KinesisHttp2 } from './kinesis-http2.ts'
 
 /** What every scenario shares: 1 KiB records, 4 shards, 8 concurrent clients, the repetitions to take medians of. */
 export const RECORD_BYTES = 1024
@@ -56,7 +55,12 @@ export function putRecordsBodies(streamName: string, count: number): Buffer[] {
   )
 }
 
-export async function createStream(client: KinesisHttp2, streamName: string, shards = SHARDS): Promise<void> {
+/** What a stream can be created with: either lean client. */
+export interface JsonCaller {
+  json<T>(operation: string, input: object): Promise<T>
+}
+
+export async function createStream(client: JsonCaller, streamName: string, shards = SHARDS): Promise<void> {
   await client.json('CreateStream', { StreamName: streamName, ShardCount: shards })
   await waitFor(async () => {
     const summary = await client.json<{ StreamDescriptionSummary: { StreamStatus: string } }>(

@@ -18,7 +18,7 @@ import {
 import type { GatewayProcess } from './gateway-process.ts'
 import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
-import { createPeerStream, loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
+import { loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
 import { format, median, percentile, printTable } from './table.ts'
 
 /**
@@ -133,7 +133,7 @@ export async function ingest(
 async function ingestOnPeer(peer: Peer): Promise<Run[]> {
   const client = peer.client(CLIENTS)
   const streamName = `bench-ingest-${Date.now()}`
-  await createPeerStream(client, streamName, SHARDS)
+  await createStream(client, streamName, SHARDS)
   const bodies = putRecordsBodies(streamName, 16)
   const runs: Run[] = []
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {

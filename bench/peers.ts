@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { ACCOUNT, CLIENTS, waitFor } from './common.ts'
+import { freePort } from './gateway-process.ts'
 import { KinesisHttp1 } from './kinesis-http1.ts'
 
 /*
@@ -180,36 +180,6 @@ function processCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
   const ticksPerSecond = 100
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
-
-/** Creates a stream on a peer and waits until it is ACTIVE. */
-export async function createPeerStream(
-  client: KinesisHttp1,
-  streamName: string,
-  shards: number,
-): Promise<void> {
-  await client.json('CreateStream', { StreamName: streamName, ShardCount: shards })
-  await waitFor(async () => {
-    const summary = await client.json<{ StreamDescriptionSummary: { StreamStatus: string } }>(
-      'DescribeStreamSummary',
-      { StreamName: streamName },
-    )
-    return summary.StreamDescriptionSummary.StreamStatus === 'ACTIVE'
-  })
 }
 
 /**

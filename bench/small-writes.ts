@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { ACCOUNT, createStream, RECORD_BYTES, SHARDS } from './common.ts'
 import type { GatewayProcess } from './gateway-process.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
-import { createPeerStream, type Peer } from './peers.ts'
+import type { Peer } from './peers.ts'
 import { format, percentile, printTable } from './table.ts'
 
 /**
@@ -68,7 +68,7 @@ export async function smallWrites(gateway: GatewayProcess, peers: readonly Peer[
   ]
   for (const peer of peers) {
     const client = peer.client()
-    await createPeerStream(client, streamName, SHARDS)
+    await createStream(client, streamName, SHARDS)
     client.close()
     targets.push({
       name: peer.name,
