@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readlinkSync } from 'node:fs'
-import { connect } from 'node:http2'
 import { promisify } from 'node:util'
 
 import { EventStreamCodec } from '@smithy/eventstream-codec'
@@ -19,7 +18,7 @@ import {
   waitFor,
 } from './common.ts'
 import type { GatewayProcess } from './gateway-process.ts'
-import { KinesisHttp2 } from './kinesis-http2.ts'
+import { connectHttp2, KinesisHttp2 } from './kinesis-http2.ts'
 import { format, median, percentile, printTable } from './table.ts'
 
 /**
@@ -222,7 +221,7 @@ function subscribe(
   input: object,
   onRecords: (records: readonly { Data: string }[]) => void,
 ): Subscription {
-  const session = connect(endpoint)
+  const session = connectHttp2(endpoint)
   const request = session.request({
     ':method': 'POST',
     ':path': '/',

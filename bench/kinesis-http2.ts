@@ -4,6 +4,19 @@ const STREAM_WINDOW = 1024 * 1024
 const CONNECTION_WINDOW = 16 * 1024 * 1024
 
 /**
+ * An HTTP/2 session with windows as large as the Java SDK's Netty client opens them (1 MiB per stream): with
+ * HTTP/2's default of 64 KiB, a 13 MiB GetRecords response, or a subscription's events, would wait for
+ * hundreds of WINDOW_UPDATE round trips.
+ */
+export function connectHttp2(endpoint: string): ClientHttp2Session {
+  const session = connect(endpoint, { settings: { initialWindowSize: STREAM_WINDOW } })
+  session.once('connect', () => {
+    session.setLocalWindowSize(CONNECTION_WINDOW)
+  })
+  return session
+}
+
+/**
  * A lean Kinesis client for load generation: pre-encoded AWS JSON 1.1 bodies over one HTTP/2 session, so that
  * the measurement is the gateway's work, not a client SDK's.
  */
@@ -14,12 +27,7 @@ export class KinesisHttp2 {
     endpoint: string,
     private readonly accountId = '123456789012',
   ) {
-    // Windows as large as the Java SDK's Netty client opens them (1 MiB per stream): with HTTP/2's default of
-    // 64 KiB, a 13 MiB GetRecords response would wait for hundreds of WINDOW_UPDATE round trips.
-    this.session = connect(endpoint, { settings: { initialWindowSize: STREAM_WINDOW } })
-    this.session.once('connect', () => {
-      this.session.setLocalWindowSize(CONNECTION_WINDOW)
-    })
+    this.session = connectHttp2(endpoint)
   }
 
   call(operation: string, body: Buffer | string): Promise<{ status: number; body: Buffer }> {
