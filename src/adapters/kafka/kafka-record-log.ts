@@ -19,6 +19,9 @@ import { PartitionReader, type FetchedMessage } from './partition-reader.ts'
 
 const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
 
+/** Connections for reads that do not wait. */
+const READ_CONNECTIONS = 4
+
 /** How long a partition's connection for waiting reads stays open without being used. */
 const WAITING_READER_IDLE_MS = 60_000
 
@@ -46,7 +49,11 @@ export class KafkaRecordLog implements RecordLog {
   private readonly producer: Producer
   private readonly producerCluster: InternalCluster
   private readonly batcher: AppendBatcher
-  private readonly reader: PartitionReader
+  /**
+   * Reads that do not wait (GetRecords) share a few connections, by partition: a broker answers one connection's
+   * requests one after the other, so reads of different partitions over one connection would queue.
+   */
+  private readonly readers: readonly PartitionReader[]
   /**
    * Reads that wait for records (SubscribeToShard's long polls) get a connection of their own per partition: a
    * broker serves the requests of one connection one at a time, so a waiting fetch would hold back every read
@@ -73,7 +80,7 @@ export class KafkaRecordLog implements RecordLog {
     this.producer = producer
     this.producerCluster = cluster
     this.batcher = new AppendBatcher(producer, cluster, MAX_PRODUCE_BATCH_BYTES)
-    this.reader = new PartitionReader(kafka)
+    this.readers = Array.from({ length: READ_CONNECTIONS }, () => new PartitionReader(kafka))
   }
 
   async createTopic(
@@ -120,7 +127,7 @@ export class KafkaRecordLog implements RecordLog {
       this.admin.createPartitions({ topicPartitions: [{ topic, count: totalPartitions }] }),
     )
     await this.untilServed(topic, totalPartitions)
-    await this.reader.refresh()
+    await Promise.all(this.readers.map((reader) => reader.refresh()))
   }
 
   /**
@@ -184,7 +191,8 @@ export class KafkaRecordLog implements RecordLog {
   ): Promise<ReadResult> {
     const waiting = limits.maxWaitMs > 0 ? this.waitingReaderFor(topic, partition) : undefined
     try {
-      return await this.fetchRecords(waiting?.reader ?? this.reader, topic, partition, fromOffset, limits)
+      const reader = waiting?.reader ?? this.readerFor(topic, partition)
+      return await this.fetchRecords(reader, topic, partition, fromOffset, limits)
     } finally {
       if (waiting !== undefined) {
         waiting.busy -= 1
@@ -263,10 +271,17 @@ export class KafkaRecordLog implements RecordLog {
     await Promise.allSettled([
       this.producer.disconnect(),
       this.admin.disconnect(),
-      this.reader.close(),
+      ...this.readers.map((reader) => reader.close()),
       ...waiting,
     ])
     this.connecting = undefined
+  }
+
+  /** Consecutive partitions of a topic read over different connections. */
+  private readerFor(topic: string, partition: number): PartitionReader {
+    let topicHash = 0
+    for (let i = 0; i < topic.length; i++) topicHash = (topicHash * 31 + topic.charCodeAt(i)) >>> 0
+    return this.readers[(topicHash + partition) % this.readers.length] as PartitionReader
   }
 
   /** The partition's reader for waiting reads; readers idle for a while are closed on the way. */
@@ -313,7 +328,7 @@ export class KafkaRecordLog implements RecordLog {
 
   private async forgetTopicsExcept(keep: readonly string[]): Promise<void> {
     await Promise.all([
-      this.reader.forgetTopicsExcept(keep),
+      ...this.readers.map((reader) => reader.forgetTopicsExcept(keep)),
       narrowTargetTopics(this.adminCluster, keep),
       narrowTargetTopics(this.producerCluster, keep),
     ])
