@@ -89,3 +89,17 @@ export async function narrowTargetTopics(cluster: InternalCluster, keep: readonl
   // kafkajs refreshes only when its set of topics grows: refresh now, or `keep` may stay without metadata.
   if (cluster.isConnected()) await cluster.refreshMetadata().catch(() => undefined)
 }
+
+/** Stops a cluster from asking for the metadata of topics that no longer exist; the others stay. */
+export async function dropTargetTopics(
+  cluster: InternalCluster,
+  exists: (topic: string) => boolean,
+): Promise<void> {
+  let dropped = false
+  for (const topic of [...cluster.targetTopics]) {
+    if (exists(topic)) continue
+    cluster.targetTopics.delete(topic)
+    dropped = true
+  }
+  if (dropped && cluster.isConnected()) await cluster.refreshMetadata().catch(() => undefined)
+}

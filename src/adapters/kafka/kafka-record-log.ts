@@ -14,7 +14,12 @@ import {
   type StoredRecord,
 } from '../../ports/record-log.ts'
 import { AppendBatcher } from './append-batcher.ts'
-import { createWithCluster, narrowTargetTopics, type InternalCluster } from './kafka-internals.ts'
+import {
+  createWithCluster,
+  dropTargetTopics,
+  narrowTargetTopics,
+  type InternalCluster,
+} from './kafka-internals.ts'
 import { PartitionReader, type FetchedMessage } from './partition-reader.ts'
 
 const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
@@ -109,15 +114,15 @@ export class KafkaRecordLog implements RecordLog {
   async deleteTopic(topic: string): Promise<void> {
     await this.connect()
     // Deleting a topic that is gone already would spend kafkajs's whole retry budget on "unknown topic".
-    const existing = await unavailableOnFailure(() => this.admin.listTopics())
-    if (existing.includes(topic)) {
+    const existing = await this.existingTopics()
+    if (existing.has(topic)) {
       try {
         await this.admin.deleteTopics({ topics: [topic] })
       } catch (error) {
         if (!isUnknownTopic(error)) throw unavailable(error)
       }
     }
-    await this.forgetTopicsExcept([])
+    await this.forgetDeletedTopics(new Set([...existing].filter((name) => name !== topic)))
   }
 
   async addPartitions(topic: string, totalPartitions: number): Promise<void> {
@@ -305,17 +310,35 @@ export class KafkaRecordLog implements RecordLog {
 
   /**
    * A topic deleted elsewhere (by another gateway replica, or a Kafka tool) fails kafkajs's metadata refreshes
-   * for every topic: on "unknown topic", forget the others and try once more; if this topic is the unknown one,
-   * the second attempt says so.
+   * for every topic each client asked about. On "unknown topic", every client forgets the topics that no longer
+   * exist, and the action is tried once more if its own topic still does. Clients keep the topics that exist, so
+   * that the deletion of one stream never makes a produce for another refresh its metadata from scratch.
    */
   private async retryingStaleTopics<T>(topic: string, action: () => Promise<T>): Promise<T> {
     try {
       return await action()
     } catch (error) {
       if (!(error instanceof TopicNotFoundError)) throw error
-      await this.forgetTopicsExcept([topic])
+      const existing = await this.existingTopics()
+      await this.forgetDeletedTopics(existing)
+      if (!existing.has(topic)) throw error
       return action()
     }
+  }
+
+  /** Every topic of the cluster, asked with no topic of interest (which a deleted one would fail). */
+  private async existingTopics(): Promise<ReadonlySet<string>> {
+    await this.forgetAdminTopics()
+    return new Set(await unavailableOnFailure(() => this.admin.listTopics()))
+  }
+
+  private async forgetDeletedTopics(existing: ReadonlySet<string>): Promise<void> {
+    const exists = (topic: string): boolean => existing.has(topic)
+    await Promise.all([
+      ...this.readers.map((reader) => reader.forgetDeletedTopics(exists)),
+      ...[...this.waitingReaders.values()].map((entry) => entry.reader.forgetDeletedTopics(exists)),
+      dropTargetTopics(this.producerCluster, exists),
+    ])
   }
 
   /**
@@ -324,14 +347,6 @@ export class KafkaRecordLog implements RecordLog {
    */
   private async forgetAdminTopics(): Promise<void> {
     await narrowTargetTopics(this.adminCluster, [])
-  }
-
-  private async forgetTopicsExcept(keep: readonly string[]): Promise<void> {
-    await Promise.all([
-      ...this.readers.map((reader) => reader.forgetTopicsExcept(keep)),
-      narrowTargetTopics(this.adminCluster, keep),
-      narrowTargetTopics(this.producerCluster, keep),
-    ])
   }
 
   private connect(): Promise<void> {

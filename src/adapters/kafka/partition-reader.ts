@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs'
 
-import { createInternalCluster, narrowTargetTopics, type InternalCluster } from './kafka-internals.ts'
+import { createInternalCluster, dropTargetTopics, type InternalCluster } from './kafka-internals.ts'
 
 export interface FetchedMessage {
   offset: string
@@ -75,10 +75,10 @@ export class PartitionReader {
     await this.cluster.refreshMetadata()
   }
 
-  /** After a topic was deleted, or when a metadata refresh failed on a topic that no longer exists. */
-  async forgetTopicsExcept(keep: readonly string[]): Promise<void> {
-    this.knownTopics.clear()
-    await narrowTargetTopics(this.cluster, keep)
+  /** Forgets the topics that no longer exist (`exists` says which do). */
+  async forgetDeletedTopics(exists: (topic: string) => boolean): Promise<void> {
+    for (const topic of [...this.knownTopics]) if (!exists(topic)) this.knownTopics.delete(topic)
+    await dropTargetTopics(this.cluster, exists)
   }
 
   async close(): Promise<void> {
