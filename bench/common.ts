@@ -55,6 +55,12 @@ export function putRecordsBodies(streamName: string, count: number): Buffer[] {
   )
 }
 
+/** The output of a successful call; anything but 200 fails with the operation, status and body. */
+export function jsonOutput(operation: string, response: { status: number; body: Buffer }): unknown {
+  if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${response.body.toString()}`)
+  return response.body.length === 0 ? {} : JSON.parse(response.body.toString())
+}
+
 /** What a stream can be created with: either lean client. */
 export interface JsonCaller {
   json<T>(operation: string, input: object): Promise<T>

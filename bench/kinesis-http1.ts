@@ -1,5 +1,7 @@
 import { Agent, request, type ClientRequest } from 'node:http'
 
+import { jsonOutput } from './common.ts'
+
 /**
  * The HTTP/1.1 counterpart of KinesisHttp2, for servers without HTTP/2: pre-encoded AWS JSON 1.1 bodies over
  * keep-alive connections, at most `connections` of them at once.
@@ -54,10 +56,7 @@ export class KinesisHttp1 {
   }
 
   async json<T>(operation: string, input: object): Promise<T> {
-    const response = await this.call(operation, JSON.stringify(input))
-    if (response.status !== 200)
-      throw new Error(`${operation}: ${response.status} ${response.body.toString()}`)
-    return (response.body.length === 0 ? {} : JSON.parse(response.body.toString())) as T
+    return jsonOutput(operation, await this.call(operation, JSON.stringify(input))) as T
   }
 
   /** Also drops the requests still waiting for a connection, which the agent would otherwise send later. */

@@ -1,5 +1,7 @@
 import { connect, type ClientHttp2Session } from 'node:http2'
 
+import { jsonOutput } from './common.ts'
+
 const STREAM_WINDOW = 1024 * 1024
 const CONNECTION_WINDOW = 16 * 1024 * 1024
 
@@ -54,10 +56,7 @@ export class KinesisHttp2 {
   }
 
   async json<T>(operation: string, input: object): Promise<T> {
-    const response = await this.call(operation, JSON.stringify(input))
-    if (response.status !== 200)
-      throw new Error(`${operation}: ${response.status} ${response.body.toString()}`)
-    return (response.body.length === 0 ? {} : JSON.parse(response.body.toString())) as T
+    return jsonOutput(operation, await this.call(operation, JSON.stringify(input))) as T
   }
 
   close(): void {
