@@ -14,12 +14,12 @@
 import type { _Record, ChildShard } from '@aws-sdk/client-kinesis'
 
 import type { StreamEvent } from '../../gateway/index.ts'
-import { endingSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
+import { endingSequenceNumber } from '../../mapping/sequence-numbers.ts'
 import type { SubscriptionLease } from '../../ports/subscription-leases.ts'
-import { TopicNotFoundError, type StoredRecord } from '../../ports/record-log.ts'
+import { TopicNotFoundError } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { fromStoredRecord } from '../records/record-envelope.ts'
+import { kinesisRecordsOf } from '../records/kinesis-records.ts'
 import type { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 import { isClosing } from '../shard-map.ts'
@@ -165,21 +165,8 @@ class ShardSubscription {
   private recordsEvent(batch: ShardBatch, end: number | undefined): StreamEvent {
     const { incarnation } = this.accepted.stream
     const scope = { incarnation, shardIndex: this.accepted.shardIndex }
-    const records: _Record[] = []
-    let last: StoredRecord | undefined
-    for (const stored of batch.records) {
-      if (end !== undefined && stored.offset >= end) break
-      const { partitionKey, data, encrypted } = fromStoredRecord(stored, this.deps.keyRing)
-      const record: _Record = {
-        SequenceNumber: sequenceNumberOf(scope, BigInt(stored.offset)),
-        ApproximateArrivalTimestamp: new Date(stored.timestamp),
-        Data: data,
-        PartitionKey: partitionKey,
-      }
-      if (encrypted) record.EncryptionType = 'KMS'
-      records.push(record)
-      last = stored
-    }
+    const records = kinesisRecordsOf(batch.records, scope, this.deps.keyRing, end)
+    const last = records.length === 0 ? undefined : batch.records[records.length - 1]
     this.position = last === undefined ? (end ?? this.reader.position) : last.offset + 1
     const millisBehind =
       last === undefined || this.position >= batch.highWatermark

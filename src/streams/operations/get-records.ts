@@ -6,7 +6,6 @@ import {
   type Operation,
   type RequestContext,
 } from '../../gateway/index.ts'
-import { sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import {
   decodeShardIterator,
   encodeShardIterator,
@@ -18,7 +17,7 @@ import { defineOperation } from '../define-operation.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN } from '../members.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'
-import { fromStoredRecord } from '../records/record-envelope.ts'
+import { kinesisRecordsOf } from '../records/kinesis-records.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 
@@ -67,24 +66,13 @@ export function getRecords(deps: StreamsDeps): Operation<GetRecordsRequest, GetR
             )
 
       const scope = { incarnation: stream.incarnation, shardIndex: shard.index }
-      const records: _Record[] = []
+      const stored = read?.records ?? []
+      const records = kinesisRecordsOf(stored, scope, deps.keyRing, endOfShard)
+      const last = records.length === 0 ? undefined : stored[records.length - 1]
       // Records that retention removed are skipped: reading resumes at the oldest one retained.
-      let nextOffset = Math.max(fromOffset, read?.logStartOffset ?? 0)
-      let lastArrival: number | undefined
-      for (const stored of read?.records ?? []) {
-        if (endOfShard !== undefined && stored.offset >= endOfShard) break
-        const { partitionKey, data, encrypted } = fromStoredRecord(stored, deps.keyRing)
-        const record: _Record = {
-          SequenceNumber: sequenceNumberOf(scope, BigInt(stored.offset)),
-          ApproximateArrivalTimestamp: new Date(stored.timestamp),
-          Data: data,
-          PartitionKey: partitionKey,
-        }
-        if (encrypted) record.EncryptionType = 'KMS'
-        records.push(record)
-        nextOffset = stored.offset + 1
-        lastArrival = stored.timestamp
-      }
+      const nextOffset =
+        last === undefined ? Math.max(fromOffset, read?.logStartOffset ?? 0) : last.offset + 1
+      const lastArrival = last?.timestamp
 
       if (endOfShard !== undefined && nextOffset >= endOfShard) {
         return { Records: records, MillisBehindLatest: 0, ChildShards: routing.childShards(shard.index) }
