@@ -1,12 +1,12 @@
 package kinesisgateway;
 
+import static kinesisgateway.ScenarioSupport.*;
+
 import static kinesisgateway.Mismatch.check;
 import static kinesisgateway.Mismatch.checkEqual;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,7 +38,6 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 final class FanOutScenario {
   private record PutRecordInput(String partitionKey, SdkBytes data, String sequenceNumber) {}
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String SHARD_ID = "shardId-000000000000";
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -294,36 +293,5 @@ final class FanOutScenario {
       }
     }
 
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) throw cause;
-      throw e;
-    }
-  }
-
-  /** Every byte value can occur, so the data is not mistaken for text anywhere on the way. */
-  private static SdkBytes randomData(int length) {
-    byte[] bytes = new byte[length];
-    RANDOM.nextBytes(bytes);
-    bytes[0] = (byte) 0xff;
-    return SdkBytes.fromByteArray(bytes);
-  }
-
-  private static String randomHex(int bytes) {
-    byte[] random = new byte[bytes];
-    RANDOM.nextBytes(random);
-    return HexFormat.of().formatHex(random);
-  }
-
-  private static String hex(SdkBytes bytes) {
-    return bytes == null ? null : HexFormat.of().formatHex(bytes.asByteArray());
-  }
-
-  private static void step(String message) {
-    System.out.println("ok " + message);
   }
 }

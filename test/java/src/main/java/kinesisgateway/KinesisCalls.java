@@ -1,8 +1,9 @@
 package kinesisgateway;
 
+import static kinesisgateway.ScenarioSupport.*;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -160,15 +161,5 @@ interface KinesisCalls extends AutoCloseable {
         client.close();
       }
     };
-  }
-
-  /** Waits for an async call and throws what the sync client would throw, not a CompletionException. */
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) throw cause;
-      throw e;
-    }
   }
 }

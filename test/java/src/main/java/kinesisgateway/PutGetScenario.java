@@ -1,14 +1,14 @@
 package kinesisgateway;
 
+import static kinesisgateway.ScenarioSupport.*;
+
 import static kinesisgateway.Mismatch.check;
 import static kinesisgateway.Mismatch.checkEqual;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
@@ -30,7 +30,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 final class PutGetScenario {
   private record PutRecordInput(String partitionKey, SdkBytes data, String shardId, String sequenceNumber) {}
 
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final KinesisCalls kinesis;
   private final String accountId;
@@ -198,27 +197,5 @@ final class PutGetScenario {
     check(instant != null, what + " is missing");
     Duration age = Duration.between(instant, Instant.now()).abs();
     check(age.compareTo(Duration.ofMinutes(1)) < 0, what + " is " + instant + ", not within a minute of now");
-  }
-
-  /** Every byte value can occur, so the data is not mistaken for text anywhere on the way. */
-  private static SdkBytes randomData(int length) {
-    byte[] bytes = new byte[length];
-    RANDOM.nextBytes(bytes);
-    bytes[0] = (byte) 0xff;
-    return SdkBytes.fromByteArray(bytes);
-  }
-
-  private static String randomHex(int bytes) {
-    byte[] random = new byte[bytes];
-    RANDOM.nextBytes(random);
-    return HexFormat.of().formatHex(random);
-  }
-
-  private static String hex(SdkBytes bytes) {
-    return bytes == null ? null : HexFormat.of().formatHex(bytes.asByteArray());
-  }
-
-  private static void step(String message) {
-    System.out.println("ok " + message);
   }
 }
