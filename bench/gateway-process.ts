@@ -21,7 +21,8 @@ export interface GatewayProcess {
 /** The gateway as its own process, as users run it, so the load generator does not share its event loop. */
 export async function startGatewayProcess(stack: StackEndpoints): Promise<GatewayProcess> {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const nodeArguments = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       PORT: String(port),

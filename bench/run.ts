@@ -19,6 +19,7 @@ import { smallWrites } from './small-writes.ts'
  * kinesis-local run the same loads unless BENCH_PEERS=0; BENCH_PEER_SECONDS (20) bounds each of their loads.
  * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
  * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
+ * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
  */
 
 async function main(): Promise<void> {

@@ -1,14 +1,29 @@
 import type { Kafka, Producer, ProducerConfig } from 'kafkajs'
 
 import type { FetchResponse } from './partition-reader.ts'
+import { encodeProduceRequest, type ProduceRequestArguments } from './produce-request.ts'
 
 /*
- * The two places where the adapter reaches into kafkajs (pinned at 2.2.4): its private cluster factory, for
+ * The places where the adapter reaches into kafkajs (pinned at 2.2.4): its private cluster factory, for
  * broker-level fetches and for refreshing a producer's metadata when a topic gains partitions (a producer
- * otherwise learns of new partitions only when its metadata expires).
+ * otherwise learns of new partitions only when its metadata expires); and its brokers' produce requests, whose
+ * bodies are written by the one-pass encoder.
  */
 
+const PRODUCE_API_KEY = 0
+/** The first Produce version whose records are record batches (v2 format), as the one-pass encoder writes. */
+const FIRST_RECORD_BATCH_PRODUCE_VERSION = 3
+
+interface ProtocolRequest {
+  request: { apiVersion: number; encode(): Promise<unknown> }
+  response: unknown
+}
+
+type RequestLookup = (apiKey: number, definition: unknown) => (request: unknown) => ProtocolRequest
+
 export interface InternalBroker {
+  lookupRequest: RequestLookup
+  produce(request: ProduceRequestArguments & { compression?: number }): Promise<unknown>
   fetch(request: {
     replicaId?: number
     isolationLevel?: number
@@ -102,4 +117,63 @@ export async function dropTargetTopics(
     dropped = true
   }
   if (dropped && cluster.isConnected()) await cluster.refreshMetadata().catch(() => undefined)
+}
+
+/**
+ * Makes the producer built on `cluster` write its Produce request bodies with the one-pass encoder. kafkajs
+ * still decides what to send (partitions, leaders, the idempotent producer's sequence numbers, retries); only
+ * the bytes of the request are ours. Compressed batches and pre-0.11 brokers keep kafkajs's encoder.
+ */
+export function encodeProducesInOnePass(cluster: InternalCluster): void {
+  const findBroker = cluster.findBroker.bind(cluster)
+  cluster.findBroker = async (query) => {
+    const broker = await findBroker(query)
+    useOnePassProduceEncoding(broker)
+    return broker
+  }
+}
+
+const brokersEncodingInOnePass = new WeakSet<InternalBroker>()
+
+function useOnePassProduceEncoding(broker: InternalBroker): void {
+  if (brokersEncodingInOnePass.has(broker)) return
+  brokersEncodingInOnePass.add(broker)
+  const produce = broker.produce.bind(broker)
+  broker.produce = (request) => {
+    // kafkajs's produce looks its request up before its first await: the swap is in place for that call only.
+    const lookup = broker.lookupRequest
+    broker.lookupRequest = (apiKey, definition) => {
+      const build = lookup(apiKey, definition)
+      return apiKey === PRODUCE_API_KEY ? withOnePassEncoding(build) : build
+    }
+    try {
+      return produce(request)
+    } finally {
+      broker.lookupRequest = lookup
+    }
+  }
+}
+
+function withOnePassEncoding(
+  build: (request: unknown) => ProtocolRequest,
+): (request: unknown) => ProtocolRequest {
+  return (argument) => {
+    // What kafkajs's broker.produce passes on to its Produce request.
+    const request = argument as ProduceRequestArguments & { compression?: number }
+    const built = build(request)
+    if (built.request.apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION || (request.compression ?? 0) !== 0)
+      return built
+    return {
+      ...built,
+      request: {
+        ...built.request,
+        encode: () => Promise.resolve(encodedPayload(encodeProduceRequest(request))),
+      },
+    }
+  }
+}
+
+/** The shape kafkajs's request framing reads from an encoder: `buf`, `buffer` and `size()`. */
+function encodedPayload(bytes: Buffer): { buf: Buffer; buffer: Buffer; size(): number } {
+  return { buf: bytes, buffer: bytes, size: () => bytes.length }
 }

@@ -17,6 +17,7 @@ import { AppendBatcher } from './append-batcher.ts'
 import {
   createWithCluster,
   dropTargetTopics,
+  encodeProducesInOnePass,
   narrowTargetTopics,
   type InternalCluster,
 } from './kafka-internals.ts'
@@ -82,6 +83,7 @@ export class KafkaRecordLog implements RecordLog {
         retry: { initialRetryTime: 100, retries: 6, maxRetryTime: 2_000 },
       }),
     )
+    encodeProducesInOnePass(cluster)
     this.producer = producer
     this.producerCluster = cluster
     this.batcher = new AppendBatcher(producer, cluster, MAX_PRODUCE_BATCH_BYTES)
