@@ -25,9 +25,9 @@ export interface AwsHashKeyRange {
 }
 
 export function hashKeyOfPartitionKey(partitionKey: string): bigint {
-  // The one-shot hash avoids creating a Hash object per record (PutRecords hashes up to 500 keys a call).
-  const digest = hash('md5', partitionKey, 'buffer')
-  return (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8)
+  // The one-shot hash avoids creating a Hash object per record (PutRecords hashes up to 500 keys a call), and
+  // one BigInt parsed from hex costs less than two 64-bit halves shifted and joined.
+  return BigInt(`0x${hash('md5', partitionKey, 'hex')}`)
 }
 
 export type HashKeyParsing =
