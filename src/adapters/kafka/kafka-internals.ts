@@ -1,22 +1,23 @@
 import type { Kafka, Producer, ProducerConfig } from 'kafkajs'
 
-import type { FetchResponse } from './partition-reader.ts'
+import { decodeFetchResponse, FETCH_RESPONSE_VERSION, type FetchResponse } from './fetch-response.ts'
 import { encodeProduceRequest, type ProduceRequestArguments } from './produce-request.ts'
 
 /*
  * The places where the adapter reaches into kafkajs (pinned at 2.2.4): its private cluster factory, for
  * broker-level fetches and for refreshing a producer's metadata when a topic gains partitions (a producer
  * otherwise learns of new partitions only when its metadata expires); and its brokers' produce requests, whose
- * bodies are written by the one-pass encoder.
+ * bodies are written by the one-pass encoder, and its fetch responses, read by the one-pass decoder.
  */
 
 const PRODUCE_API_KEY = 0
+const FETCH_API_KEY = 1
 /** The first Produce version whose records are record batches (v2 format), as the one-pass encoder writes. */
 const FIRST_RECORD_BATCH_PRODUCE_VERSION = 3
 
 interface ProtocolRequest {
   request: { apiVersion: number; encode(): Promise<unknown> }
-  response: unknown
+  response: { decode(raw: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> }
 }
 
 type RequestLookup = (apiKey: number, definition: unknown) => (request: unknown) => ProtocolRequest
@@ -125,51 +126,65 @@ export async function dropTargetTopics(
  * the bytes of the request are ours. Compressed batches and pre-0.11 brokers keep kafkajs's encoder.
  */
 export function encodeProducesInOnePass(cluster: InternalCluster): void {
+  interceptRequests(cluster, 'produce', PRODUCE_API_KEY, (built, argument) => {
+    // What kafkajs's broker.produce passes on to its Produce request.
+    const request = argument as ProduceRequestArguments & { compression?: number }
+    if (built.request.apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION || (request.compression ?? 0) !== 0)
+      return built
+    const encode = () => Promise.resolve(encodedPayload(encodeProduceRequest(request)))
+    return { ...built, request: { ...built.request, encode } }
+  })
+}
+
+/**
+ * Makes the brokers of `cluster` read Fetch responses with the one-pass decoder; kafkajs's own check of the
+ * response's error codes still runs on the result.
+ */
+export function decodeFetchesInOnePass(cluster: InternalCluster): void {
+  interceptRequests(cluster, 'fetch', FETCH_API_KEY, (built) => {
+    if (built.request.apiVersion !== FETCH_RESPONSE_VERSION) {
+      throw new Error(
+        `the broker offers Fetch version ${built.request.apiVersion}; version ${FETCH_RESPONSE_VERSION} (Kafka 2.3 or later) is required`,
+      )
+    }
+    return { ...built, response: { ...built.response, decode: decodeFetchResponse } }
+  })
+}
+
+type RequestTransform = (built: ProtocolRequest, argument: unknown) => ProtocolRequest
+
+/**
+ * Lets `transform` change the request that the brokers' `method` builds for `apiKey`. kafkajs's broker methods
+ * look their request up before their first await, so the lookup is swapped for the duration of that call only.
+ */
+function interceptRequests(
+  cluster: InternalCluster,
+  method: 'produce' | 'fetch',
+  apiKey: number,
+  transform: RequestTransform,
+): void {
+  const intercepted = new WeakSet<InternalBroker>()
   const findBroker = cluster.findBroker.bind(cluster)
   cluster.findBroker = async (query) => {
     const broker = await findBroker(query)
-    useOnePassProduceEncoding(broker)
+    if (!intercepted.has(broker)) {
+      intercepted.add(broker)
+      const original = broker[method].bind(broker) as (request: unknown) => Promise<unknown>
+      const replacement = (request: unknown): Promise<unknown> => {
+        const lookup = broker.lookupRequest
+        broker.lookupRequest = (key, definition) => {
+          const build = lookup(key, definition)
+          return key === apiKey ? (argument) => transform(build(argument), argument) : build
+        }
+        try {
+          return original(request)
+        } finally {
+          broker.lookupRequest = lookup
+        }
+      }
+      Reflect.set(broker, method, replacement)
+    }
     return broker
-  }
-}
-
-const brokersEncodingInOnePass = new WeakSet<InternalBroker>()
-
-function useOnePassProduceEncoding(broker: InternalBroker): void {
-  if (brokersEncodingInOnePass.has(broker)) return
-  brokersEncodingInOnePass.add(broker)
-  const produce = broker.produce.bind(broker)
-  broker.produce = (request) => {
-    // kafkajs's produce looks its request up before its first await: the swap is in place for that call only.
-    const lookup = broker.lookupRequest
-    broker.lookupRequest = (apiKey, definition) => {
-      const build = lookup(apiKey, definition)
-      return apiKey === PRODUCE_API_KEY ? withOnePassEncoding(build) : build
-    }
-    try {
-      return produce(request)
-    } finally {
-      broker.lookupRequest = lookup
-    }
-  }
-}
-
-function withOnePassEncoding(
-  build: (request: unknown) => ProtocolRequest,
-): (request: unknown) => ProtocolRequest {
-  return (argument) => {
-    // What kafkajs's broker.produce passes on to its Produce request.
-    const request = argument as ProduceRequestArguments & { compression?: number }
-    const built = build(request)
-    if (built.request.apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION || (request.compression ?? 0) !== 0)
-      return built
-    return {
-      ...built,
-      request: {
-        ...built.request,
-        encode: () => Promise.resolve(encodedPayload(encodeProduceRequest(request))),
-      },
-    }
   }
 }
 

@@ -21,7 +21,8 @@ import {
   narrowTargetTopics,
   type InternalCluster,
 } from './kafka-internals.ts'
-import { PartitionReader, type FetchedMessage } from './partition-reader.ts'
+import type { FetchedMessage } from './fetch-response.ts'
+import { PartitionReader } from './partition-reader.ts'
 
 const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
 
@@ -222,8 +223,8 @@ export class KafkaRecordLog implements RecordLog {
         const fetched = await reader.fetch(topic, partition, offset, limits)
         return {
           records: toStoredRecords(fetched.messages, offset, limits.maxRecords),
-          highWatermark: Number(fetched.highWatermark),
-          logStartOffset: Number(fetched.logStartOffset ?? 0),
+          highWatermark: fetched.highWatermark,
+          logStartOffset: fetched.logStartOffset,
         }
       } catch (error) {
         if (isOffsetOutOfRange(error)) {
@@ -378,35 +379,9 @@ function toStoredRecords(
   fromOffset: number,
   maxRecords: number,
 ): StoredRecord[] {
-  const records: StoredRecord[] = []
-  for (const message of messages) {
-    const offset = Number(message.offset)
-    if (offset < fromOffset) continue
-    if (records.length >= maxRecords) break
-    records.push({
-      offset,
-      timestamp: Number(message.timestamp),
-      key: message.key,
-      value: message.value,
-      headers: toHeaders(message.headers),
-    })
-  }
-  return records
-}
-
-const NO_HEADERS: Readonly<Record<string, Buffer | undefined>> = Object.freeze({})
-
-function toHeaders(headers: FetchedMessage['headers']): Readonly<Record<string, Buffer | undefined>> {
-  if (headers === undefined) return NO_HEADERS
-  const names = Object.keys(headers)
-  if (names.length === 0) return NO_HEADERS
-  const result: Record<string, Buffer | undefined> = {}
-  for (const name of names) {
-    const value = headers[name]
-    const first = Array.isArray(value) ? value[0] : value
-    result[name] = typeof first === 'string' ? Buffer.from(first) : first
-  }
-  return result
+  let first = 0
+  while (first < messages.length && (messages[first] as FetchedMessage).offset < fromOffset) first++
+  return messages.slice(first, first + maxRecords)
 }
 
 async function unavailableOnFailure<T>(action: () => Promise<T>): Promise<T> {

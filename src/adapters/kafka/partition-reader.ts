@@ -1,26 +1,12 @@
 import type { Kafka } from 'kafkajs'
 
-import { createInternalCluster, dropTargetTopics, type InternalCluster } from './kafka-internals.ts'
-
-export interface FetchedMessage {
-  offset: string
-  timestamp: string
-  key: Buffer | null
-  value: Buffer | null
-  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>
-}
-
-export interface FetchedPartition {
-  partition: number
-  errorCode: number
-  highWatermark: string
-  logStartOffset?: string
-  messages: FetchedMessage[]
-}
-
-export interface FetchResponse {
-  responses: { topicName: string; partitions: FetchedPartition[] }[]
-}
+import type { FetchedPartition } from './fetch-response.ts'
+import {
+  createInternalCluster,
+  decodeFetchesInOnePass,
+  dropTargetTopics,
+  type InternalCluster,
+} from './kafka-internals.ts'
 
 const READ_COMMITTED = 1
 
@@ -40,6 +26,7 @@ export class PartitionReader {
 
   constructor(kafka: Kafka) {
     this.cluster = createInternalCluster(kafka)
+    decodeFetchesInOnePass(this.cluster)
   }
 
   async fetch(

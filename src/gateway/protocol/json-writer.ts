@@ -30,9 +30,21 @@ class ByteWriter {
     this.buffer[this.length++] = value
   }
 
+  /** A member name and its colon, from a cache: an API's responses use a handful of names over and over. */
+  memberName(name: string): void {
+    let literal = MEMBER_NAMES.get(name)
+    if (literal === undefined) {
+      literal = Buffer.from(`${JSON.stringify(name)}:`, 'utf8')
+      if (MEMBER_NAMES.size < MAX_CACHED_MEMBER_NAMES) MEMBER_NAMES.set(name, literal)
+    }
+    this.reserve(literal.length)
+    this.buffer.set(literal, this.length)
+    this.length += literal.length
+  }
+
   /** A JSON string literal, quotes included. */
   string(text: string): void {
-    if (isPlainAscii(text)) {
+    if (PLAIN_ASCII.test(text)) {
       this.reserve(text.length + 2)
       this.buffer[this.length++] = QUOTE
       this.length += this.buffer.write(text, this.length, 'latin1')
@@ -71,13 +83,11 @@ class ByteWriter {
 }
 
 /** Printable ASCII without '"' and '\': the text is its own JSON literal. */
-function isPlainAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) return false
-  }
-  return true
-}
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+const MEMBER_NAMES = new Map<string, Buffer>()
+/** Member names come from the service's shapes; the bound only guards against a caller passing arbitrary maps. */
+const MAX_CACHED_MEMBER_NAMES = 1024
 
 function writeValue(writer: ByteWriter, value: unknown): void {
   switch (typeof value) {
@@ -131,8 +141,7 @@ function writeObject(writer: ByteWriter, object: Readonly<Record<string, unknown
     if (member === undefined || member === null) continue
     if (!first) writer.byte(0x2c)
     first = false
-    writer.string(key)
-    writer.byte(0x3a)
+    writer.memberName(key)
     writeValue(writer, member)
   }
   writer.byte(0x7d)
