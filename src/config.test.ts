@@ -6,6 +6,7 @@ describe('loadConfig', () => {
   it('has defaults for a local run', () => {
     const config = loadConfig({})
     expect(config.port).toBe(4567)
+    expect(config.workers).toBe(1)
     expect(config.kafkaBrokers).toBeUndefined()
     expect(config.defaultAccountId).toBe('000000000000')
     expect(config.streams.topicTemplate).toBe('kinesis.{accountId}.{region}.{streamName}')
@@ -21,8 +22,10 @@ describe('loadConfig', () => {
       S3_SECRET_KEY: 'secret',
       STREAM_CREATING_DELAY_MS: '0',
       SHARD_LIMIT: '20',
+      GATEWAY_WORKERS: '2',
     })
     expect(config.port).toBe(8080)
+    expect(config.workers).toBe(2)
     expect(config.kafkaBrokers).toEqual(['a:9092', 'b:9092'])
     expect(config.s3).toEqual({
       endpoint: 'http://s3:9000',
@@ -41,5 +44,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ S3_ENDPOINT: 'http://s3:9000' })).toThrow(/S3_ACCESS_KEY is required/)
     expect(() => loadConfig({ DEFAULT_ACCOUNT_ID: '12' })).toThrow(/DEFAULT_ACCOUNT_ID must be 12 digits/)
     expect(() => loadConfig({ SHARD_LIMIT: '-1' })).toThrow(/SHARD_LIMIT must be a whole number/)
+    expect(() => loadConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS must be between 1 and 64/)
   })
 })

@@ -20,6 +20,8 @@ export interface GatewayConfig {
   port: number
   host: string
   tls: TlsConfig | undefined
+  /** Gateway processes sharing the ports (GATEWAY_WORKERS); each is a replica of its own. */
+  workers: number
   /** Undefined when not configured: `npm start` then starts the local stack. */
   kafkaBrokers: string[] | undefined
   redisUrl: string | undefined
@@ -60,6 +62,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
     port: portNumber(env, 'PORT', 4567),
     host: env.HOST ?? '0.0.0.0',
+    workers: workerCount(env),
     tls:
       tlsPort === undefined
         ? undefined
@@ -133,6 +136,16 @@ function accountId(env: Env): string {
   const value = env.DEFAULT_ACCOUNT_ID ?? '000000000000'
   if (!/^\d{12}$/.test(value)) throw new ConfigError(`DEFAULT_ACCOUNT_ID must be 12 digits, got '${value}'`)
   return value
+}
+
+const MAX_WORKERS = 64
+
+function workerCount(env: Env): number {
+  const workers = wholeNumber(env, 'GATEWAY_WORKERS', 1)
+  if (workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`GATEWAY_WORKERS must be between 1 and ${MAX_WORKERS}, got '${workers}'`)
+  }
+  return workers
 }
 
 function portNumber(env: Env, name: string, fallback: number): number {

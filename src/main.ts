@@ -11,6 +11,7 @@ import { MinioObjectStore } from './adapters/s3/minio-object-store.ts'
 import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
 import { createGatewayServer, createLogger, type HealthReport, type Logger } from './gateway/index.ts'
 import type { BoundPorts } from './gateway/listeners.ts'
+import { startGatewayWorkers } from './gateway-workers.ts'
 import { parseTopicTemplate } from './mapping/topic-names.ts'
 import { shardIteratorKey } from './mapping/shard-iterators.ts'
 import { systemClock } from './ports/clock.ts'
@@ -30,10 +31,7 @@ export async function startGateway(
   config: GatewayConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningGateway> {
-  const { kafkaBrokers, redisUrl, s3 } = config
-  if (kafkaBrokers === undefined || redisUrl === undefined || s3 === undefined) {
-    throw new ConfigError('KAFKA_BROKERS, REDIS_URL and S3_ENDPOINT must all be set (or run `npm start`)')
-  }
+  const { kafkaBrokers, redisUrl, s3 } = requireAddresses(config)
   const kafka = createKafkaClient({
     brokers: kafkaBrokers,
     clientId: 'kinesis-kafka-gateway',
@@ -103,6 +101,28 @@ export async function startGateway(
   }
 }
 
+/** The gateway as configured: one process, or GATEWAY_WORKERS processes sharing the ports. */
+export async function startConfiguredGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningGateway> {
+  if (config.workers === 1) return startGateway(config, logger)
+  requireAddresses(config)
+  return startGatewayWorkers(config, logger)
+}
+
+function requireAddresses(config: GatewayConfig): {
+  kafkaBrokers: string[]
+  redisUrl: string
+  s3: NonNullable<GatewayConfig['s3']>
+} {
+  const { kafkaBrokers, redisUrl, s3 } = config
+  if (kafkaBrokers === undefined || redisUrl === undefined || s3 === undefined) {
+    throw new ConfigError('KAFKA_BROKERS, REDIS_URL and S3_ENDPOINT must all be set (or run `npm start`)')
+  }
+  return { kafkaBrokers, redisUrl, s3 }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -134,7 +154,7 @@ export function stopOnSignals(cleanup: () => Promise<void>): void {
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  const gateway = await startGateway(config)
+  const gateway = await startConfiguredGateway(config)
   stopOnSignals(() => gateway.stop())
 }
 

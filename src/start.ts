@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
-import { startGateway, stopOnSignals } from './main.ts'
+import { startConfiguredGateway, stopOnSignals } from './main.ts'
 import { resolveLocalStackOptions, startLocalStack, stopLocalStack } from './stack/index.ts'
 
 /**
@@ -33,7 +33,7 @@ async function start(): Promise<void> {
 
   let gateway
   try {
-    gateway = await startGateway(config)
+    gateway = await startConfiguredGateway(config)
   } catch (error) {
     await stopStack()
     throw error

@@ -29,6 +29,7 @@ const TEST_CONFIG: GatewayConfig = {
   ...loadConfig({}),
   port: 0,
   host: '127.0.0.1',
+  workers: 1,
   tls: undefined,
   kafkaBrokers: undefined,
   redisUrl: undefined,

@@ -80,6 +80,7 @@ describe('protocol sniffing on the plaintext port', () => {
       ...loadConfig({}),
       port: 0,
       host: '127.0.0.1',
+      workers: 1,
       tls: undefined,
       kafkaBrokers: undefined,
       redisUrl: undefined,

@@ -55,6 +55,7 @@ describe.skipIf(certificate === undefined)('TLS listener', () => {
       ...loadConfig({}),
       port: 0,
       host: '127.0.0.1',
+      workers: 1,
       tls: { port: 0, ...certificate },
       kafkaBrokers: undefined,
       redisUrl: undefined,
