@@ -7,11 +7,14 @@ import type { StackEndpoints } from '../src/stack/types.ts'
 export interface GatewayProcess {
   endpoint: string
   pid: number
-  /** CPU seconds (user + system) the gateway process has used so far. */
+  /** CPU seconds (user + system) the gateway's processes (with GATEWAY_WORKERS, its workers too) used so far. */
   cpuSeconds(): number
-  /** Resident memory of the gateway process in bytes. */
+  /** Resident memory of the gateway's processes in bytes. */
   residentBytes(): number
-  /** The highest resident memory in bytes since the process started or since `resetPeakResident()`. */
+  /**
+   * The highest resident memory in bytes since the process started or since `resetPeakResident()`; with
+   * workers, the sum of each process's peak (an upper bound of their peak together).
+   */
   peakResidentBytes(): number
   /** Starts the peak over from the current resident memory. */
   resetPeakResident(): void
@@ -19,7 +22,10 @@ export interface GatewayProcess {
 }
 
 /** The gateway as its own process, as users run it, so the load generator does not share its event loop. */
-export async function startGatewayProcess(stack: StackEndpoints): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  stack: StackEndpoints,
+  environment: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const port = await freePort()
   const nodeArguments = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   const child: ChildProcess = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', 'src/main.ts'], {
@@ -36,6 +42,7 @@ export async function startGatewayProcess(stack: StackEndpoints): Promise<Gatewa
       STREAM_CREATING_DELAY_MS: '0',
       STREAM_UPDATING_DELAY_MS: '0',
       STREAM_DELETING_DELAY_MS: '0',
+      ...environment,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
@@ -61,14 +68,19 @@ export async function startGatewayProcess(stack: StackEndpoints): Promise<Gatewa
     endpoint,
     pid,
     cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-      return (Number(fields[11]) + Number(fields[12])) / ticks
+      let ticksUsed = 0
+      for (const member of processTree(pid)) {
+        const fields = readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+        // utime + stime, and cutime + cstime: the workers that exited and were replaced count too.
+        ticksUsed += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+      }
+      return ticksUsed / ticks
     },
-    residentBytes: () => statusBytes(pid, 'VmRSS'),
-    peakResidentBytes: () => statusBytes(pid, 'VmHWM'),
+    residentBytes: () => sum(processTree(pid).map((member) => statusBytes(member, 'VmRSS'))),
+    peakResidentBytes: () => sum(processTree(pid).map((member) => statusBytes(member, 'VmHWM'))),
     resetPeakResident: () => {
       // Linux resets VmHWM to the current RSS when '5' is written to clear_refs.
-      writeFileSync(`/proc/${pid}/clear_refs`, '5')
+      for (const member of processTree(pid)) writeFileSync(`/proc/${member}/clear_refs`, '5')
     },
     stop: () =>
       new Promise((resolve) => {
@@ -78,6 +90,16 @@ export async function startGatewayProcess(stack: StackEndpoints): Promise<Gatewa
         child.kill('SIGTERM')
       }),
   }
+}
+
+/** The process and its children (a gateway's workers). */
+function processTree(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+  return [pid, ...(children === '' ? [] : children.split(' ').map(Number))]
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0)
 }
 
 function statusBytes(pid: number, field: string): number {

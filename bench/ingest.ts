@@ -40,8 +40,13 @@ export async function ingest(
   kafka: Kafka,
   redis: Redis,
   peers: readonly Peer[] = [],
+  workers?: { count: number; gateway: GatewayProcess },
 ): Promise<void> {
   const clients = Array.from({ length: CLIENTS }, () => new KinesisHttp2(gateway.endpoint, ACCOUNT))
+  const workerClients = Array.from(
+    { length: workers === undefined ? 0 : CLIENTS },
+    () => new KinesisHttp2(workers?.gateway.endpoint ?? '', ACCOUNT),
+  )
   const streamName = `bench-ingest-${Date.now()}`
   const first = clients[0] as KinesisHttp2
   await createStream(first, streamName)
@@ -61,6 +66,7 @@ export async function ingest(
   )
 
   const gatewayRuns: Run[] = []
+  const workerRuns: Run[] = []
   const directRuns: Run[] = []
   let redisPerCall = 0
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
@@ -76,6 +82,21 @@ export async function ingest(
       cpuSeconds: gateway.cpuSeconds() - cpuBefore,
     })
 
+    if (workers !== undefined) {
+      const workersCpuBefore = workers.gateway.cpuSeconds()
+      const viaWorkers = await load(INGEST_REQUESTS, async (index) => {
+        await putRecords(
+          workerClients[index % CLIENTS] as KinesisHttp2,
+          bodies[index % bodies.length] as Buffer,
+        )
+      })
+      workerRuns.push({
+        ...viaWorkers,
+        records: INGEST_REQUESTS * BATCH,
+        cpuSeconds: workers.gateway.cpuSeconds() - workersCpuBefore,
+      })
+    }
+
     const direct = await load(INGEST_REQUESTS, async (index) => {
       await producer.send({ topic, acks: -1, messages: directBatches[index % directBatches.length] ?? [] })
     })
@@ -83,7 +104,7 @@ export async function ingest(
   }
   await producer.disconnect()
   await first.json('DeleteStream', { StreamName: streamName })
-  for (const client of clients) client.close()
+  for (const client of [...clients, ...workerClients]) client.close()
 
   const peerRuns: { peer: Peer; runs: Run[] }[] = []
   for (const peer of peers) peerRuns.push({ peer, runs: await ingestOnPeer(peer) })
@@ -107,6 +128,9 @@ export async function ingest(
     ['', 'records/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU µs/record'],
     [
       row('gateway (HTTP/2, JSON)', gatewayRuns),
+      ...(workers === undefined
+        ? []
+        : [row(`gateway, GATEWAY_WORKERS=${workers.count} (HTTP/2, JSON)`, workerRuns)]),
       row('direct kafkajs producer', directRuns),
       ...peerRuns.map(({ peer, runs }) => row(`${peer.name} (${peer.protocol})`, runs)),
     ],
@@ -124,8 +148,21 @@ export async function ingest(
       ({ peer, runs }) => `gateway / ${peer.name}: ${format(rate(gatewayRuns) / rate(runs), 1)}x`,
     ),
   ]
+  const workerRatios =
+    workers === undefined
+      ? []
+      : [
+          `${workers.count} workers / direct: ${format(rate(workerRuns) / rate(directRuns), 2)}x`,
+          ...peerRuns.map(
+            ({ peer, runs }) =>
+              `${workers.count} workers / ${peer.name}: ${format(rate(workerRuns) / rate(runs), 1)}x`,
+          ),
+        ]
   process.stdout.write(
-    `${ratios.join('    ')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
+    `${[ratios, workerRatios]
+      .filter((line) => line.length > 0)
+      .map((line) => line.join('    '))
+      .join('\n')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
   )
 }
 
