@@ -30,8 +30,16 @@ export async function catchUp(
   gateway: GatewayProcess,
   kafka: Kafka,
   peers: readonly Peer[] = [],
+  workers?: { count: number; gateway: GatewayProcess },
 ): Promise<void> {
   const client = new KinesisHttp2(gateway.endpoint, ACCOUNT)
+  // One connection per shard reader, as consumers of several shards (KCL workers) open.
+  const readers = Array.from({ length: SHARDS }, () => new KinesisHttp2(gateway.endpoint, ACCOUNT))
+  const workerReaders = Array.from(
+    { length: workers === undefined ? 0 : SHARDS },
+    () => new KinesisHttp2(workers?.gateway.endpoint ?? '', ACCOUNT),
+  )
+  const viaWorkersRates: number[] = []
   const streamName = `bench-catchup-${Date.now()}`
   await createStream(client, streamName)
   const topic = topicOf(streamName)
@@ -54,8 +62,12 @@ export async function catchUp(
   const viaGateway: number[] = []
   const direct: number[] = []
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-    const { records, seconds } = await readAll(client, streamName)
+    const { records, seconds } = await readAll(readers, streamName)
     viaGateway.push(records / seconds)
+    if (workers !== undefined) {
+      const viaWorkers = await readAll(workerReaders, streamName)
+      viaWorkersRates.push(viaWorkers.records / viaWorkers.seconds)
+    }
 
     const consumer = kafka.consumer({
       groupId: `bench-${Date.now()}-${repetition}`,
@@ -78,7 +90,7 @@ export async function catchUp(
     direct.push(consumed)
   }
   await client.json('DeleteStream', { StreamName: streamName })
-  client.close()
+  for (const reader of [client, ...readers, ...workerReaders]) reader.close()
 
   const peerRates: { peer: Peer; records: number; rates: number[] }[] = []
   for (const peer of peers) peerRates.push({ peer, ...(await catchUpOnPeer(peer)) })
@@ -92,6 +104,15 @@ export async function catchUp(
         format(median(viaGateway)),
         format((median(viaGateway) * RECORD_BYTES) / 1e6, 1),
       ],
+      ...(workers === undefined
+        ? []
+        : [
+            [
+              `gateway, GATEWAY_WORKERS=${workers.count} (HTTP/2, JSON)`,
+              format(median(viaWorkersRates)),
+              format((median(viaWorkersRates) * RECORD_BYTES) / 1e6, 1),
+            ],
+          ]),
       ['direct kafkajs consumer', format(median(direct)), format((median(direct) * RECORD_BYTES) / 1e6, 1)],
       ...peerRates.map(({ peer, rates }) => [
         `${peer.name} GetRecords (${peer.protocol})`,
@@ -112,18 +133,35 @@ export async function catchUp(
       ({ peer, rates }) => `gateway / ${peer.name}: ${format(median(viaGateway) / median(rates), 1)}x`,
     ),
   ]
-  process.stdout.write(`${ratios.join('    ')}\n`)
+  const workerRatios =
+    workers === undefined
+      ? []
+      : [
+          `${workers.count} workers / direct: ${format(median(viaWorkersRates) / median(direct), 2)}x`,
+          ...peerRates.map(
+            ({ peer, rates }) =>
+              `${workers.count} workers / ${peer.name}: ${format(median(viaWorkersRates) / median(rates), 1)}x`,
+          ),
+        ]
+  process.stdout.write(
+    `${[ratios, workerRatios]
+      .filter((line) => line.length > 0)
+      .map((line) => line.join('    '))
+      .join('\n')}\n`,
+  )
 }
 
 /** Reads a stream from TRIM_HORIZON to its end over all shards in parallel. */
+/** Reads a stream from TRIM_HORIZON to its end, shard i through `clients[i % clients.length]`. */
 async function readAll(
-  client: KinesisHttp1 | KinesisHttp2,
+  clients: readonly (KinesisHttp1 | KinesisHttp2)[],
   streamName: string,
 ): Promise<{ records: number; seconds: number }> {
   const started = process.hrtime.bigint()
   let read = 0
   await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
+      const client = clients[shard % clients.length] as KinesisHttp1 | KinesisHttp2
       const { ShardIterator } = await client.json<{ ShardIterator: string }>('GetShardIterator', {
         StreamName: streamName,
         ShardId: `shardId-${String(shard).padStart(12, '0')}`,
@@ -153,7 +191,7 @@ async function catchUpOnPeer(peer: Peer): Promise<{ records: number; rates: numb
   )
   const rates: number[] = []
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-    const { records, seconds } = await readAll(client, streamName)
+    const { records, seconds } = await readAll([client], streamName)
     if (records !== sent * BATCH)
       throw new Error(`${peer.name} returned ${records} of ${sent * BATCH} records`)
     rates.push(records / seconds)

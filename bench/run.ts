@@ -19,11 +19,11 @@ import { smallWrites } from './small-writes.ts'
  * kinesis-local run the same loads unless BENCH_PEERS=0; BENCH_PEER_SECONDS (20) bounds each of their loads.
  * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
  * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
- * Ingest is also run on a gateway of BENCH_WORKERS (2) worker processes, GATEWAY_WORKERS as users set it.
+ * Ingest and catch-up also run on a gateway of BENCH_WORKERS (2) worker processes, GATEWAY_WORKERS as users set it.
  * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
  */
 
-/** Ingest also runs on a gateway with this many worker processes (GATEWAY_WORKERS). */
+/** Ingest and catch-up also run on a gateway with this many worker processes (GATEWAY_WORKERS). */
 const BENCH_WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 
 async function main(): Promise<void> {
@@ -37,11 +37,11 @@ async function main(): Promise<void> {
     const workers = await startGatewayProcess(stack, { GATEWAY_WORKERS: String(BENCH_WORKERS) })
     try {
       await ingest(gateway, kafka, redis, peers, { count: BENCH_WORKERS, gateway: workers })
+      await smallWrites(gateway, peers)
+      await catchUp(gateway, kafka, peers, { count: BENCH_WORKERS, gateway: workers })
     } finally {
       await workers.stop()
     }
-    await smallWrites(gateway, peers)
-    await catchUp(gateway, kafka, peers)
     await propagation(gateway, ACCOUNT)
     await fanOut(gateway, kafka)
     await redisCommands(stack)
