@@ -110,8 +110,9 @@ const message: fc.Arbitrary<ProduceMessage> = fc.record(
   {
     key: fc.oneof(bytesOrText, fc.constant(null)),
     value: fc.oneof(bytesOrText, fc.constant(null)),
+    // kafkajs mistakes names such as toString for headers already seen: those are tested on their own below.
     headers: fc.dictionary(
-      fc.string({ maxLength: 8 }),
+      fc.string({ maxLength: 8 }).filter((name) => !(name in Object.prototype)),
       fc.oneof(bytesOrText, fc.array(bytesOrText, { minLength: 1, maxLength: 3 })),
       {
         maxKeys: 3,
@@ -167,6 +168,17 @@ describe('decodeFetchResponse', () => {
     expect(decoded.responses[0]?.topicName).toBe('topic')
     expect(partition).toMatchObject({ partition: 3, errorCode: 0, highWatermark: 42, logStartOffset: 7 })
     expect(partition?.messages.map((record) => record.offset)).toEqual([41])
+  })
+
+  it('keeps headers of any name, __proto__ included', async () => {
+    const records = await messagesOf(
+      fetchResponse(
+        batch([{ value: 'a', headers: { ['__proto__']: 'p', constructor: 'c' } }], { baseOffset: 0 }),
+      ),
+    )
+    expect(Object.keys(records[0]?.headers ?? {})).toEqual(['__proto__', 'constructor'])
+    const name: string = 'constructor'
+    expect(records[0]?.headers[name]?.toString()).toBe('c')
   })
 
   it('leaves out a batch cut off at the end of the response', async () => {

@@ -164,7 +164,8 @@ function readRecord(
   let headers = NO_HEADERS
   const headerCount = reader.varint()
   if (headerCount > 0) {
-    const named: Record<string, Buffer | undefined> = {}
+    // Without a prototype, a header named __proto__ is a header like any other.
+    const named = Object.create(null) as Record<string, Buffer | undefined>
     for (let index = 0; index < headerCount; index++) {
       const keyLength = reader.varint()
       const name = reader.buffer.toString('utf8', reader.offset, reader.offset + keyLength)
