@@ -18,7 +18,7 @@ import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
 import { putRecords } from './ingest.ts'
 import { loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
-import { format, median, printTable } from './table.ts'
+import { format, median, printTable, ratioLine } from './table.ts'
 
 /**
  * Scenario 3: records pre-loaded, read back with GetRecords Limit 10000 over all shards; against a kafkajs consumer
@@ -127,28 +127,11 @@ export async function catchUp(
         `${peer.name}: ${format(records)} records instead of ${format(CATCHUP_RECORDS)}, loading stopped after ${PEER_SECONDS} s\n`,
       )
   }
-  const ratios = [
-    `gateway / direct: ${format(median(viaGateway) / median(direct), 2)}x`,
-    ...peerRates.map(
-      ({ peer, rates }) => `gateway / ${peer.name}: ${format(median(viaGateway) / median(rates), 1)}x`,
-    ),
-  ]
-  const workerRatios =
-    workers === undefined
-      ? []
-      : [
-          `${workers.count} workers / direct: ${format(median(viaWorkersRates) / median(direct), 2)}x`,
-          ...peerRates.map(
-            ({ peer, rates }) =>
-              `${workers.count} workers / ${peer.name}: ${format(median(viaWorkersRates) / median(rates), 1)}x`,
-          ),
-        ]
-  process.stdout.write(
-    `${[ratios, workerRatios]
-      .filter((line) => line.length > 0)
-      .map((line) => line.join('    '))
-      .join('\n')}\n`,
-  )
+  const peerMedians = peerRates.map(({ peer, rates }) => ({ name: peer.name, rate: median(rates) }))
+  const ratios = [ratioLine('gateway', median(viaGateway), median(direct), peerMedians)]
+  if (workers !== undefined)
+    ratios.push(ratioLine(`${workers.count} workers`, median(viaWorkersRates), median(direct), peerMedians))
+  process.stdout.write(`${ratios.join('\n')}\n`)
 }
 
 /** Reads a stream from TRIM_HORIZON to its end over all shards in parallel. */

@@ -19,7 +19,7 @@ import type { GatewayProcess } from './gateway-process.ts'
 import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
 import { loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
-import { format, median, percentile, printTable } from './table.ts'
+import { format, median, percentile, printTable, ratioLine } from './table.ts'
 
 /**
  * Scenario 1: PutRecords of 500 records, 4 shards, 8 concurrent clients; the gateway against a kafkajs producer
@@ -142,27 +142,12 @@ export async function ingest(
         `${peer.name}: ${requests.join(', ')} PutRecords instead of ${INGEST_REQUESTS} per repetition (stopped after ${PEER_SECONDS} s)\n`,
       )
   }
-  const ratios = [
-    `gateway / direct: ${format(rate(gatewayRuns) / rate(directRuns), 2)}x`,
-    ...peerRuns.map(
-      ({ peer, runs }) => `gateway / ${peer.name}: ${format(rate(gatewayRuns) / rate(runs), 1)}x`,
-    ),
-  ]
-  const workerRatios =
-    workers === undefined
-      ? []
-      : [
-          `${workers.count} workers / direct: ${format(rate(workerRuns) / rate(directRuns), 2)}x`,
-          ...peerRuns.map(
-            ({ peer, runs }) =>
-              `${workers.count} workers / ${peer.name}: ${format(rate(workerRuns) / rate(runs), 1)}x`,
-          ),
-        ]
+  const peerRates = peerRuns.map(({ peer, runs }) => ({ name: peer.name, rate: rate(runs) }))
+  const ratios = [ratioLine('gateway', rate(gatewayRuns), rate(directRuns), peerRates)]
+  if (workers !== undefined)
+    ratios.push(ratioLine(`${workers.count} workers`, rate(workerRuns), rate(directRuns), peerRates))
   process.stdout.write(
-    `${[ratios, workerRatios]
-      .filter((line) => line.length > 0)
-      .map((line) => line.join('    '))
-      .join('\n')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
+    `${ratios.join('\n')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
   )
 }
 

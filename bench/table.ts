@@ -35,3 +35,16 @@ export function percentile(values: readonly number[], p: number): number {
 export function format(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 }
+
+/** `subject / direct: 1.23x    subject / kinesalite: 4.5x`: a rate against the direct one and each peer's. */
+export function ratioLine(
+  subject: string,
+  rate: number,
+  direct: number,
+  peers: readonly { name: string; rate: number }[],
+): string {
+  return [
+    `${subject} / direct: ${format(rate / direct, 2)}x`,
+    ...peers.map((peer) => `${subject} / ${peer.name}: ${format(rate / peer.rate, 1)}x`),
+  ].join('    ')
+}

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 
 import { PutRecordCommand } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -8,20 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { testAccountId, kinesisClient } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 import { createActiveStream, readShard } from './fixture/streams.ts'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
+import { freePort } from './fixture/ports.ts'
 
 function workerPids(primary: number): number[] {
   try {
@@ -39,6 +25,17 @@ async function eventually<T>(probe: () => T | Promise<T>, accept: (value: T) => 
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error('the condition did not hold within 20 s')
+}
+
+async function untilHealthy(endpoint: string): Promise<void> {
+  await eventually(
+    () =>
+      fetch(`${endpoint}/health`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    (healthy) => healthy,
+  )
 }
 
 describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
@@ -66,14 +63,7 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
-    await eventually(
-      () =>
-        fetch(`${endpoint}/health`).then(
-          (response) => response.ok,
-          () => false,
-        ),
-      (healthy) => healthy,
-    )
+    await untilHealthy(endpoint)
   })
 
   afterAll(() => {
@@ -112,14 +102,7 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
       (pids) => pids.length === 2 && !pids.includes(first as number),
     )
     expect(replaced).toContain(second)
-    await eventually(
-      () =>
-        fetch(`${endpoint}/health`).then(
-          (response) => response.ok,
-          () => false,
-        ),
-      (healthy) => healthy,
-    )
+    await untilHealthy(endpoint)
     for (const client of clients) client.destroy()
     const fresh = Array.from({ length: 4 }, () => kinesisClient(endpoint, account, 'HTTP/1.1'))
     clients.splice(0, clients.length, ...fresh)

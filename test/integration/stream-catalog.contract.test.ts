@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -22,6 +21,7 @@ import {
 import { redisAnswersPing } from '../../src/stack/redis.ts'
 import { REDIS_SERVER, requireExecutable } from '../../src/stack/prerequisites.ts'
 import { uniqueName } from './fixture/names.ts'
+import { freePort } from './fixture/ports.ts'
 
 /** The store the catalogs of one test share; every catalog it opens plays another replica of the gateway. */
 interface SharedCatalogStore {
@@ -437,20 +437,6 @@ class PrivateRedisServer {
     await this.kill()
     rmSync(this.dataDir, { recursive: true, force: true })
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port)
-        else reject(new Error('no port assigned'))
-      })
-    })
-  })
 }
 
 function aStream(overrides: Partial<StreamRecord> & { streamName: string }): StreamRecord {
