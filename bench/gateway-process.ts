@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 
+import { endpointVariables } from '../src/stack/environment.ts'
+import { freePort } from '../src/stack/processes.ts'
 import type { StackEndpoints } from '../src/stack/types.ts'
 
 export interface GatewayProcess {
@@ -34,11 +35,7 @@ export async function startGatewayProcess(
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      REDIS_URL: stack.redisUrl,
-      S3_ENDPOINT: stack.s3.endpoint,
-      S3_ACCESS_KEY: stack.s3.accessKey,
-      S3_SECRET_KEY: stack.s3.secretKey,
+      ...endpointVariables(stack),
       STREAM_CREATING_DELAY_MS: '0',
       STREAM_UPDATING_DELAY_MS: '0',
       STREAM_DELETING_DELAY_MS: '0',
@@ -105,18 +102,4 @@ function sum(values: readonly number[]): number {
 function statusBytes(pid: number, field: string): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return Number(match?.[1] ?? 0) * 1024
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { ACCOUNT, CLIENTS, waitFor } from './common.ts'
-import { freePort } from './gateway-process.ts'
+import { freePort } from '../src/stack/processes.ts'
 import { KinesisHttp1 } from './kinesis-http1.ts'
 
 /*

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 import type { GatewayConfig } from './config.ts'
 import type { Logger } from './gateway/index.ts'
 import type { BoundPorts } from './gateway/listeners.ts'
+import { endpointVariables } from './stack/environment.ts'
+import type { StackEndpoints } from './stack/types.ts'
 
 /*
  * GATEWAY_WORKERS > 1: that many gateway processes share the ports, node:cluster handing each new connection
@@ -24,9 +26,14 @@ export interface RunningWorkers {
   stop(): Promise<void>
 }
 
-export async function startGatewayWorkers(config: GatewayConfig, logger: Logger): Promise<RunningWorkers> {
+/** `addresses` go to the workers as variables: `npm start` may have taken them from the local stack. */
+export async function startGatewayWorkers(
+  config: GatewayConfig,
+  addresses: StackEndpoints,
+  logger: Logger,
+): Promise<RunningWorkers> {
   cluster.setupPrimary({ exec: WORKER_MODULE })
-  const environment = addressesAsEnvironment(config)
+  const environment = endpointVariables(addresses)
   const state = { stopping: false }
   const fork = (): Worker => cluster.fork(environment)
 
@@ -84,18 +91,4 @@ async function stopAll(): Promise<void> {
         }),
     ),
   )
-}
-
-/** The addresses `npm start` may have filled in from the local stack, for the workers' own configuration. */
-function addressesAsEnvironment(config: GatewayConfig): Record<string, string> {
-  const environment: Record<string, string> = {}
-  if (config.kafkaBrokers !== undefined) environment.KAFKA_BROKERS = config.kafkaBrokers.join(',')
-  if (config.redisUrl !== undefined) environment.REDIS_URL = config.redisUrl
-  if (config.s3 !== undefined) {
-    environment.S3_ENDPOINT = config.s3.endpoint
-    environment.S3_ACCESS_KEY = config.s3.accessKey
-    environment.S3_SECRET_KEY = config.s3.secretKey
-    environment.S3_REGION = config.s3.region
-  }
-  return environment
 }

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
 import { createGatewayServer, createLogger, type HealthReport, type Logger } from './gateway/index.ts'
 import type { BoundPorts } from './gateway/listeners.ts'
 import { startGatewayWorkers } from './gateway-workers.ts'
+import type { StackEndpoints } from './stack/types.ts'
 import { parseTopicTemplate } from './mapping/topic-names.ts'
 import { shardIteratorKey } from './mapping/shard-iterators.ts'
 import { systemClock } from './ports/clock.ts'
@@ -107,15 +108,10 @@ export async function startConfiguredGateway(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningGateway> {
   if (config.workers === 1) return startGateway(config, logger)
-  requireAddresses(config)
-  return startGatewayWorkers(config, logger)
+  return startGatewayWorkers(config, requireAddresses(config), logger)
 }
 
-function requireAddresses(config: GatewayConfig): {
-  kafkaBrokers: string[]
-  redisUrl: string
-  s3: NonNullable<GatewayConfig['s3']>
-} {
+function requireAddresses(config: GatewayConfig): StackEndpoints {
   const { kafkaBrokers, redisUrl, s3 } = config
   if (kafkaBrokers === undefined || redisUrl === undefined || s3 === undefined) {
     throw new ConfigError('KAFKA_BROKERS, REDIS_URL and S3_ENDPOINT must all be set (or run `npm start`)')

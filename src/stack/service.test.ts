@@ -5,20 +5,11 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { isPortInUse, writePidFile } from './processes.ts'
+import { freePort, isPortInUse, writePidFile } from './processes.ts'
 import { serviceStatus, startService, stopService, type Service } from './service.ts'
 
 const LISTEN = "require('node:net').createServer().listen(Number(process.argv[1]), '127.0.0.1')"
 const EXIT_AT_ONCE = "console.error('bad configuration'); process.exit(3)"
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 /** A service whose server is a small Node TCP listener, to exercise the lifecycle without Kafka or Redis. */
 function nodeService(dir: string, port: number, script: string): Service {

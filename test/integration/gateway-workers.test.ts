@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs'
 import { PutRecordCommand } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
+import { endpointVariables } from '../../src/stack/environment.ts'
+import { freePort, waitUntil } from '../../src/stack/processes.ts'
 import { testAccountId, kinesisClient } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 import { createActiveStream, readShard } from './fixture/streams.ts'
-import { freePort } from './fixture/ports.ts'
 
 function workerPids(primary: number): number[] {
   try {
@@ -18,23 +19,16 @@ function workerPids(primary: number): number[] {
   }
 }
 
-async function eventually<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const value = await probe()
-    if (accept(value)) return value
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('the condition did not hold within 20 s')
+/** Polls `condition` every 100 ms for up to 20 s; fails the test when it never holds. */
+async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
+  const held = await waitUntil(async () => condition(), { timeoutMs: 20_000, intervalMs: 100 })
+  if (!held) throw new Error(`${what} did not happen within 20 s`)
 }
 
-async function untilHealthy(endpoint: string): Promise<void> {
-  await eventually(
-    () =>
-      fetch(`${endpoint}/health`).then(
-        (response) => response.ok,
-        () => false,
-      ),
-    (healthy) => healthy,
+function healthy(endpoint: string): Promise<boolean> {
+  return fetch(`${endpoint}/health`).then(
+    (response) => response.ok,
+    () => false,
   )
 }
 
@@ -54,16 +48,12 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
         HOST: '127.0.0.1',
         GATEWAY_WORKERS: '2',
         LOG_LEVEL: 'error',
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        REDIS_URL: stack.redisUrl,
-        S3_ENDPOINT: stack.s3.endpoint,
-        S3_ACCESS_KEY: stack.s3.accessKey,
-        S3_SECRET_KEY: stack.s3.secretKey,
+        ...endpointVariables(stack),
         STREAM_CREATING_DELAY_MS: '200',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
-    await untilHealthy(endpoint)
+    await until('the gateway answering /health', () => healthy(endpoint))
   })
 
   afterAll(() => {
@@ -72,10 +62,8 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
 
   it('runs two workers on the port, replaces one that dies without losing a record, and stops them all', async () => {
     const primary = gateway.pid as number
-    const [first, second] = await eventually(
-      () => workerPids(primary),
-      (pids) => pids.length === 2,
-    )
+    await until('two workers', () => workerPids(primary).length === 2)
+    const [first, second] = workerPids(primary)
 
     const clients = Array.from({ length: 4 }, () => kinesisClient(endpoint, account, 'HTTP/1.1'))
     const streamName = uniqueName('workers')
@@ -97,12 +85,13 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
     await put(0)
 
     process.kill(first as number, 'SIGKILL')
-    const replaced = await eventually(
-      () => workerPids(primary),
-      (pids) => pids.length === 2 && !pids.includes(first as number),
-    )
+    await until('a replacement worker', () => {
+      const pids = workerPids(primary)
+      return pids.length === 2 && !pids.includes(first as number)
+    })
+    const replaced = workerPids(primary)
     expect(replaced).toContain(second)
-    await untilHealthy(endpoint)
+    await until('the gateway answering /health', () => healthy(endpoint))
     for (const client of clients) client.destroy()
     const fresh = Array.from({ length: 4 }, () => kinesisClient(endpoint, account, 'HTTP/1.1'))
     clients.splice(0, clients.length, ...fresh)

@@ -21,7 +21,7 @@ import {
 import { redisAnswersPing } from '../../src/stack/redis.ts'
 import { REDIS_SERVER, requireExecutable } from '../../src/stack/prerequisites.ts'
 import { uniqueName } from './fixture/names.ts'
-import { freePort } from './fixture/ports.ts'
+import { freePort } from '../../src/stack/processes.ts'
 
 /** The store the catalogs of one test share; every catalog it opens plays another replica of the gateway. */
 interface SharedCatalogStore {

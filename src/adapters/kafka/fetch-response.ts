@@ -81,10 +81,11 @@ async function readPartition(reader: ByteReader): Promise<FetchedPartition> {
   const highWatermark = reader.int64()
   const lastStableOffset = reader.int64()
   const logStartOffset = reader.int64()
-  const abortedTransactions: { producerId: number; firstOffset: number }[] = []
+  const abortedTransactions: AbortedTransaction[] = []
   for (let count = reader.int32(); count > 0; count--) {
     abortedTransactions.push({ producerId: reader.int64(), firstOffset: reader.int64() })
   }
+  abortedTransactions.sort((a, b) => a.firstOffset - b.firstOffset)
   reader.int32() // preferred read replica
   const recordsSize = reader.int32()
   const messages: FetchedMessage[] = []
@@ -96,12 +97,18 @@ async function readPartition(reader: ByteReader): Promise<FetchedPartition> {
   return { partition, errorCode, highWatermark, lastStableOffset, logStartOffset, messages }
 }
 
+interface AbortedTransaction {
+  producerId: number
+  firstOffset: number
+}
+
+/** `abortedTransactions` in order of their first offsets. */
 async function readBatches(
   records: Buffer,
-  abortedTransactions: readonly { producerId: number; firstOffset: number }[],
+  abortedTransactions: readonly AbortedTransaction[],
   messages: FetchedMessage[],
 ): Promise<void> {
-  const pendingAborts = [...abortedTransactions].sort((a, b) => a.firstOffset - b.firstOffset)
+  let nextAbort = 0
   const abortingProducers = new Set<number>()
   let position = 0
   // A response may end in the middle of a batch (the broker cuts at maxBytes): that tail is left out.
@@ -122,11 +129,10 @@ async function readBatches(
     reader.offset += 2 + 4 // producer epoch, base sequence
     const count = reader.int32()
 
-    while (
-      pendingAborts.length > 0 &&
-      (pendingAborts[0] as { firstOffset: number }).firstOffset <= baseOffset
-    ) {
-      abortingProducers.add((pendingAborts.shift() as { producerId: number }).producerId)
+    for (; nextAbort < abortedTransactions.length; nextAbort++) {
+      const aborted = abortedTransactions[nextAbort] as AbortedTransaction
+      if (aborted.firstOffset > baseOffset) break
+      abortingProducers.add(aborted.producerId)
     }
     if ((attributes & CONTROL) !== 0) {
       // A transaction marker: the producer's aborted transaction, if any, ends here.
