@@ -74,8 +74,11 @@ export async function serveAwsRequest(
   }
 
   try {
-    const document = codec.parse(body)
-    const { service, operation } = pipeline.dispatcher.route(target)
+    const found = pipeline.dispatcher.find(target)
+    let input = found === undefined ? undefined : codec.readInputFromBody?.(body, found.operation.input)
+    // Without the fast read, a malformed body is reported before an unknown operation, as AWS does.
+    const document = input === undefined ? codec.parse(body) : undefined
+    const { service, operation } = found ?? pipeline.dispatcher.route(target)
     const scope = credentialScopeOf(req.headers, req.url)
     if (pipeline.verifySignature !== undefined) {
       await pipeline.verifySignature({
@@ -88,7 +91,7 @@ export async function serveAwsRequest(
       })
     }
     const caller = callerOf(scope, pipeline.callerDefaults)
-    const input = codec.readInput(document, operation.input)
+    input ??= codec.readInput(document, operation.input)
     const output = await operation.handle(input, { requestId: call.requestId, ...caller })
     if (isEventStreamOutput(output)) await sendEventStream(res, client, codec, output, call, pipeline.logger)
     else sendBody(res, 200, codec.contentType, codec.encode(output))

@@ -10,6 +10,8 @@ export interface Route {
 export interface Dispatcher {
   /** Throws UnknownOperationException for a missing target, unknown service or unknown operation. */
   route(target: string | undefined): Route
+  /** The same, undefined where route would throw. */
+  find(target: string | undefined): Route | undefined
 }
 
 export function createDispatcher(services: readonly Service[]): Dispatcher {
@@ -19,14 +21,20 @@ export function createDispatcher(services: readonly Service[]): Dispatcher {
       throw new Error(`Service ${service.targetPrefix} registered twice`)
     byPrefix.set(service.targetPrefix, service)
   }
+  const find = (target: string | undefined): Route | undefined => {
+    const dot = target?.indexOf('.') ?? -1
+    if (target === undefined || dot === -1) return undefined
+    const service = byPrefix.get(target.slice(0, dot))
+    const operation = service?.operations.get(target.slice(dot + 1))
+    if (service === undefined || operation === undefined) return undefined
+    return { service, operation }
+  }
   return {
+    find,
     route(target) {
-      const dot = target?.indexOf('.') ?? -1
-      if (target === undefined || dot === -1) throw UnknownOperationException()
-      const service = byPrefix.get(target.slice(0, dot))
-      const operation = service?.operations.get(target.slice(dot + 1))
-      if (service === undefined || operation === undefined) throw UnknownOperationException()
-      return { service, operation }
+      const route = find(target)
+      if (route === undefined) throw UnknownOperationException()
+      return route
     },
   }
 }

@@ -1,6 +1,7 @@
 import { SerializationException } from '../errors.ts'
 import { decodeBase64Blob } from './base64.ts'
 import type { ProtocolCodec } from './codec.ts'
+import { readJsonInput } from './json-input-reader.ts'
 import { encodeJson } from './json-writer.ts'
 import { readInput, type WireScalars } from './read-input.ts'
 
@@ -12,6 +13,7 @@ export function awsJsonCodec(contentType: string = AWS_JSON_1_1): ProtocolCodec 
     contentType,
     parse: parseJson,
     readInput: (document, shape) => readInput(document, shape, JSON_SCALARS),
+    readInputFromBody: (body, shape) => readJsonInput(body, shape, JSON_SCALARS),
     encode: (value) => (value === undefined ? EMPTY : encodeJson(value)),
   }
 }

@@ -11,6 +11,11 @@ export interface ProtocolCodec {
   parse(body: Buffer): unknown
   /** A parsed document to an operation's input; throws SerializationException on members of the wrong type. */
   readInput(document: unknown, shape: StructureShape): Record<string, unknown>
+  /**
+   * The input read straight from the bytes, when the codec has a faster way for this body; undefined sends the
+   * body through parse and readInput, which decide every case (and word every error).
+   */
+  readInputFromBody?(body: Buffer, shape: StructureShape): Record<string, unknown> | undefined
   /** An operation's output (or an error document) to bytes; `undefined` is an empty body. */
   encode(value: unknown): Buffer
 }

@@ -80,7 +80,8 @@ function readMap(
 const INT_MAX = 2 ** 31 - 1
 const INT_MIN = -(2 ** 31)
 
-function readScalar(value: unknown, shape: ScalarShape, scalars: WireScalars): unknown {
+/** A wire value (string, number, boolean, or what a codec decodes blobs and timestamps from) as a member of `shape`. */
+export function readScalar(value: unknown, shape: ScalarShape, scalars: WireScalars): unknown {
   switch (shape) {
     case 'string':
       if (typeof value === 'string') return value
