@@ -1,7 +1,5 @@
-import type { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs'
-
 import type { AppendedRecord, RecordToAppend } from '../../ports/record-log.ts'
-import type { InternalCluster } from './kafka-internals.ts'
+import type { AppendsByPartition, IdempotentProducer, RecordsByPartition } from './idempotent-producer.ts'
 
 /**
  * Turns concurrent appends into one produce request at a time.
@@ -15,8 +13,7 @@ export class AppendBatcher {
   private sending = false
 
   constructor(
-    private readonly producer: Producer,
-    private readonly producerCluster: InternalCluster,
+    private readonly producer: IdempotentProducer,
     private readonly maxBatchBytes: number,
   ) {}
 
@@ -33,27 +30,13 @@ export class AppendBatcher {
       while (this.queue.length > 0) {
         const batch = this.takeBatch()
         try {
-          const topicMessages = toTopicMessages(batch)
-          await this.refreshMetadataForNewPartitions(topicMessages)
-          const metadata = await this.producer.sendBatch({ topicMessages, acks: -1 })
-          settle(batch, metadata)
+          settle(batch, await this.producer.produce(byPartition(batch)))
         } catch (error) {
           for (const pending of batch) pending.reject(error)
         }
       }
     } finally {
       this.sending = false
-    }
-  }
-
-  /** A topic that gained partitions (resharding, possibly by another gateway) is unknown to the producer yet. */
-  private async refreshMetadataForNewPartitions(topicMessages: readonly TopicMessages[]): Promise<void> {
-    for (const { topic, messages } of topicMessages) {
-      const known = this.producerCluster.findTopicPartitionMetadata(topic).length
-      if (known > 0 && messages.some((message) => (message.partition ?? 0) >= known)) {
-        await this.producerCluster.refreshMetadata()
-        return
-      }
     }
   }
 
@@ -83,49 +66,49 @@ function sizeOf(records: readonly RecordToAppend[]): number {
   return bytes
 }
 
-/** One entry per topic: kafkajs keeps only the last entry when a topic appears twice. */
-function toTopicMessages(batch: readonly PendingAppend[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>()
+/** The batch's records by topic and partition, each partition's in the order they were appended. */
+function byPartition(batch: readonly PendingAppend[]): RecordsByPartition {
+  const topics = new Map<string, Map<number, RecordToAppend[]>>()
   for (const pending of batch) {
-    let messages = byTopic.get(pending.topic)
-    if (messages === undefined) {
-      messages = []
-      byTopic.set(pending.topic, messages)
+    let partitions = topics.get(pending.topic)
+    if (partitions === undefined) {
+      partitions = new Map()
+      topics.set(pending.topic, partitions)
     }
     for (const record of pending.records) {
-      const message: Message = { partition: record.partition, key: record.key, value: record.value }
-      if (record.headers !== undefined) message.headers = record.headers
-      messages.push(message)
+      const records = partitions.get(record.partition)
+      if (records === undefined) partitions.set(record.partition, [record])
+      else records.push(record)
     }
   }
-  return Array.from(byTopic, ([topic, messages]) => ({ topic, messages }))
+  return topics
 }
 
 /** Within a partition, records of one produce request take consecutive offsets from the batch's base offset. */
-function settle(batch: readonly PendingAppend[], metadata: RecordMetadata[]): void {
-  const next = new Map<string, { offset: number; timestamp: number }>()
-  for (const entry of metadata) {
-    if (entry.baseOffset === undefined)
-      throw new Error(`no base offset for ${entry.topicName}/${entry.partition}`)
-    next.set(`${entry.topicName}\u0000${entry.partition}`, {
-      offset: Number(entry.baseOffset),
-      timestamp: Number(entry.logAppendTime),
-    })
-  }
+function settle(batch: readonly PendingAppend[], appends: AppendsByPartition): void {
   const now = Date.now()
+  const nextOffsets = new Map<string, number[]>()
   for (const pending of batch) {
+    const partitions = appends.get(pending.topic)
+    let next = nextOffsets.get(pending.topic)
+    if (next === undefined) {
+      next = []
+      nextOffsets.set(pending.topic, next)
+    }
     const appended: AppendedRecord[] = []
     let missing: string | undefined
     for (const record of pending.records) {
-      const cursor = next.get(`${pending.topic}\u0000${record.partition}`)
-      if (cursor === undefined) {
+      const partitionAppend = partitions?.get(record.partition)
+      if (partitionAppend === undefined) {
         missing = `${pending.topic}/${record.partition}`
         break
       }
+      const offset = next[record.partition] ?? partitionAppend.baseOffset
+      next[record.partition] = offset + 1
       appended.push({
         partition: record.partition,
-        offset: cursor.offset++,
-        timestamp: cursor.timestamp >= 0 ? cursor.timestamp : now,
+        offset,
+        timestamp: partitionAppend.logAppendTime >= 0 ? partitionAppend.logAppendTime : now,
       })
     }
     if (missing === undefined) pending.resolve(appended)

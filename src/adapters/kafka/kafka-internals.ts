@@ -24,6 +24,9 @@ type RequestLookup = (apiKey: number, definition: unknown) => (request: unknown)
 
 export interface InternalBroker {
   lookupRequest: RequestLookup
+  initProducerId(request: {
+    transactionTimeout: number
+  }): Promise<{ producerId: string | number; producerEpoch: number }>
   produce(request: ProduceRequestArguments & { compression?: number }): Promise<unknown>
   fetch(request: {
     replicaId?: number
@@ -45,6 +48,9 @@ export interface InternalCluster {
   refreshMetadata(): Promise<void>
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>
   findBroker(query: { nodeId: string }): Promise<InternalBroker>
+  findControllerBroker(): Promise<InternalBroker>
+  /** Forgets a broker whose connection closed; the next metadata refresh finds it again. */
+  removeBroker(address: { host: string; port: number }): void
   findTopicPartitionMetadata(topic: string): { partitionId: number }[]
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
 
-import kafkajs, { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
+import kafkajs, { type Admin, type Kafka } from 'kafkajs'
 
 import {
   RecordLogUnavailableError,
@@ -14,7 +14,9 @@ import {
   type StoredRecord,
 } from '../../ports/record-log.ts'
 import { AppendBatcher } from './append-batcher.ts'
+import { IdempotentProducer } from './idempotent-producer.ts'
 import {
+  createInternalCluster,
   createWithCluster,
   dropTargetTopics,
   encodeProducesInOnePass,
@@ -53,7 +55,7 @@ interface WaitingReader {
 export class KafkaRecordLog implements RecordLog {
   private readonly admin: Admin
   private readonly adminCluster: InternalCluster
-  private readonly producer: Producer
+  private readonly producer: IdempotentProducer
   private readonly producerCluster: InternalCluster
   private readonly batcher: AppendBatcher
   /**
@@ -73,21 +75,15 @@ export class KafkaRecordLog implements RecordLog {
     const admin = createWithCluster(kafka, (owner) => owner.admin())
     this.admin = admin.client
     this.adminCluster = admin.cluster
-    const { client: producer, cluster } = createWithCluster(kafka, (owner) =>
-      owner.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Every record names its partition; the partitioner only has to honour it.
-        createPartitioner: Partitioners.DefaultPartitioner,
-        // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
-        retry: { initialRetryTime: 100, retries: 6, maxRetryTime: 2_000 },
-      }),
-    )
-    encodeProducesInOnePass(cluster)
-    this.producer = producer
-    this.producerCluster = cluster
-    this.batcher = new AppendBatcher(producer, cluster, MAX_PRODUCE_BATCH_BYTES)
+    this.producerCluster = createInternalCluster(kafka)
+    encodeProducesInOnePass(this.producerCluster)
+    // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
+    this.producer = new IdempotentProducer(this.producerCluster, {
+      retries: 6,
+      initialDelayMs: 100,
+      maxDelayMs: 2_000,
+    })
+    this.batcher = new AppendBatcher(this.producer, MAX_PRODUCE_BATCH_BYTES)
     this.readers = Array.from({ length: READ_CONNECTIONS }, () => new PartitionReader(kafka))
   }
 
@@ -277,7 +273,7 @@ export class KafkaRecordLog implements RecordLog {
     const waiting = [...this.waitingReaders.values()].map((entry) => entry.reader.close())
     this.waitingReaders.clear()
     await Promise.allSettled([
-      this.producer.disconnect(),
+      this.producerCluster.disconnect(),
       this.admin.disconnect(),
       ...this.readers.map((reader) => reader.close()),
       ...waiting,
@@ -337,6 +333,7 @@ export class KafkaRecordLog implements RecordLog {
 
   private async forgetDeletedTopics(existing: ReadonlySet<string>): Promise<void> {
     const exists = (topic: string): boolean => existing.has(topic)
+    this.producer.forgetTopics(exists)
     await Promise.all([
       ...this.readers.map((reader) => reader.forgetDeletedTopics(exists)),
       ...[...this.waitingReaders.values()].map((entry) => entry.reader.forgetDeletedTopics(exists)),
@@ -353,7 +350,7 @@ export class KafkaRecordLog implements RecordLog {
   }
 
   private connect(): Promise<void> {
-    this.connecting ??= Promise.all([this.admin.connect(), this.producer.connect()]).then(
+    this.connecting ??= Promise.all([this.admin.connect(), this.producerCluster.connect()]).then(
       () => undefined,
       (error: unknown) => {
         this.connecting = undefined

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+
+import { IdempotentProducer } from '../../src/adapters/kafka/idempotent-producer.ts'
+import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
+import {
+  createInternalCluster,
+  encodeProducesInOnePass,
+  type InternalBroker,
+  type InternalCluster,
+} from '../../src/adapters/kafka/kafka-internals.ts'
+import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
+import type { RecordToAppend } from '../../src/ports/record-log.ts'
+import { uniqueName } from './fixture/names.ts'
+
+/**
+ * Makes the next produce of every broker of `cluster` lose its answer: the broker stores the records, and the
+ * producer sees a retriable timeout instead of the response.
+ */
+function loseNextProduceAnswer(cluster: InternalCluster): { lost: number } {
+  const count = { lost: 0 }
+  const findBroker = cluster.findBroker.bind(cluster)
+  const lost = new WeakSet<InternalBroker>()
+  cluster.findBroker = async (query) => {
+    const broker = await findBroker(query)
+    if (!lost.has(broker)) {
+      lost.add(broker)
+      const produce = broker.produce.bind(broker)
+      let answered = false
+      broker.produce = async (request) => {
+        const response = await produce(request)
+        if (answered) return response
+        answered = true
+        count.lost++
+        throw Object.assign(new Error('Request Produce timed out'), {
+          name: 'KafkaJSRequestTimeoutError',
+          retriable: true,
+        })
+      }
+    }
+    return broker
+  }
+  return count
+}
+
+function recordsFor(partition: number, count: number, label: string): RecordToAppend[] {
+  return Array.from({ length: count }, (_, index) => ({
+    partition,
+    key: Buffer.from(`${label}-${index}`),
+    value: Buffer.from(`${label} value ${index}`),
+  }))
+}
+
+describe('The idempotent producer on a real Kafka broker', () => {
+  const stack = inject('stack')
+  const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'idempotent-producer-test' })
+  const log = new KafkaRecordLog(kafka)
+  const topic = uniqueName('idempotent-producer')
+  const cluster = createInternalCluster(kafka)
+
+  beforeAll(async () => {
+    await log.createTopic(topic, 3, {})
+    encodeProducesInOnePass(cluster)
+    await cluster.connect()
+  })
+
+  afterAll(async () => {
+    await cluster.disconnect()
+    await log.deleteTopic(topic)
+    await log.close()
+  })
+
+  it('stores a batch whose answer was lost once, and reports the offsets it was stored at', async () => {
+    const producer = new IdempotentProducer(cluster, { retries: 3, initialDelayMs: 50, maxDelayMs: 200 })
+    const first = new Map([[topic, new Map([0, 1, 2].map((p) => [p, recordsFor(p, 5, 'first')]))]])
+    await producer.produce(first)
+
+    const answers = loseNextProduceAnswer(cluster)
+    const second = new Map([[topic, new Map([0, 1, 2].map((p) => [p, recordsFor(p, 4, 'second')]))]])
+    const appends = await producer.produce(second)
+    expect(answers.lost).toBe(1)
+
+    for (const partition of [0, 1, 2]) {
+      expect(appends.get(topic)?.get(partition)?.baseOffset).toBe(5)
+      const read = await log.read(topic, partition, 0, { maxRecords: 100, maxBytes: 1 << 20, maxWaitMs: 0 })
+      // Sent twice, stored once: the broker recognised the resent batch by producer id and sequence number.
+      expect(read.records.map((record) => record.key?.toString())).toEqual([
+        ...recordsFor(partition, 5, 'first').map((record) => record.key.toString()),
+        ...recordsFor(partition, 4, 'second').map((record) => record.key.toString()),
+      ])
+      expect(read.records.map((record) => record.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
+    }
+  })
+})
