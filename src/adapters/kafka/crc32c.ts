@@ -39,7 +39,18 @@ const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [
 
 /** CRC-32C of `bytes[start .. end - 1]`, as an unsigned 32-bit number. */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let crc = ~0
+  return finishCrc32c(updateCrc32c(CRC32C_START, bytes, start, end))
+}
+
+/** The running state of a CRC-32C computed piece by piece: start, update with each piece in order, finish. */
+export const CRC32C_START = ~0
+
+export function finishCrc32c(state: number): number {
+  return ~state >>> 0
+}
+
+export function updateCrc32c(state: number, bytes: Uint8Array, start: number, end: number): number {
+  let crc = state
   let index = start
   const fastEnd = end - ((end - start) % 8)
   while (index < fastEnd) {
@@ -64,5 +75,5 @@ export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number
     crc = (T0[(crc ^ (bytes[index] as number)) & 0xff] as number) ^ (crc >>> 8)
     index++
   }
-  return ~crc >>> 0
+  return crc
 }
