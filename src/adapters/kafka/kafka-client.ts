@@ -1,6 +1,9 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs'
 
-/** Warnings about choices this adapter makes deliberately (bounded retries for the idempotent producer). */
+/**
+ * Warnings about choices made deliberately: retries are bounded, which kafkajs warns about for every idempotent
+ * kafkajs producer built on the client (the gateway's own appends do not use one).
+ */
 const EXPECTED_WARNINGS = new Set([
   'Limiting retries for the idempotent producer may invalidate EoS guarantees',
 ])

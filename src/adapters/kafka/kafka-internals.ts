@@ -5,9 +5,9 @@ import { encodeProduceRequest, type ProduceRequestArguments } from './produce-re
 
 /*
  * The places where the adapter reaches into kafkajs (pinned at 2.2.4): its private cluster factory, for
- * broker-level fetches and for refreshing a producer's metadata when a topic gains partitions (a producer
- * otherwise learns of new partitions only when its metadata expires); and its brokers' produce requests, whose
- * bodies are written by the one-pass encoder, and its fetch responses, read by the one-pass decoder.
+ * broker-level fetches and produces (the gateway's idempotent producer sends through a cluster's brokers and
+ * refreshes its metadata when a topic gains partitions); and its brokers' produce requests, whose bodies are
+ * written by the one-pass encoder, and its fetch responses, read by the one-pass decoder.
  */
 
 const PRODUCE_API_KEY = 0
@@ -127,9 +127,9 @@ export async function dropTargetTopics(
 }
 
 /**
- * Makes the producer built on `cluster` write its Produce request bodies with the one-pass encoder. kafkajs
- * still decides what to send (partitions, leaders, the idempotent producer's sequence numbers, retries); only
- * the bytes of the request are ours. Compressed batches and pre-0.11 brokers keep kafkajs's encoder.
+ * Makes the brokers of `cluster` write Produce request bodies with the one-pass encoder, whoever calls their
+ * produce (the gateway's IdempotentProducer, or a kafkajs producer built on the cluster). Compressed batches
+ * and pre-0.11 brokers keep kafkajs's encoder.
  */
 export function encodeProducesInOnePass(cluster: InternalCluster): void {
   interceptRequests(cluster, 'produce', PRODUCE_API_KEY, (built, argument) => {
