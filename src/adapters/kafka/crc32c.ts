@@ -52,28 +52,52 @@ export function finishCrc32c(state: number): number {
 export function updateCrc32c(state: number, bytes: Uint8Array, start: number, end: number): number {
   let crc = state
   let index = start
-  const fastEnd = end - ((end - start) % 8)
-  while (index < fastEnd) {
-    const low =
-      crc ^
-      ((bytes[index] as number) |
-        ((bytes[index + 1] as number) << 8) |
-        ((bytes[index + 2] as number) << 16) |
-        ((bytes[index + 3] as number) << 24))
-    crc =
-      (T7[low & 0xff] as number) ^
-      (T6[(low >>> 8) & 0xff] as number) ^
-      (T5[(low >>> 16) & 0xff] as number) ^
-      (T4[low >>> 24] as number) ^
-      (T3[bytes[index + 4] as number] as number) ^
-      (T2[bytes[index + 5] as number] as number) ^
-      (T1[bytes[index + 6] as number] as number) ^
-      (T0[bytes[index + 7] as number] as number)
-    index += 8
+  // Bytes one at a time up to a 4-byte boundary of the underlying memory, then eight at a time as two words.
+  while (index < end && ((bytes.byteOffset + index) & 3) !== 0) {
+    crc = (T0[(crc ^ (bytes[index] as number)) & 0xff] as number) ^ (crc >>> 8)
+    index++
+  }
+  if (LITTLE_ENDIAN && end - index >= 8) {
+    const words = wordsOf(bytes)
+    let word = (bytes.byteOffset + index) >>> 2
+    const pairs = (end - index) >>> 3
+    const lastWord = word + pairs * 2
+    while (word < lastWord) {
+      const low = crc ^ (words[word] as number)
+      const high = words[word + 1] as number
+      crc =
+        (T7[low & 0xff] as number) ^
+        (T6[(low >>> 8) & 0xff] as number) ^
+        (T5[(low >>> 16) & 0xff] as number) ^
+        (T4[low >>> 24] as number) ^
+        (T3[high & 0xff] as number) ^
+        (T2[(high >>> 8) & 0xff] as number) ^
+        (T1[(high >>> 16) & 0xff] as number) ^
+        (T0[high >>> 24] as number)
+      word += 2
+    }
+    index += pairs * 8
   }
   while (index < end) {
     crc = (T0[(crc ^ (bytes[index] as number)) & 0xff] as number) ^ (crc >>> 8)
     index++
   }
   return crc
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/**
+ * The 32-bit words of the memory under `bytes` (reading a word costs one load where four bytes cost four). A
+ * produce request checksums each record of one buffer in turn, so the last view is kept.
+ */
+let lastMemory: ArrayBufferLike | undefined
+let lastWords: Uint32Array = new Uint32Array(0)
+
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  if (bytes.buffer !== lastMemory) {
+    lastMemory = bytes.buffer
+    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2)
+  }
+  return lastWords
 }
