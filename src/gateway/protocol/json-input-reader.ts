@@ -1,4 +1,5 @@
 import { AwsError } from '../errors.ts'
+import { latin1Text, utf8Text } from './buffer-text.ts'
 import { readScalar, type WireScalars } from './read-input.ts'
 import type { ListShape, ScalarShape, Shape, StructureShape } from './shape.ts'
 
@@ -70,21 +71,6 @@ function membersOf(shape: StructureShape): Members {
   }
   return members
 }
-
-/**
- * Node's own Buffer methods behind toString(encoding, start, end), called directly: on a PutRecords body the
- * dispatch by encoding name cost as much as the copy.
- */
-interface BufferSlices {
-  latin1Slice(start: number, end: number): string
-  utf8Slice(start: number, end: number): string
-}
-
-function hasSliceMethods(buffer: Buffer): buffer is Buffer & BufferSlices {
-  return 'latin1Slice' in buffer && 'utf8Slice' in buffer
-}
-
-const sliceMethods = hasSliceMethods(Buffer.alloc(0))
 
 class ShapeDirectedReader {
   private position = 0
@@ -235,15 +221,11 @@ class ShapeDirectedReader {
   }
 
   private latin1(start: number, end: number): string {
-    return sliceMethods
-      ? (this.body as Buffer & BufferSlices).latin1Slice(start, end)
-      : this.body.toString('latin1', start, end)
+    return latin1Text(this.body, start, end)
   }
 
   private utf8(start: number, end: number): string {
-    return sliceMethods
-      ? (this.body as Buffer & BufferSlices).utf8Slice(start, end)
-      : this.body.toString('utf8', start, end)
+    return utf8Text(this.body, start, end)
   }
 
   /**

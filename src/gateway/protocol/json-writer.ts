@@ -1,3 +1,5 @@
+import { base64Text, writeLatin1 } from './buffer-text.ts'
+
 /**
  * AWS JSON 1.1 text written straight into bytes: Uint8Array as base64, Date as epoch seconds (with a fraction
  * for milliseconds), null and undefined members omitted, as AWS omits absent members.
@@ -22,7 +24,7 @@ class ByteWriter {
   /** Text known to be ASCII and to need no escaping. */
   ascii(text: string): void {
     this.reserve(text.length)
-    this.length += this.buffer.write(text, this.length, 'latin1')
+    this.length += writeLatin1(this.buffer, text, this.length)
   }
 
   byte(value: number): void {
@@ -47,7 +49,7 @@ class ByteWriter {
     if (PLAIN_ASCII.test(text)) {
       this.reserve(text.length + 2)
       this.buffer[this.length++] = QUOTE
-      this.length += this.buffer.write(text, this.length, 'latin1')
+      this.length += writeLatin1(this.buffer, text, this.length)
       this.buffer[this.length++] = QUOTE
       return
     }
@@ -60,10 +62,10 @@ class ByteWriter {
     const buffer = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    const text = buffer.toString('base64')
+    const text = base64Text(buffer)
     this.reserve(text.length + 2)
     this.buffer[this.length++] = QUOTE
-    this.length += this.buffer.write(text, this.length, 'latin1')
+    this.length += writeLatin1(this.buffer, text, this.length)
     this.buffer[this.length++] = QUOTE
   }
 
@@ -136,7 +138,8 @@ function writeArray(writer: ByteWriter, items: readonly unknown[]): void {
 function writeObject(writer: ByteWriter, object: Readonly<Record<string, unknown>>): void {
   writer.byte(0x7b)
   let first = true
-  for (const key of Object.keys(object)) {
+  // for...in walks own members here (outputs are plain objects) without building an array of their names.
+  for (const key in object) {
     const member = object[key]
     if (member === undefined || member === null) continue
     if (!first) writer.byte(0x2c)
