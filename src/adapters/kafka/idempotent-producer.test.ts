@@ -129,7 +129,9 @@ const FAST_RETRY = { retries: 3, initialDelayMs: 1, maxDelayMs: 2 }
 describe('IdempotentProducer (memory fake of the cluster)', () => {
   it('sends each leader its partitions and moves sequence numbers on by the records acknowledged', async () => {
     const fake = new FakeCluster()
-    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY)
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
     const first = await producer.produce(batch({ 0: 3, 1: 2, 2: 1 }))
     const second = await producer.produce(batch({ 0: 4, 1: 1 }))
     expect(fake.sent).toEqual([
@@ -146,7 +148,9 @@ describe('IdempotentProducer (memory fake of the cluster)', () => {
 
   it("resends only a failed leader's partitions, with the same sequence numbers", async () => {
     const fake = new FakeCluster()
-    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY)
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
     await producer.produce(batch({ 0: 1, 1: 1 }))
     fake.failNext('2', new ProtocolError('NOT_LEADER_OR_FOLLOWER', true))
     const appends = await producer.produce(batch({ 0: 2, 1: 5 }))
@@ -162,7 +166,9 @@ describe('IdempotentProducer (memory fake of the cluster)', () => {
 
   it('resends a batch whose answer was lost with the sequence numbers it was stored with', async () => {
     const fake = new FakeCluster()
-    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY)
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
     fake.failNext('1', new ProtocolError('REQUEST_TIMED_OUT', true), true)
     await producer.produce(batch({ 0: 2 }))
     // The broker deduplicates by producer id and sequence; both sends carry the same ones.
@@ -174,7 +180,9 @@ describe('IdempotentProducer (memory fake of the cluster)', () => {
 
   it('starts again with a new producer id when the broker no longer knows its sequence numbers', async () => {
     const fake = new FakeCluster()
-    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY)
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
     await producer.produce(batch({ 0: 4 }))
     fake.failNext('1', new ProtocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', false))
     await producer.produce(batch({ 0: 1 }))
@@ -185,7 +193,9 @@ describe('IdempotentProducer (memory fake of the cluster)', () => {
 
   it('fails at once on an error that is not retriable, and after the retries on one that is', async () => {
     const fake = new FakeCluster()
-    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY)
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
     fake.failNext('1', new ProtocolError('MESSAGE_TOO_LARGE', false))
     await expect(producer.produce(batch({ 0: 1 }))).rejects.toThrow('MESSAGE_TOO_LARGE')
     for (let attempt = 0; attempt <= FAST_RETRY.retries; attempt++)
@@ -200,7 +210,9 @@ describe('IdempotentProducer (memory fake of the cluster)', () => {
 
   it('forgets the sequence numbers of deleted topics', async () => {
     const fake = new FakeCluster()
-    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY)
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
     await producer.produce(batch({ 0: 3 }))
     producer.forgetTopics(() => false)
     await producer.produce(batch({ 0: 1 }))

@@ -1,7 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises'
 
 import type { RecordToAppend } from '../../ports/record-log.ts'
-import type { InternalBroker, InternalCluster } from './kafka-internals.ts'
+import { sendProduceRequest, type InternalBroker, type InternalCluster } from './kafka-internals.ts'
+import type { ProduceRequestArguments } from './produce-request.ts'
+
+/** Sends one Produce request to a broker and returns its parsed response. */
+export type ProduceSender = (broker: InternalBroker, request: ProduceRequestArguments) => Promise<unknown>
 
 /** The records of one produce, by topic and then by partition. */
 export type RecordsByPartition = ReadonlyMap<string, ReadonlyMap<number, readonly RecordToAppend[]>>
@@ -50,6 +54,7 @@ export class IdempotentProducer {
   constructor(
     private readonly cluster: InternalCluster,
     private readonly retry: ProduceRetry,
+    private readonly sendProduce: ProduceSender = sendProduceRequest,
   ) {}
 
   async produce(records: RecordsByPartition): Promise<AppendsByPartition> {
@@ -113,7 +118,7 @@ export class IdempotentProducer {
         })),
       }
     })
-    const response = (await broker.produce({
+    const response = (await this.sendProduce(broker, {
       producerId: identity.producerId,
       producerEpoch: identity.producerEpoch,
       acks: ACKS_ALL,

@@ -40,7 +40,15 @@ const BATCH_PREFIX_BYTES = 8 + 4 + 4 + 1 + 4
 /** attributes .. record count. */
 const BATCH_CHECKED_HEADER_BYTES = 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4
 
-export function encodeProduceRequest(request: ProduceRequestArguments, now: number = Date.now()): Buffer {
+/**
+ * The request body, after `headerBytes` left free at the start of the buffer for the caller to write the
+ * request's frame and header in, so that the whole request is one buffer.
+ */
+export function encodeProduceRequest(
+  request: ProduceRequestArguments,
+  now: number = Date.now(),
+  headerBytes = 0,
+): Buffer {
   const transactionalId =
     request.transactionalId === undefined || request.transactionalId === null
       ? undefined
@@ -51,7 +59,8 @@ export function encodeProduceRequest(request: ProduceRequestArguments, now: numb
     for (const { messages } of partitions) size += 4 + 4 + batchBytes(messages, now)
   }
 
-  const writer = new ByteWriter(Buffer.allocUnsafe(size))
+  const writer = new ByteWriter(Buffer.allocUnsafe(headerBytes + size))
+  writer.offset = headerBytes
   if (transactionalId === undefined) writer.int16(-1)
   else {
     writer.int16(transactionalId.length)
@@ -83,8 +92,8 @@ export function encodeProduceRequest(request: ProduceRequestArguments, now: numb
       writer.buffer.writeInt32BE(batchLength - 12, batchStart + 8)
     }
   }
-  if (writer.offset !== size)
-    throw new Error(`produce request measured ${size} bytes but wrote ${writer.offset}`)
+  if (writer.offset !== headerBytes + size)
+    throw new Error(`produce request measured ${size} bytes but wrote ${writer.offset - headerBytes}`)
   return writer.buffer
 }
 
