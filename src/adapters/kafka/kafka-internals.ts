@@ -258,7 +258,7 @@ export async function sendProduceRequest(
   const pool = broker.connectionPool
   if (
     pool === undefined ||
-    pool.sasl !== undefined ||
+    (pool.sasl !== undefined && pool.sasl !== null) ||
     apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION ||
     (request.compression ?? 0) !== 0 ||
     request.acks === 0
