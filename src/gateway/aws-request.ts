@@ -94,7 +94,7 @@ export async function serveAwsRequest(
     input ??= codec.readInput(document, operation.input)
     const output = await operation.handle(input, { requestId: call.requestId, ...caller })
     if (isEventStreamOutput(output)) await sendEventStream(res, client, codec, output, call, pipeline.logger)
-    else sendBody(res, 200, codec.contentType, codec.encode(output))
+    else sendBody(res, 200, codec.contentType, codec.encodeChunks(output))
   } catch (error) {
     const awsError = asAwsError(error, call, pipeline.logger)
     call.errorType = awsError.type

@@ -7,12 +7,22 @@ export function sendBody(
   res: GatewayResponse,
   status: number,
   contentType: string | undefined,
-  body: Buffer,
+  body: Buffer | readonly Buffer[],
 ): void {
   res.statusCode = status
   if (contentType !== undefined) res.setHeader('content-type', contentType)
-  res.setHeader('content-length', body.length)
-  res.end(body)
+  if (Buffer.isBuffer(body)) {
+    res.setHeader('content-length', body.length)
+    res.end(body)
+    return
+  }
+  let length = 0
+  for (const chunk of body) length += chunk.length
+  res.setHeader('content-length', length)
+  const last = body.length - 1
+  for (let index = 0; index < last; index++) res.write(body[index] as Buffer)
+  if (last < 0) res.end()
+  else res.end(body[last])
 }
 
 /** An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`. */

@@ -76,6 +76,7 @@ function createFakeKinesisService() {
         input: structure({ ShardIterator: 'string', Limit: 'integer' }),
         handle(input, context) {
           record('GetRecords', input, context)
+          if ((input as { Limit?: number }).Limit === LARGE_PAGE_LIMIT) return Promise.resolve(largePage())
           return Promise.resolve({
             Records: [
               {
@@ -224,6 +225,19 @@ function jsonOf(response: RawResponse): unknown {
   return JSON.parse(response.body.toString())
 }
 
+/** A GetRecords Limit the fake answers with a page of about 4 MB of JSON, more than one response chunk. */
+const LARGE_PAGE_LIMIT = 9999
+
+function largePage(): { Records: { SequenceNumber: string; Data: Buffer; PartitionKey: string }[] } {
+  return {
+    Records: Array.from({ length: 3 }, (_, index) => ({
+      SequenceNumber: String(index + 1),
+      Data: Buffer.alloc(1024 * 1024, index + 1),
+      PartitionKey: `pk-${String(index)}`,
+    })),
+  }
+}
+
 describe('gateway on the wire', () => {
   let t: TestGateway
 
@@ -311,6 +325,28 @@ describe('gateway on the wire', () => {
           expect(received?.Data && Buffer.from(received.Data).toString()).toBe('hello')
           expect(received?.ApproximateArrivalTimestamp).toEqual(new Date(1700000000123))
           expect(output.NextShardIterator).toBe('next')
+        } finally {
+          client.destroy()
+        }
+      }
+    })
+
+    it('answers a GetRecords page of several MiB, sent in chunks, over HTTP/2 and HTTP/1.1', async () => {
+      for (const client of [
+        kinesisClient(t.url),
+        kinesisClient(t.url, { requestHandler: new NodeHttpHandler() }),
+      ]) {
+        try {
+          const output = await client.send(
+            new GetRecordsCommand({ ShardIterator: 'it', Limit: LARGE_PAGE_LIMIT }),
+          )
+          const expected = largePage().Records
+          expect(output.Records).toHaveLength(expected.length)
+          output.Records?.forEach((received, index) => {
+            expect(Buffer.from(received.Data ?? []).equals(expected[index]?.Data ?? Buffer.alloc(0))).toBe(
+              true,
+            )
+          })
         } finally {
           client.destroy()
         }

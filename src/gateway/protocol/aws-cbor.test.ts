@@ -2,7 +2,7 @@ import { decode as decodeReferenceCbor } from 'cbor2'
 import { describe, expect, it } from 'vitest'
 import { AwsError } from '../errors.ts'
 import { awsCborCodec } from './aws-cbor.ts'
-import { encodeCbor } from './cbor-writer.ts'
+import { encodeCbor, encodeCborChunks } from './cbor-writer.ts'
 import { list, structure } from './shape.ts'
 
 const codec = awsCborCodec()
@@ -25,6 +25,24 @@ describe('AWS CBOR 1.1 output', () => {
     expect(bytes.toString('hex')).toBe(
       'bf' + '64' + ascii('Data') + '43010203' + '61' + ascii('T') + 'c1' + '1b0000018bcfe5687b' + 'ff',
     )
+  })
+
+  it('gives the same bytes in chunks of at most 1 MiB as in one buffer, for a page that needs several', () => {
+    const page = {
+      Records: Array.from({ length: 30 }, (_, index) => ({
+        SequenceNumber: String(index).padStart(56, '1'),
+        ApproximateArrivalTimestamp: new Date(1_700_000_000_000 + index),
+        Data: Buffer.alloc(150_000 + index, index),
+        PartitionKey: `ключ-${String(index)}`,
+      })),
+      MillisBehindLatest: 0,
+    }
+    const chunks = encodeCborChunks(page)
+    expect(chunks.length).toBeGreaterThan(3)
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(1024 * 1024)
+    const joined = Buffer.concat(chunks)
+    expect(joined.equals(encodeCbor(page))).toBe(true)
+    expect(decodeReferenceCbor(joined)).toMatchObject({ MillisBehindLatest: 0 })
   })
 
   it('writes integers in their shortest form and other numbers as float64', () => {

@@ -1,7 +1,7 @@
 import { SerializationException } from '../errors.ts'
 import { decodeBase64Blob } from './base64.ts'
 import { decodeCbor } from './cbor-reader.ts'
-import { encodeCbor } from './cbor-writer.ts'
+import { encodeCbor, encodeCborChunks } from './cbor-writer.ts'
 import type { ProtocolCodec } from './codec.ts'
 import { readInput, type WireScalars } from './read-input.ts'
 
@@ -17,6 +17,7 @@ export function awsCborCodec(): ProtocolCodec {
     parse: parseCbor,
     readInput: (document, shape) => readInput(document, shape, CBOR_SCALARS),
     encode: (value) => (value === undefined ? EMPTY : encodeCbor(value)),
+    encodeChunks: (value) => (value === undefined ? [EMPTY] : encodeCborChunks(value)),
   }
 }
 

@@ -2,7 +2,7 @@ import { SerializationException } from '../errors.ts'
 import { decodeBase64Blob } from './base64.ts'
 import type { ProtocolCodec } from './codec.ts'
 import { readJsonInput } from './json-input-reader.ts'
-import { encodeJson } from './json-writer.ts'
+import { encodeJson, encodeJsonChunks } from './json-writer.ts'
 import { readInput, type WireScalars } from './read-input.ts'
 
 export const AWS_JSON_1_1 = 'application/x-amz-json-1.1'
@@ -15,6 +15,7 @@ export function awsJsonCodec(contentType: string = AWS_JSON_1_1): ProtocolCodec 
     readInput: (document, shape) => readInput(document, shape, JSON_SCALARS),
     readInputFromBody: (body, shape) => readJsonInput(body, shape, JSON_SCALARS),
     encode: (value) => (value === undefined ? EMPTY : encodeJson(value)),
+    encodeChunks: (value) => (value === undefined ? [EMPTY] : encodeJsonChunks(value)),
   }
 }
 

@@ -1,3 +1,5 @@
+import { OutputChunks } from './output-chunks.ts'
+
 /**
  * Encodes a document as CBOR (RFC 8949) the way AWS's CBOR 1.1 protocol expects it:
  * - Uint8Array as a byte string, Date as tag 1 holding integer epoch MILLISECONDS (AWS's convention: the Java
@@ -8,9 +10,18 @@
  * libraries write as seconds.
  */
 export function encodeCbor(value: unknown): Buffer {
+  return writeCbor(value).writtenBytes()
+}
+
+/** The same bytes as the chunks they were written in, for a response that sends them as they are. */
+export function encodeCborChunks(value: unknown): Buffer[] {
+  return writeCbor(value).writtenChunks()
+}
+
+function writeCbor(value: unknown): CborWriter {
   const writer = new CborWriter()
   writer.write(value)
-  return writer.result()
+  return writer
 }
 
 const MAJOR_UNSIGNED = 0
@@ -28,12 +39,9 @@ const FLOAT64 = 0xfb
 const TWO_POW_32 = 2 ** 32
 const SHORT_STRING = 64
 
-class CborWriter {
-  private buffer = Buffer.allocUnsafe(4096)
-  private position = 0
-
-  result(): Buffer {
-    return this.buffer.subarray(0, this.position)
+class CborWriter extends OutputChunks {
+  constructor() {
+    super(4096)
   }
 
   write(value: unknown): void {
@@ -176,13 +184,5 @@ class CborWriter {
   private byte(value: number): void {
     this.reserve(1)
     this.buffer[this.position++] = value
-  }
-
-  private reserve(length: number): void {
-    const needed = this.position + length
-    if (needed <= this.buffer.length) return
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2))
-    this.buffer.copy(grown, 0, 0, this.position)
-    this.buffer = grown
   }
 }

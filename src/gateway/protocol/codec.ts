@@ -18,4 +18,6 @@ export interface ProtocolCodec {
   readInputFromBody?(body: Buffer, shape: StructureShape): Record<string, unknown> | undefined
   /** An operation's output (or an error document) to bytes; `undefined` is an empty body. */
   encode(value: unknown): Buffer
+  /** The same bytes in the chunks they were written in, to be sent one after the other without joining them. */
+  encodeChunks(value: unknown): readonly Buffer[]
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import { encodeJson } from './json-writer.ts'
+import { encodeJson, encodeJsonChunks } from './json-writer.ts'
 
 /** The model: a JSON-ready copy (blobs as base64, dates as epoch seconds, absent members dropped) for JSON.stringify. */
 function modelText(value: unknown): string {
@@ -69,5 +69,27 @@ describe('encodeJson', () => {
       expect(record.PartitionKey).toBe(`ключ-${String(index)}`)
       expect(record.ApproximateArrivalTimestamp).toBe(1_700_000_000 + index / 1000)
     })
+  })
+
+  it('gives the same bytes in chunks of at most 1 MiB for a page that needs several (encodeJsonChunks)', () => {
+    const records = Array.from({ length: 40 }, (_, index) => ({
+      SequenceNumber: String(index).padStart(56, '1'),
+      Data: Buffer.alloc(100_000 + index, index),
+      PartitionKey: `key-${String(index)}`,
+    }))
+    const chunks = encodeJsonChunks({ Records: records })
+    expect(chunks.length).toBeGreaterThan(3)
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(1024 * 1024)
+    expect(Buffer.concat(chunks).equals(encodeJson({ Records: records }))).toBe(true)
+  })
+
+  it('gives the same bytes in chunks as in one buffer, for any document (property)', () => {
+    fc.assert(
+      fc.property(document, (value) => {
+        fc.pre(value !== undefined)
+        expect(Buffer.concat(encodeJsonChunks(value)).equals(encodeJson(value))).toBe(true)
+      }),
+      { numRuns: 300 },
+    )
   })
 })

@@ -1,4 +1,5 @@
 import { base64Text, writeLatin1 } from './buffer-text.ts'
+import { OutputChunks } from './output-chunks.ts'
 
 /**
  * AWS JSON 1.1 text written straight into bytes: Uint8Array as base64, Date as epoch seconds (with a fraction
@@ -9,27 +10,37 @@ import { base64Text, writeLatin1 } from './buffer-text.ts'
  * never held as one large string that would then be encoded to UTF-8 again.
  */
 export function encodeJson(value: unknown): Buffer {
+  return writeJson(value).writtenBytes()
+}
+
+/** The same bytes as the chunks they were written in, for a response that sends them as they are. */
+export function encodeJsonChunks(value: unknown): Buffer[] {
+  return writeJson(value).writtenChunks()
+}
+
+function writeJson(value: unknown): ByteWriter {
   const writer = new ByteWriter()
   writeValue(writer, value)
-  return writer.bytes()
+  return writer
 }
 
 const QUOTE = 0x22
 const INITIAL_CAPACITY = 1024
 
-class ByteWriter {
-  private buffer = Buffer.allocUnsafe(INITIAL_CAPACITY)
-  private length = 0
+class ByteWriter extends OutputChunks {
+  constructor() {
+    super(INITIAL_CAPACITY)
+  }
 
   /** Text known to be ASCII and to need no escaping. */
   ascii(text: string): void {
     this.reserve(text.length)
-    this.length += writeLatin1(this.buffer, text, this.length)
+    this.position += writeLatin1(this.buffer, text, this.position)
   }
 
   byte(value: number): void {
     this.reserve(1)
-    this.buffer[this.length++] = value
+    this.buffer[this.position++] = value
   }
 
   /** A member name and its colon, from a cache: an API's responses use a handful of names over and over. */
@@ -40,22 +51,22 @@ class ByteWriter {
       if (MEMBER_NAMES.size < MAX_CACHED_MEMBER_NAMES) MEMBER_NAMES.set(name, literal)
     }
     this.reserve(literal.length)
-    this.buffer.set(literal, this.length)
-    this.length += literal.length
+    this.buffer.set(literal, this.position)
+    this.position += literal.length
   }
 
   /** A JSON string literal, quotes included. */
   string(text: string): void {
     if (PLAIN_ASCII.test(text)) {
       this.reserve(text.length + 2)
-      this.buffer[this.length++] = QUOTE
-      this.length += writeLatin1(this.buffer, text, this.length)
-      this.buffer[this.length++] = QUOTE
+      this.buffer[this.position++] = QUOTE
+      this.position += writeLatin1(this.buffer, text, this.position)
+      this.buffer[this.position++] = QUOTE
       return
     }
     const literal = JSON.stringify(text)
     this.reserve(Buffer.byteLength(literal, 'utf8'))
-    this.length += this.buffer.write(literal, this.length, 'utf8')
+    this.position += this.buffer.write(literal, this.position, 'utf8')
   }
 
   base64(bytes: Uint8Array): void {
@@ -64,23 +75,9 @@ class ByteWriter {
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     const text = base64Text(buffer)
     this.reserve(text.length + 2)
-    this.buffer[this.length++] = QUOTE
-    this.length += writeLatin1(this.buffer, text, this.length)
-    this.buffer[this.length++] = QUOTE
-  }
-
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.length)
-  }
-
-  private reserve(extra: number): void {
-    const needed = this.length + extra
-    if (needed <= this.buffer.length) return
-    let capacity = this.buffer.length * 2
-    while (capacity < needed) capacity *= 2
-    const grown = Buffer.allocUnsafe(capacity)
-    this.buffer.copy(grown, 0, 0, this.length)
-    this.buffer = grown
+    this.buffer[this.position++] = QUOTE
+    this.position += writeLatin1(this.buffer, text, this.position)
+    this.buffer[this.position++] = QUOTE
   }
 }
 
