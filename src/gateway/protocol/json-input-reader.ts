@@ -48,6 +48,10 @@ const DIGIT_9 = 0x39
 const LOWER_E = 0x65
 const UPPER_E = 0x45
 const FIRST_PRINTABLE = 0x20
+/** The first letters of null, true and false. */
+const LETTER_N = 0x6e
+const LETTER_T = 0x74
+const LETTER_F = 0x66
 /** Unknown members nested deeper than this are left to the general parser. */
 const MAX_SKIP_DEPTH = 32
 
@@ -115,7 +119,7 @@ class ShapeDirectedReader {
       const name = members.names[memberPosition]
       if (name === undefined) {
         this.skipValue(0)
-      } else if (this.peek() === 0x6e) {
+      } else if (this.peek() === LETTER_N) {
         this.literal('null')
         // The general way drops null members; a repeated member's last value wins.
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
@@ -153,7 +157,7 @@ class ShapeDirectedReader {
     }
     for (;;) {
       this.skipWhitespace()
-      if (this.peek() === 0x6e) {
+      if (this.peek() === LETTER_N) {
         this.literal('null')
         result.push(null)
       } else {
@@ -170,8 +174,8 @@ class ShapeDirectedReader {
     const byte = this.peek()
     let wireValue: unknown
     if (byte === QUOTE) wireValue = shape === 'blob' ? this.base64Text() : this.text()
-    else if (byte === 0x74) wireValue = this.literal('true')
-    else if (byte === 0x66) wireValue = this.literal('false')
+    else if (byte === LETTER_T) wireValue = this.literal('true')
+    else if (byte === LETTER_F) wireValue = this.literal('false')
     else if (byte === MINUS || (byte >= DIGIT_0 && byte <= DIGIT_9)) wireValue = this.number()
     else throw OFF_THE_PATH
     // Throws an AwsError for a value of the wrong type, which sends the body the general way.
@@ -282,9 +286,9 @@ class ShapeDirectedReader {
     if (depth > MAX_SKIP_DEPTH) throw OFF_THE_PATH
     const byte = this.peek()
     if (byte === QUOTE) this.text()
-    else if (byte === 0x74) this.literal('true')
-    else if (byte === 0x66) this.literal('false')
-    else if (byte === 0x6e) this.literal('null')
+    else if (byte === LETTER_T) this.literal('true')
+    else if (byte === LETTER_F) this.literal('false')
+    else if (byte === LETTER_N) this.literal('null')
     else if (byte === MINUS || (byte >= DIGIT_0 && byte <= DIGIT_9)) this.number()
     else if (byte === OPEN_BRACE) this.skipContainer(CLOSE_BRACE, depth)
     else if (byte === OPEN_BRACKET) this.skipContainer(CLOSE_BRACKET, depth)
