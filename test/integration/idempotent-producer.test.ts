@@ -4,7 +4,6 @@ import { IdempotentProducer, type ProduceSender } from '../../src/adapters/kafka
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
 import {
   createInternalCluster,
-  encodeProducesInOnePass,
   sendProduceRequest,
   type InternalBroker,
   type InternalCluster,
@@ -72,7 +71,6 @@ describe('The idempotent producer on a real Kafka broker', () => {
 
   beforeAll(async () => {
     await log.createTopic(topic, 3, {})
-    encodeProducesInOnePass(cluster)
     await cluster.connect()
   })
 

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
-import {
-  createProducerWithCluster,
-  encodeProducesInOnePass,
-} from '../../src/adapters/kafka/kafka-internals.ts'
+import { createInternalCluster, sendProduceRequest } from '../../src/adapters/kafka/kafka-internals.ts'
 import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import { uniqueName } from './fixture/names.ts'
 
@@ -13,47 +10,70 @@ describe('Produce requests written by the one-pass encoder, on a real Kafka brok
   const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'produce-encoding-test' })
   const log = new KafkaRecordLog(kafka)
   const topic = uniqueName('produce-encoding')
-  const producerConfig = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }
+  const cluster = createInternalCluster(kafka)
 
   beforeAll(async () => {
     await log.createTopic(topic, 3, {})
+    await cluster.connect()
+    await cluster.addTargetTopic(topic)
   })
 
   afterAll(async () => {
+    await cluster.disconnect()
     await log.deleteTopic(topic)
     await log.close()
   })
 
-  it('stores what kafkajs asked for: keys, values, headers, partitions and idempotent sequences', async () => {
-    const { producer, cluster } = createProducerWithCluster(kafka, producerConfig)
-    encodeProducesInOnePass(cluster)
-    await producer.connect()
-    try {
-      const messages = Array.from({ length: 300 }, (_, index) => ({
-        partition: index % 3,
-        key: index % 7 === 0 ? null : Buffer.from(`key-${index}`),
-        value: Buffer.alloc(index * 5, index),
-        headers: { position: String(index), kind: Buffer.from('bytes') },
-      }))
-      // Two sends: the second batch of each partition must carry the next idempotent sequence number.
-      await producer.send({ topic, acks: -1, messages: messages.slice(0, 150) })
-      await producer.send({ topic, acks: -1, messages: messages.slice(150) })
+  /** The broker leading every partition: the test stack has one. */
+  async function leader() {
+    const [nodeId] = Object.keys(cluster.findLeaderForPartitions(topic, [0, 1, 2]))
+    return cluster.findBroker({ nodeId: nodeId ?? '' })
+  }
 
-      for (const partition of [0, 1, 2]) {
-        const read = await log.read(topic, partition, 0, { maxRecords: 500, maxBytes: 8 << 20, maxWaitMs: 0 })
-        const expected = messages.filter((message) => message.partition === partition)
-        expect(read.records.map((record) => record.offset)).toEqual(expected.map((_, offset) => offset))
-        expect(read.records.map((record) => record.key?.toString() ?? null)).toEqual(
-          expected.map((message) => message.key?.toString() ?? null),
-        )
-        expect(read.records.map((record) => record.value)).toEqual(expected.map((message) => message.value))
-        expect(read.records.map((record) => record.headers.position?.toString())).toEqual(
-          expected.map((message) => message.headers.position),
-        )
-        expect(read.records.every((record) => record.headers.kind?.toString() === 'bytes')).toBe(true)
-      }
-    } finally {
-      await producer.disconnect()
+  it('stores keys, values, headers, partitions and idempotent sequences as sent', async () => {
+    const broker = await leader()
+    const { producerId, producerEpoch } = await broker.initProducerId({ transactionTimeout: 60_000 })
+    const messages = Array.from({ length: 300 }, (_, index) => ({
+      partition: index % 3,
+      key: index % 7 === 0 ? null : Buffer.from(`key-${index}`),
+      value: Buffer.alloc(index * 5, index),
+      headers: { position: String(index), kind: Buffer.from('bytes') },
+    }))
+    // Two requests: the broker accepts the second batch of each partition only with the next sequence number.
+    for (const [half, firstSequence] of [
+      [messages.slice(0, 150), 0],
+      [messages.slice(150), 50],
+    ] as const) {
+      await sendProduceRequest(broker, {
+        acks: -1,
+        timeout: 30_000,
+        producerId,
+        producerEpoch,
+        topicData: [
+          {
+            topic,
+            partitions: [0, 1, 2].map((partition) => ({
+              partition,
+              firstSequence,
+              messages: half.filter((message) => message.partition === partition),
+            })),
+          },
+        ],
+      })
+    }
+
+    for (const partition of [0, 1, 2]) {
+      const read = await log.read(topic, partition, 0, { maxRecords: 500, maxBytes: 8 << 20, maxWaitMs: 0 })
+      const expected = messages.filter((message) => message.partition === partition)
+      expect(read.records.map((record) => record.offset)).toEqual(expected.map((_, offset) => offset))
+      expect(read.records.map((record) => record.key?.toString() ?? null)).toEqual(
+        expected.map((message) => message.key?.toString() ?? null),
+      )
+      expect(read.records.map((record) => record.value)).toEqual(expected.map((message) => message.value))
+      expect(read.records.map((record) => record.headers.position?.toString())).toEqual(
+        expected.map((message) => message.headers.position),
+      )
+      expect(read.records.every((record) => record.headers.kind?.toString() === 'bytes')).toBe(true)
     }
   })
 
@@ -65,7 +85,7 @@ describe('Produce requests written by the one-pass encoder, on a real Kafka brok
       headers: { absent: undefined },
     }
 
-    const plain = createProducerWithCluster(kafka, producerConfig).producer
+    const plain = kafka.producer({ allowAutoTopicCreation: false })
     await plain.connect()
     try {
       await expect(plain.send({ topic, acks: -1, messages: [message] })).rejects.toThrow()
@@ -73,21 +93,15 @@ describe('Produce requests written by the one-pass encoder, on a real Kafka brok
       await plain.disconnect()
     }
 
-    const { producer, cluster } = createProducerWithCluster(kafka, producerConfig)
-    encodeProducesInOnePass(cluster)
-    await producer.connect()
-    try {
-      const [metadata] = await producer.send({ topic, acks: -1, messages: [message] })
-      const read = await log.read(topic, 0, Number(metadata?.baseOffset), {
-        maxRecords: 1,
-        maxBytes: 1 << 20,
-        maxWaitMs: 0,
-      })
-      expect(read.records[0]?.value?.toString()).toBe('v')
-      expect(Object.keys(read.records[0]?.headers ?? {})).toEqual(['absent'])
-      expect(read.records[0]?.headers.absent).toBeUndefined()
-    } finally {
-      await producer.disconnect()
-    }
+    const response = (await sendProduceRequest(await leader(), {
+      acks: -1,
+      timeout: 30_000,
+      topicData: [{ topic, partitions: [{ partition: 0, messages: [message] }] }],
+    })) as { topics: { partitions: { baseOffset: string }[] }[] }
+    const baseOffset = Number(response.topics[0]?.partitions[0]?.baseOffset)
+    const read = await log.read(topic, 0, baseOffset, { maxRecords: 1, maxBytes: 1 << 20, maxWaitMs: 0 })
+    expect(read.records[0]?.value?.toString()).toBe('v')
+    expect(Object.keys(read.records[0]?.headers ?? {})).toEqual(['absent'])
+    expect(read.records[0]?.headers.absent).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 
-import type { Kafka, Producer, ProducerConfig } from 'kafkajs'
+import type { Kafka } from 'kafkajs'
 
 import { decodeFetchResponse, FETCH_RESPONSE_VERSION, type FetchResponse } from './fetch-response.ts'
 import { encodeProduceRequest, type ProduceRequestArguments } from './produce-request.ts'
@@ -8,8 +8,9 @@ import { encodeProduceRequest, type ProduceRequestArguments } from './produce-re
 /*
  * The places where the adapter reaches into kafkajs (pinned at 2.2.4): its private cluster factory, for
  * broker-level fetches and produces (the gateway's idempotent producer sends through a cluster's brokers and
- * refreshes its metadata when a topic gains partitions); and its brokers' produce requests, whose bodies are
- * written by the one-pass encoder, and its fetch responses, read by the one-pass decoder.
+ * refreshes its metadata when a topic gains partitions); its connections' request queue, on which Produce
+ * requests written by the one-pass encoder are sent; and its brokers' fetch responses, read by the one-pass
+ * decoder.
  */
 
 const PRODUCE_API_KEY = 0
@@ -123,14 +124,6 @@ export function createWithCluster<Client>(
   }
 }
 
-export function createProducerWithCluster(
-  kafka: Kafka,
-  config: ProducerConfig,
-): { producer: Producer; cluster: InternalCluster } {
-  const { client, cluster } = createWithCluster(kafka, (owner) => owner.producer(config))
-  return { producer: client, cluster }
-}
-
 /**
  * Stops a cluster from asking for the metadata of topics other than `keep`. kafkajs keeps every topic it was
  * ever asked about and refreshes them all together, so one topic deleted (by any gateway replica) would make
@@ -158,27 +151,11 @@ export async function dropTargetTopics(
 }
 
 /**
- * Makes the brokers of `cluster` write Produce request bodies with the one-pass encoder, whoever calls their
- * produce (the gateway's IdempotentProducer, or a kafkajs producer built on the cluster). Compressed batches
- * and pre-0.11 brokers keep kafkajs's encoder.
- */
-export function encodeProducesInOnePass(cluster: InternalCluster): void {
-  interceptRequests(cluster, 'produce', PRODUCE_API_KEY, (built, argument) => {
-    // What kafkajs's broker.produce passes on to its Produce request.
-    const request = argument as ProduceRequestArguments & { compression?: number }
-    if (built.request.apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION || (request.compression ?? 0) !== 0)
-      return built
-    const encode = () => Promise.resolve(encodedPayload(encodeProduceRequest(request)))
-    return { ...built, request: { ...built.request, encode } }
-  })
-}
-
-/**
  * Makes the brokers of `cluster` read Fetch responses with the one-pass decoder; kafkajs's own check of the
  * response's error codes still runs on the result.
  */
 export function decodeFetchesInOnePass(cluster: InternalCluster): void {
-  interceptRequests(cluster, 'fetch', FETCH_API_KEY, (built) => {
+  interceptFetches(cluster, (built) => {
     if (built.request.apiVersion !== FETCH_RESPONSE_VERSION) {
       throw new Error(
         `the broker offers Fetch version ${built.request.apiVersion}; version ${FETCH_RESPONSE_VERSION} (Kafka 2.3 or later) is required`,
@@ -188,30 +165,25 @@ export function decodeFetchesInOnePass(cluster: InternalCluster): void {
   })
 }
 
-type RequestTransform = (built: ProtocolRequest, argument: unknown) => ProtocolRequest
+type RequestTransform = (built: ProtocolRequest) => ProtocolRequest
 
 /**
- * Lets `transform` change the request that the brokers' `method` builds for `apiKey`. kafkajs's broker methods
- * look their request up before their first await, so the lookup is swapped for the duration of that call only.
+ * Lets `transform` change the Fetch request that the brokers' fetch builds. kafkajs's broker methods look their
+ * request up before their first await, so the lookup is swapped for the duration of that call only.
  */
-function interceptRequests(
-  cluster: InternalCluster,
-  method: 'produce' | 'fetch',
-  apiKey: number,
-  transform: RequestTransform,
-): void {
+function interceptFetches(cluster: InternalCluster, transform: RequestTransform): void {
   const intercepted = new WeakSet<InternalBroker>()
   const findBroker = cluster.findBroker.bind(cluster)
   cluster.findBroker = async (query) => {
     const broker = await findBroker(query)
     if (!intercepted.has(broker)) {
       intercepted.add(broker)
-      const original = broker[method].bind(broker) as (request: unknown) => Promise<unknown>
+      const original = broker.fetch.bind(broker) as (request: unknown) => Promise<unknown>
       const replacement = (request: unknown): Promise<unknown> => {
         const lookup = broker.lookupRequest
         broker.lookupRequest = (key, definition) => {
           const build = lookup(key, definition)
-          return key === apiKey ? (argument) => transform(build(argument), argument) : build
+          return key === FETCH_API_KEY ? (argument) => transform(build(argument)) : build
         }
         try {
           return original(request)
@@ -219,15 +191,10 @@ function interceptRequests(
           broker.lookupRequest = lookup
         }
       }
-      Reflect.set(broker, method, replacement)
+      Reflect.set(broker, 'fetch', replacement)
     }
     return broker
   }
-}
-
-/** The shape kafkajs's request framing reads from an encoder: `buf`, `buffer` and `size()`. */
-function encodedPayload(bytes: Buffer): { buf: Buffer; buffer: Buffer; size(): number } {
-  return { buf: bytes, buffer: bytes, size: () => bytes.length }
 }
 
 const require = createRequire(import.meta.url)
@@ -246,24 +213,25 @@ function requestHeaderBytes(clientId: string): number {
  * the one-pass encoder leaves before the body. A request sent through kafkajs's own framing is copied twice
  * more, each time into a new zero-filled buffer of twice its size (about 1 µs per 1 KiB record). kafkajs still
  * matches the response to the request (its request queue, timeouts, a closed connection failing what is in
- * flight), decodes it and reports the partitions' errors. Brokers that authenticate with SASL or are older
- * than 0.11, compressed batches and requests without acknowledgements go through broker.produce.
+ * flight), decodes it and reports the partitions' errors. The gateway always asks for acknowledgements and
+ * connects without SASL (kafkajs authenticates in its own send, which this path does not go through).
  */
 export async function sendProduceRequest(
   broker: InternalBroker,
-  request: ProduceRequestArguments & { compression?: number },
+  request: ProduceRequestArguments,
 ): Promise<unknown> {
   const protocol = broker.lookupRequest(PRODUCE_API_KEY, PRODUCE_DEFINITION)(request)
   const { apiVersion, apiName = 'Produce' } = protocol.request
+  if (apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION) {
+    throw new Error(
+      `the broker offers Produce version ${apiVersion}; version ${FIRST_RECORD_BATCH_PRODUCE_VERSION} or later (Kafka 0.11 or later) is required`,
+    )
+  }
   const pool = broker.connectionPool
-  if (
-    pool === undefined ||
-    (pool.sasl !== undefined && pool.sasl !== null) ||
-    apiVersion < FIRST_RECORD_BATCH_PRODUCE_VERSION ||
-    (request.compression ?? 0) !== 0 ||
-    request.acks === 0
-  )
-    return broker.produce(request)
+  if (pool === undefined) throw new Error('this kafkajs version has no connection pool on its brokers')
+  if (request.acks === 0 || (pool.sasl !== undefined && pool.sasl !== null)) {
+    throw new Error('Produce requests are sent with acknowledgements and without SASL')
+  }
 
   const connection = await pool.getConnectionByRequest({ request: { apiKey: PRODUCE_API_KEY } })
   connection.failIfNotConnected()

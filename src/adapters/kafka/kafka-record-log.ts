@@ -19,7 +19,6 @@ import {
   createInternalCluster,
   createWithCluster,
   dropTargetTopics,
-  encodeProducesInOnePass,
   narrowTargetTopics,
   type InternalCluster,
 } from './kafka-internals.ts'
@@ -76,7 +75,6 @@ export class KafkaRecordLog implements RecordLog {
     this.admin = admin.client
     this.adminCluster = admin.cluster
     this.producerCluster = createInternalCluster(kafka)
-    encodeProducesInOnePass(this.producerCluster)
     // Bounded, so that an unreachable cluster fails the request instead of holding it forever.
     this.producer = new IdempotentProducer(this.producerCluster, {
       retries: 6,
