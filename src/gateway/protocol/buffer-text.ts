@@ -10,11 +10,16 @@ interface BufferTextMethods {
   utf8Slice(start: number, end: number): string
   base64Slice(start: number, end: number): string
   latin1Write(text: string, offset: number, length: number): number
+  base64Write(text: string, offset: number, length: number): number
 }
 
 function hasTextMethods(buffer: Buffer): buffer is Buffer & BufferTextMethods {
   return (
-    'latin1Slice' in buffer && 'utf8Slice' in buffer && 'base64Slice' in buffer && 'latin1Write' in buffer
+    'latin1Slice' in buffer &&
+    'utf8Slice' in buffer &&
+    'base64Slice' in buffer &&
+    'latin1Write' in buffer &&
+    'base64Write' in buffer
   )
 }
 
@@ -43,4 +48,14 @@ export function writeLatin1(buffer: Buffer, text: string, offset: number): numbe
   return direct
     ? (buffer as Buffer & BufferTextMethods).latin1Write(text, offset, buffer.length - offset)
     : buffer.write(text, offset, 'latin1')
+}
+
+/**
+ * Decodes base64 `text` into `buffer` from `offset`, at most `length` bytes; returns the number of bytes written.
+ * Like Buffer.from(text, 'base64') it skips characters outside the alphabet and stops at padding.
+ */
+export function writeBase64(buffer: Buffer, text: string, offset: number, length: number): number {
+  return direct
+    ? (buffer as Buffer & BufferTextMethods).base64Write(text, offset, length)
+    : buffer.write(text, offset, length, 'base64')
 }

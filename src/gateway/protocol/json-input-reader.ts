@@ -1,4 +1,5 @@
 import { AwsError } from '../errors.ts'
+import { decodeCanonicalBase64Into } from './base64.ts'
 import { latin1Text, utf8Text } from './buffer-text.ts'
 import { readScalar, type WireScalars } from './read-input.ts'
 import type { ListShape, ScalarShape, Shape, StructureShape } from './shape.ts'
@@ -78,6 +79,9 @@ function membersOf(shape: StructureShape): Members {
 
 class ShapeDirectedReader {
   private position = 0
+  /** Where the request's blobs are decoded, one after another; made at the first blob. */
+  private blobs: Buffer | undefined
+  private blobBytes = 0
 
   constructor(
     private readonly body: Buffer,
@@ -172,8 +176,9 @@ class ShapeDirectedReader {
 
   private scalar(shape: ScalarShape): unknown {
     const byte = this.peek()
+    if (byte === QUOTE && shape === 'blob') return this.blob()
     let wireValue: unknown
-    if (byte === QUOTE) wireValue = shape === 'blob' ? this.base64Text() : this.text()
+    if (byte === QUOTE) wireValue = this.text()
     else if (byte === LETTER_T) wireValue = this.literal('true')
     else if (byte === LETTER_F) wireValue = this.literal('false')
     else if (byte === MINUS || (byte >= DIGIT_0 && byte <= DIGIT_9)) wireValue = this.number()
@@ -233,14 +238,19 @@ class ShapeDirectedReader {
   }
 
   /**
-   * A blob's base64 text, taken as it is: decoding it as a blob accepts only the base64 alphabet, so a control
-   * character or any other byte that would make it an invalid JSON string also sends the body the general way.
+   * A blob, its base64 text decoded into the request's blob buffer. Only canonical base64 is decoded, so a
+   * control character or any other byte that would make it an invalid JSON string sends the body the general way.
    */
-  private base64Text(): string {
+  private blob(): Buffer {
     const start = this.position + 1
     const end = this.closingQuote(start)
     this.position = end + 1
-    return this.latin1(start, end)
+    // Every blob's text is part of the body, so three quarters of the body holds all of them decoded.
+    this.blobs ??= Buffer.allocUnsafe(Math.ceil((this.body.length * 3) / 4))
+    const bytes = decodeCanonicalBase64Into(this.latin1(start, end), this.blobs, this.blobBytes)
+    if (bytes === undefined) throw OFF_THE_PATH
+    this.blobBytes += bytes.length
+    return bytes
   }
 
   private closingQuote(start: number): number {
