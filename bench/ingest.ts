@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
 
-import { hashKeyOfPartitionKey } from '../src/mapping/hash-keys.ts'
+import { fromHexHashKey, hashKeyOfPartitionKey } from '../src/mapping/hash-keys.ts'
 import {
   ACCOUNT,
   BATCH,
@@ -60,7 +60,7 @@ export async function ingest(
       (record) => ({
         key: record.PartitionKey,
         value: Buffer.from(record.Data, 'base64'),
-        partition: Number(hashKeyOfPartitionKey(record.PartitionKey) % BigInt(SHARDS)),
+        partition: Number(fromHexHashKey(hashKeyOfPartitionKey(record.PartitionKey)) % BigInt(SHARDS)),
       }),
     ),
   )

@@ -8,6 +8,7 @@ import {
   areAdjacent,
   evenHashKeyRanges,
   fromAwsHashKeyRange,
+  fromHexHashKey,
   hashKeyOfPartitionKey,
   isValidSplitHashKey,
   mergeHashKeyRanges,
@@ -16,6 +17,7 @@ import {
   rangeContains,
   splitHashKeyRange,
   toAwsHashKeyRange,
+  toHexHashKey,
   type HashKeyRange,
 } from './hash-keys.ts'
 
@@ -33,16 +35,35 @@ describe('hashKeyOfPartitionKey', () => {
     ['ü', 255482112228542481294366945247899473731n],
     ['日本語', 88491575051939950596574576699976684n],
   ])('reads MD5(%j) as a big-endian unsigned integer', (partitionKey, expected) => {
-    expect(hashKeyOfPartitionKey(partitionKey)).toBe(expected)
+    expect(fromHexHashKey(hashKeyOfPartitionKey(partitionKey))).toBe(expected)
   })
 
   it('always lies in the key space', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 256 }), (partitionKey) => {
-        const hashKey = hashKeyOfPartitionKey(partitionKey)
-        expect(hashKey >= 0n && hashKey <= MAX_HASH_KEY).toBe(true)
+        expect(hashKeyOfPartitionKey(partitionKey)).toMatch(/^[0-9a-f]{32}$/)
       }),
       { numRuns: 50 },
+    )
+  })
+})
+
+describe('HexHashKey', () => {
+  it('gives back the hash key it was made from, in exactly 32 lowercase hex digits', () => {
+    fc.assert(
+      fc.property(anyHashKey, (hashKey) => {
+        expect(toHexHashKey(hashKey)).toMatch(/^[0-9a-f]{32}$/)
+        expect(fromHexHashKey(toHexHashKey(hashKey))).toBe(hashKey)
+      }),
+    )
+  })
+
+  it('orders as strings the way the hash keys order as numbers', () => {
+    fc.assert(
+      fc.property(anyHashKey, anyHashKey, (a, b) => {
+        expect(toHexHashKey(a) < toHexHashKey(b)).toBe(a < b)
+        expect(toHexHashKey(a) === toHexHashKey(b)).toBe(a === b)
+      }),
     )
   })
 })
@@ -160,7 +181,7 @@ describe('HashKeyRouter', () => {
             ...keys,
             ...ranges.flatMap((range) => [range.start, range.end]),
           ]) {
-            const shardIndex = router.shardIndexFor(hashKey)
+            const shardIndex = router.shardIndexFor(toHexHashKey(hashKey))
             expect(shardIndex).toBeDefined()
             expect(rangeContains(ranges[shardIndex ?? -1] as HashKeyRange, hashKey)).toBe(true)
           }
@@ -172,9 +193,9 @@ describe('HashKeyRouter', () => {
   it('routes the golden 3-shard boundaries like Kinesis', () => {
     const router = new HashKeyRouter(evenHashKeyRanges(3).map((range, shardIndex) => ({ shardIndex, range })))
     const boundary = (HASH_KEY_COUNT / 3n) * 2n
-    expect(router.shardIndexFor(boundary - 1n)).toBe(1)
-    expect(router.shardIndexFor(boundary)).toBe(2)
-    expect(router.shardIndexFor(MAX_HASH_KEY)).toBe(2)
+    expect(router.shardIndexFor(toHexHashKey(boundary - 1n))).toBe(1)
+    expect(router.shardIndexFor(toHexHashKey(boundary))).toBe(2)
+    expect(router.shardIndexFor(toHexHashKey(MAX_HASH_KEY))).toBe(2)
     expect(router.shardIndexFor(hashKeyOfPartitionKey('a'))).toBe(0)
   })
 
@@ -184,8 +205,8 @@ describe('HashKeyRouter', () => {
       { shardIndex: 2, range: upper },
       { shardIndex: 1, range: lower },
     ])
-    expect(router.shardIndexFor(0n)).toBe(1)
-    expect(router.shardIndexFor(1n << 127n)).toBe(2)
+    expect(router.shardIndexFor(toHexHashKey(0n))).toBe(1)
+    expect(router.shardIndexFor(toHexHashKey(1n << 127n))).toBe(2)
   })
 
   it('finds no shard in a gap and reports incomplete coverage', () => {
@@ -193,10 +214,10 @@ describe('HashKeyRouter', () => {
       { shardIndex: 0, range: { start: 0n, end: 99n } },
       { shardIndex: 1, range: { start: 200n, end: MAX_HASH_KEY } },
     ])
-    expect(router.shardIndexFor(150n)).toBeUndefined()
-    expect(router.shardIndexFor(99n)).toBe(0)
+    expect(router.shardIndexFor(toHexHashKey(150n))).toBeUndefined()
+    expect(router.shardIndexFor(toHexHashKey(99n))).toBe(0)
     expect(router.coversKeySpace()).toBe(false)
-    expect(new HashKeyRouter([]).shardIndexFor(0n)).toBeUndefined()
+    expect(new HashKeyRouter([]).shardIndexFor(toHexHashKey(0n))).toBeUndefined()
   })
 
   it('rejects overlapping or inverted ranges', () => {

@@ -3,6 +3,10 @@
 // A record's hash key is MD5(partition key as UTF-8) read as an unsigned big-endian integer, or its
 // ExplicitHashKey. Each open shard owns an inclusive range [start, end] of that space; together the open
 // shards cover 0 .. 2^128 - 1 without overlap.
+//
+// The data path routes with a hash key written as 32 lowercase hexadecimal digits (HexHashKey): MD5 gives
+// it directly, and because the width is fixed, comparing two as strings orders them as numbers. Parsing the
+// digest into a BigInt cost as much as the digest itself, for every record of a PutRecords.
 
 import { hash } from 'node:crypto'
 
@@ -24,10 +28,21 @@ export interface AwsHashKeyRange {
   EndingHashKey: string
 }
 
-export function hashKeyOfPartitionKey(partitionKey: string): bigint {
-  // The one-shot hash avoids creating a Hash object per record (PutRecords hashes up to 500 keys a call), and
-  // one BigInt parsed from hex costs less than two 64-bit halves shifted and joined.
-  return BigInt(`0x${hash('md5', partitionKey, 'hex')}`)
+/** A hash key as exactly 32 lowercase hexadecimal digits. */
+export type HexHashKey = string
+
+export function hashKeyOfPartitionKey(partitionKey: string): HexHashKey {
+  // The one-shot hash avoids creating a Hash object per record (PutRecords hashes up to 500 keys a call).
+  return hash('md5', partitionKey, 'hex')
+}
+
+/** `hashKey` (0 .. 2^128 - 1) as a HexHashKey. */
+export function toHexHashKey(hashKey: bigint): HexHashKey {
+  return hashKey.toString(16).padStart(32, '0')
+}
+
+export function fromHexHashKey(hashKey: HexHashKey): bigint {
+  return BigInt(`0x${hashKey}`)
 }
 
 export type HashKeyParsing =
@@ -127,17 +142,17 @@ export interface ShardHashKeyRange {
 
 /**
  * Finds the open shard that owns a hash key. Built once per shard map; a lookup is a binary search over the
- * sorted range starts and allocates nothing.
+ * sorted range starts, compared as HexHashKeys, and allocates nothing.
  */
 export class HashKeyRouter {
-  private readonly starts: bigint[]
-  private readonly ends: bigint[]
+  private readonly starts: HexHashKey[]
+  private readonly ends: HexHashKey[]
   private readonly shardIndices: number[]
 
   constructor(openShards: readonly ShardHashKeyRange[]) {
     const sorted = [...openShards].sort((a, b) => compareBigInts(a.range.start, b.range.start))
-    this.starts = sorted.map((shard) => shard.range.start)
-    this.ends = sorted.map((shard) => shard.range.end)
+    this.starts = sorted.map((shard) => toHexHashKey(shard.range.start))
+    this.ends = sorted.map((shard) => toHexHashKey(shard.range.end))
     this.shardIndices = sorted.map((shard) => shard.shardIndex)
     for (const [position, shard] of sorted.entries()) {
       const { start, end } = shard.range
@@ -154,16 +169,16 @@ export class HashKeyRouter {
   }
 
   /** The index of the shard whose range holds `hashKey`, or undefined if no open shard does. */
-  shardIndexFor(hashKey: bigint): number | undefined {
+  shardIndexFor(hashKey: HexHashKey): number | undefined {
     let low = 0
     let high = this.starts.length - 1
     while (low <= high) {
       const middle = (low + high) >>> 1
-      if ((this.starts[middle] as bigint) <= hashKey) low = middle + 1
+      if ((this.starts[middle] as HexHashKey) <= hashKey) low = middle + 1
       else high = middle - 1
     }
     // `high` is now the last range starting at or below hashKey.
-    if (high < 0 || hashKey > (this.ends[high] as bigint)) return undefined
+    if (high < 0 || hashKey > (this.ends[high] as HexHashKey)) return undefined
     return this.shardIndices[high]
   }
 
@@ -171,8 +186,8 @@ export class HashKeyRouter {
   coversKeySpace(): boolean {
     let expectedStart = 0n
     for (const [position, start] of this.starts.entries()) {
-      if (start !== expectedStart) return false
-      expectedStart = (this.ends[position] as bigint) + 1n
+      if (fromHexHashKey(start) !== expectedStart) return false
+      expectedStart = fromHexHashKey(this.ends[position] as HexHashKey) + 1n
     }
     return expectedStart === HASH_KEY_COUNT
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 
-import { hashKeyOfPartitionKey, MAX_HASH_KEY } from '../../mapping/hash-keys.ts'
+import { fromHexHashKey, hashKeyOfPartitionKey, MAX_HASH_KEY } from '../../mapping/hash-keys.ts'
 import { decodeSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import { RecordLogUnavailableError } from '../../ports/record-log.ts'
 import { derivedKeyRing } from '../records/record-encryption.ts'
@@ -24,7 +24,7 @@ describe('PutRecord', () => {
   it('routes a partition key to the open shard owning its MD5 hash key, always the same one', async () => {
     const { plane, put } = await setUp(4)
     const quarter = (MAX_HASH_KEY + 1n) / 4n
-    const expectedShard = Number(hashKeyOfPartitionKey('customer-42') / quarter)
+    const expectedShard = Number(fromHexHashKey(hashKeyOfPartitionKey('customer-42')) / quarter)
     const first = await put.handle(
       { StreamName: 'orders', PartitionKey: 'customer-42', Data: bytes('a') },
       plane.context,

@@ -6,6 +6,7 @@ import type {
 } from '@aws-sdk/client-kinesis'
 
 import type { Operation } from '../../gateway/index.ts'
+import type { HexHashKey } from '../../mapping/hash-keys.ts'
 import { sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
@@ -80,7 +81,7 @@ export function putRecords(deps: StreamsDeps): Operation<PutRecordsRequest, PutR
       const sealing = sealingOf(stream, deps.keyRing)
 
       const shardIndices: (number | undefined)[] = []
-      const hashKeys: bigint[] = []
+      const hashKeys: HexHashKey[] = []
       const toAppend: RecordToAppend[] = []
       // An invalid ExplicitHashKey fails the whole request here, before anything is appended.
       for (const entry of input.Records) {
@@ -115,7 +116,7 @@ export function putRecords(deps: StreamsDeps): Operation<PutRecordsRequest, PutR
         routes,
         stream,
         toAppend.map((record, position) => ({
-          hashKey: hashKeys[position] as bigint,
+          hashKey: hashKeys[position] as HexHashKey,
           record,
           offset: (appended[position] as (typeof appended)[number]).offset,
         })),

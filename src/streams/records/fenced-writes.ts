@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 
 import { InternalFailure } from '../../gateway/index.ts'
+import type { HexHashKey } from '../../mapping/hash-keys.ts'
 import type { AppendedRecord, RecordToAppend } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
@@ -16,7 +17,7 @@ import type { StreamRoutingCache } from './routing.ts'
 
 /** A record the log acknowledged: where it went, and what is needed to send it elsewhere. */
 export interface AcknowledgedRecord {
-  readonly hashKey: bigint
+  readonly hashKey: HexHashKey
   readonly record: RecordToAppend
   readonly offset: number
 }

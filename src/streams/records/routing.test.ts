@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { hashKeyOfPartitionKey, MAX_HASH_KEY } from '../../mapping/hash-keys.ts'
+import { hashKeyOfPartitionKey, MAX_HASH_KEY, toHexHashKey } from '../../mapping/hash-keys.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import { hashKeyOfRecord, StreamRoutingCache } from './routing.ts'
 
@@ -40,8 +40,8 @@ function streamWith(shards: ShardRecord[], version = 1): StreamRecord {
 describe('hashKeyOfRecord', () => {
   it('is the MD5 of the partition key, or the ExplicitHashKey when given', () => {
     expect(hashKeyOfRecord('abc', undefined)).toBe(hashKeyOfPartitionKey('abc'))
-    expect(hashKeyOfRecord('abc', '42')).toBe(42n)
-    expect(hashKeyOfRecord('abc', MAX_HASH_KEY.toString())).toBe(MAX_HASH_KEY)
+    expect(hashKeyOfRecord('abc', '42')).toBe('0000000000000000000000000000002a')
+    expect(hashKeyOfRecord('abc', MAX_HASH_KEY.toString())).toBe('f'.repeat(32))
   })
 
   it('rejects an ExplicitHashKey beyond 2^128 - 1 with Kinesis wording', () => {
@@ -59,10 +59,10 @@ describe('StreamRoutingCache', () => {
 
   it('routes only to open shards', () => {
     const routing = new StreamRoutingCache().of(streamWith([parent, lower, upper]))
-    expect(routing.openShardFor(0n)).toBe(1)
-    expect(routing.openShardFor(HALF - 1n)).toBe(1)
-    expect(routing.openShardFor(HALF)).toBe(2)
-    expect(routing.openShardFor(MAX_HASH_KEY)).toBe(2)
+    expect(routing.openShardFor(toHexHashKey(0n))).toBe(1)
+    expect(routing.openShardFor(toHexHashKey(HALF - 1n))).toBe(1)
+    expect(routing.openShardFor(toHexHashKey(HALF))).toBe(2)
+    expect(routing.openShardFor(toHexHashKey(MAX_HASH_KEY))).toBe(2)
   })
 
   it('finds shards by index, whatever their position in the list', () => {
@@ -102,7 +102,7 @@ describe('StreamRoutingCache', () => {
     ]
     expect(routing.childShards(1)).toEqual(expected)
     expect(routing.childShards(2)).toEqual(expected)
-    expect(routing.openShardFor(HALF)).toBe(3)
+    expect(routing.openShardFor(toHexHashKey(HALF))).toBe(3)
   })
 
   it('builds a stream routing once per version of the stream record', () => {
@@ -111,7 +111,7 @@ describe('StreamRoutingCache', () => {
     expect(cache.of(streamWith([lower, upper]))).toBe(first)
     const resharded = cache.of(streamWith([{ ...lower, endingOffset: 1 }, upper, shard(3, 0n, HALF - 1n)], 2))
     expect(resharded).not.toBe(first)
-    expect(resharded.openShardFor(0n)).toBe(3)
+    expect(resharded.openShardFor(toHexHashKey(0n))).toBe(3)
   })
 })
 
@@ -127,8 +127,8 @@ describe('resharding in the routing', () => {
         shard(4, 10n, HALF - 1n, { parentIndex: 2 }),
       ]),
     )
-    expect(routing.openShardFor(0n)).toBe(3)
-    expect(routing.openShardFor(HALF - 1n)).toBe(4)
+    expect(routing.openShardFor(toHexHashKey(0n))).toBe(3)
+    expect(routing.openShardFor(toHexHashKey(HALF - 1n))).toBe(4)
     expect(routing.closingAncestors(3)).toEqual([0])
     expect(routing.closingAncestors(4)).toEqual([0])
     expect(routing.closingAncestors(1)).toEqual([])

@@ -5,14 +5,20 @@
 import type { ChildShard } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../../gateway/index.ts'
-import { HashKeyRouter, hashKeyOfPartitionKey, parseHashKey } from '../../mapping/hash-keys.ts'
+import {
+  HashKeyRouter,
+  hashKeyOfPartitionKey,
+  parseHashKey,
+  toHexHashKey,
+  type HexHashKey,
+} from '../../mapping/hash-keys.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import { isClosing, isOpen } from '../shard-map.ts'
 
 export interface StreamRouting {
   /** The index of the open shard whose hash key range holds `hashKey`, or undefined if none does. */
-  openShardFor(hashKey: bigint): number | undefined
+  openShardFor(hashKey: HexHashKey): number | undefined
   shard(index: number): ShardRecord | undefined
   /** The shards created from this one by a split or merge, as GetRecords reports them at the shard's end. */
   childShards(index: number): ChildShard[]
@@ -27,7 +33,7 @@ export interface StreamRouting {
  * The hash key that routes a record: its ExplicitHashKey when given, else the MD5 of its partition key.
  * Throws InvalidArgumentException for an ExplicitHashKey outside 0 .. 2^128 - 1.
  */
-export function hashKeyOfRecord(partitionKey: string, explicitHashKey: string | undefined): bigint {
+export function hashKeyOfRecord(partitionKey: string, explicitHashKey: string | undefined): HexHashKey {
   if (explicitHashKey === undefined) return hashKeyOfPartitionKey(partitionKey)
   const parsed = parseHashKey(explicitHashKey)
   if (!parsed.ok) {
@@ -35,7 +41,7 @@ export function hashKeyOfRecord(partitionKey: string, explicitHashKey: string | 
       `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`,
     )
   }
-  return parsed.hashKey
+  return toHexHashKey(parsed.hashKey)
 }
 
 interface CachedRouting {
