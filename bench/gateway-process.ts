@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 import { endpointVariables } from '../src/stack/environment.ts'
 import { freePort } from '../src/stack/processes.ts'
@@ -22,6 +23,9 @@ export interface GatewayProcess {
   stop(): Promise<void>
 }
 
+/** The checkout this module belongs to, whatever the current directory. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
 /** The gateway as its own process, as users run it, so the load generator does not share its event loop. */
 export async function startGatewayProcess(
   stack: StackEndpoints,
@@ -30,6 +34,7 @@ export async function startGatewayProcess(
   const port = await freePort()
   const nodeArguments = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   const child: ChildProcess = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
     env: {
       ...process.env,
       PORT: String(port),
