@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 
 import {
   SEQUENCE_NUMBER_DIGITS,
+  SequenceNumberSeries,
   compareSequenceNumbers,
   decodeSequenceNumber,
   endingSequenceNumber,
@@ -36,6 +37,44 @@ describe('layout', () => {
       }),
     )
     expect(startingSequenceNumber({ incarnation: 0, shardIndex: 0 })).toHaveLength(SEQUENCE_NUMBER_DIGITS)
+  })
+})
+
+describe('SequenceNumberSeries', () => {
+  it('gives every record the number sequenceNumberOf gives it, in any order of shards and offsets', () => {
+    const anyStep = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: -5, max: 2_000 }))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 44 - 1 }),
+        fc.array(
+          fc.record({
+            shardIndex: fc.integer({ min: 0, max: 3 }),
+            start: fc.nat(2 ** 40),
+            steps: fc.array(anyStep),
+          }),
+          { maxLength: 4 },
+        ),
+        (incarnation, runs) => {
+          const series = new SequenceNumberSeries(incarnation)
+          for (const { shardIndex, start, steps } of runs) {
+            let offset = start
+            for (const step of [0, ...steps]) {
+              offset = Math.max(0, offset + step)
+              expect(series.numberOf(shardIndex, offset)).toBe(
+                sequenceNumberOf({ incarnation, shardIndex }, BigInt(offset)),
+              )
+            }
+          }
+        },
+      ),
+    )
+  })
+
+  it('gives the numbers of a long run of consecutive offsets, whatever the carries in their last digits', () => {
+    const series = new SequenceNumberSeries(scope.incarnation)
+    for (let offset = 0; offset < 20_000; offset++) {
+      expect(series.numberOf(scope.shardIndex, offset)).toBe(sequenceNumberOf(scope, BigInt(offset)))
+    }
   })
 })
 

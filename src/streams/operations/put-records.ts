@@ -7,7 +7,7 @@ import type {
 
 import type { Operation } from '../../gateway/index.ts'
 import type { HexHashKey } from '../../mapping/hash-keys.ts'
-import { sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
+import { SequenceNumberSeries } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
@@ -124,14 +124,12 @@ export function putRecords(deps: StreamsDeps): Operation<PutRecordsRequest, PutR
       )
 
       let stored = 0
+      const sequenceNumbers = new SequenceNumberSeries(stream.incarnation)
       const results = shardIndices.map((shardIndex): PutRecordsResultEntry => {
         if (shardIndex === undefined) return UNROUTABLE
         const placement = placements[stored++] as (typeof placements)[number]
         return {
-          SequenceNumber: sequenceNumberOf(
-            { incarnation: stream.incarnation, shardIndex: placement.shardIndex },
-            BigInt(placement.offset),
-          ),
+          SequenceNumber: sequenceNumbers.numberOf(placement.shardIndex, placement.offset),
           ShardId: shardIdOf(placement.shardIndex),
         }
       })

@@ -1,6 +1,6 @@
 import type { _Record } from '@aws-sdk/client-kinesis'
 
-import { sequenceNumberOf, type SequenceNumberScope } from '../../mapping/sequence-numbers.ts'
+import { SequenceNumberSeries, type SequenceNumberScope } from '../../mapping/sequence-numbers.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { fromStoredRecord } from './record-envelope.ts'
 import type { KeyRing } from './record-encryption.ts'
@@ -16,11 +16,12 @@ export function kinesisRecordsOf(
   endOffset: number | undefined,
 ): _Record[] {
   const records: _Record[] = []
+  const sequenceNumbers = new SequenceNumberSeries(scope.incarnation)
   for (const entry of stored) {
     if (endOffset !== undefined && entry.offset >= endOffset) break
     const { partitionKey, data, encrypted } = fromStoredRecord(entry, keyRing)
     const record: _Record = {
-      SequenceNumber: sequenceNumberOf(scope, BigInt(entry.offset)),
+      SequenceNumber: sequenceNumbers.numberOf(scope.shardIndex, entry.offset),
       ApproximateArrivalTimestamp: new Date(entry.timestamp),
       Data: data,
       PartitionKey: partitionKey,
