@@ -53,6 +53,16 @@ describe('encodeJson', () => {
     )
   })
 
+  it('writes timestamps of this era as JSON.stringify writes their epoch seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000_000_000 + 5 }), (millis) => {
+        const value = { ApproximateArrivalTimestamp: new Date(millis) }
+        expect(encodeJson(value).toString('utf8')).toBe(modelText(value))
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
   it('writes a GetRecords page of large records that parses back to the same data', () => {
     const records = Array.from({ length: 300 }, (_, index) => ({
       SequenceNumber: String(index).padStart(56, '1'),

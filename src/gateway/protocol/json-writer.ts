@@ -117,8 +117,23 @@ function writeValue(writer: ByteWriter, value: unknown): void {
 
 function writeEpochSeconds(writer: ByteWriter, date: Date): void {
   const millis = date.getTime()
+  if (millis >= 0 && millis < FAST_MILLIS_LIMIT) {
+    // What String(millis / 1000) writes, without turning a fractional number into text (a GetRecords page has
+    // 10,000 timestamps): whole seconds, then the milliseconds without trailing zeros.
+    const seconds = Math.floor(millis / 1000)
+    writer.ascii(String(seconds))
+    writer.ascii(MILLIS_FRACTIONS[millis - seconds * 1000] as string)
+    return
+  }
   writer.ascii(Number.isNaN(millis) ? 'null' : String(millis / 1000))
 }
+
+/** Up to here (the year 2286), the nearest double to millis / 1000 prints as its three decimals. */
+const FAST_MILLIS_LIMIT = 10_000_000_000_000
+/** '', '.001', ..., '.1', ..., '.999': the fraction String() writes for each millisecond. */
+const MILLIS_FRACTIONS = Array.from({ length: 1000 }, (_, millis) =>
+  millis === 0 ? '' : `.${String(millis).padStart(3, '0').replace(/0+$/, '')}`,
+)
 
 function writeArray(writer: ByteWriter, items: readonly unknown[]): void {
   writer.byte(0x5b)
