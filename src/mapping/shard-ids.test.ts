@@ -12,6 +12,14 @@ describe('shardIdOf', () => {
     expect(shardIdOf(MAX_SHARD_INDEX)).toBe('shardId-002147483647')
   })
 
+  it('gives the same id on every call, below and above the indices whose ids are kept', () => {
+    for (const index of [1, 4095, 4096, 4097, 123_456]) {
+      const expected = `shardId-${String(index).padStart(12, '0')}`
+      expect(shardIdOf(index)).toBe(expected)
+      expect(shardIdOf(index)).toBe(expected)
+    }
+  })
+
   it('rejects what is not a partition number', () => {
     for (const index of [-1, 1.5, MAX_SHARD_INDEX + 1, Number.NaN])
       expect(() => shardIdOf(index)).toThrow(RangeError)
