@@ -24,7 +24,7 @@ import { format, median, printTable, ratioLine } from './table.ts'
  * Scenario 3: records pre-loaded, read back with GetRecords Limit 10000 over all shards; against a kafkajs consumer
  * and the emulators.
  */
-const CATCHUP_RECORDS = Number(process.env.BENCH_CATCHUP_RECORDS ?? 100_000)
+const CATCHUP_RECORDS = Number(process.env.BENCH_CATCHUP_RECORDS ?? 500_000)
 
 export async function catchUp(
   gateway: GatewayProcess,

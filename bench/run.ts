@@ -14,7 +14,7 @@ import { smallWrites } from './small-writes.ts'
 /*
  * npm run bench — the gateway against the same work done directly on Kafka with kafkajs, in the same run, on
  * the local stack (or the servers in KAFKA_BROKERS / REDIS_URL / S3_ENDPOINT). Settings: BENCH_REPETITIONS (3),
- * BENCH_INGEST_REQUESTS (200 PutRecords of 500 records per repetition), BENCH_CATCHUP_RECORDS (100000),
+ * BENCH_INGEST_REQUESTS (200 PutRecords of 500 records per repetition), BENCH_CATCHUP_RECORDS (500000),
  * BENCH_PROPAGATION_SECONDS (10), BENCH_SMALL_WRITES_SECONDS (5 per offered rate). The emulators kinesalite and
  * kinesis-local run the same loads unless BENCH_PEERS=0; BENCH_PEER_SECONDS (20) bounds each of their loads.
  * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
