@@ -28,17 +28,20 @@ export interface AwsHashKeyRange {
   EndingHashKey: string
 }
 
-/** A hash key as exactly 32 lowercase hexadecimal digits. */
-export type HexHashKey = string
+/**
+ * A hash key as exactly 32 lowercase hexadecimal digits. Branded so that no other string (a decimal
+ * ExplicitHashKey, say) can be routed by mistake: only the functions below make one.
+ */
+export type HexHashKey = string & { readonly hexHashKey: unique symbol }
 
 export function hashKeyOfPartitionKey(partitionKey: string): HexHashKey {
   // The one-shot hash avoids creating a Hash object per record (PutRecords hashes up to 500 keys a call).
-  return hash('md5', partitionKey, 'hex')
+  return hash('md5', partitionKey, 'hex') as HexHashKey
 }
 
 /** `hashKey` (0 .. 2^128 - 1) as a HexHashKey. */
 export function toHexHashKey(hashKey: bigint): HexHashKey {
-  return hashKey.toString(16).padStart(32, '0')
+  return hashKey.toString(16).padStart(32, '0') as HexHashKey
 }
 
 export function fromHexHashKey(hashKey: HexHashKey): bigint {

@@ -84,7 +84,7 @@ export class SequenceNumberSeries {
     const base = this.bases.get(shardIndex)
     if (base !== undefined) {
       const steps = offset - base.offset
-      if (steps >= 0 && steps <= MAX_SERIES_STEPS) {
+      if (steps >= 0 && Number.isInteger(steps)) {
         const low = base.low + steps * POSITION_STEP
         if (low < LOW_LIMIT) return withLowDigits(base.digits, low)
       }
@@ -103,11 +103,13 @@ interface SeriesBase {
   readonly digits: Buffer
 }
 
-/** The last digits a series adds to: below 10^15, plus at most MAX_SERIES_STEPS * 2^42, stays exact in a Number. */
+/**
+ * The last digits a series adds to. A sum below 10^15 is exact in a Number; a larger one (a carry into the
+ * digits before, or a record far from the base) makes the series convert that number from a BigInt.
+ */
 const LOW_DIGITS = 15
 const LOW_LIMIT = 10 ** LOW_DIGITS
 const POSITION_STEP = 2 ** Number(POSITION_SHIFT)
-const MAX_SERIES_STEPS = 1024
 const DIGIT_0 = 0x30
 
 /** `digits` with its last 15 digits replaced by `low` (below 10^15), as text. */

@@ -12,8 +12,12 @@ export function isShardIndex(value: number): boolean {
 /** The canonical id of a shard: `shardId-` and the index padded to 12 digits. */
 export function shardIdOf(shardIndex: number): string {
   if (!isShardIndex(shardIndex)) throw new RangeError(`not a shard index: ${shardIndex}`)
-  if (shardIndex >= CACHED_SHARD_IDS) return PREFIX + String(shardIndex).padStart(12, '0')
-  return (SHARD_IDS[shardIndex] ??= PREFIX + String(shardIndex).padStart(12, '0'))
+  if (shardIndex >= CACHED_SHARD_IDS) return formatShardId(shardIndex)
+  return (SHARD_IDS[shardIndex] ??= formatShardId(shardIndex))
+}
+
+function formatShardId(shardIndex: number): string {
+  return PREFIX + String(shardIndex).padStart(12, '0')
 }
 
 /** The ids of the first shard indices, each made once: every record of a PutRecords answer names its shard. */

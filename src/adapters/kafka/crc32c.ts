@@ -109,7 +109,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 /**
  * The 32-bit words of the memory under `bytes` (reading a word costs one load where four bytes cost four). A
- * produce request checksums each batch of one buffer in turn, so the last view is kept.
+ * produce request checksums each batch of one buffer in turn, so the view of the last memory is kept (and with
+ * it that memory, until the next checksum of other memory).
  */
 let lastMemory: ArrayBufferLike | undefined
 let lastWords: Uint32Array = new Uint32Array(0)

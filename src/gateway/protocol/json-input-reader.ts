@@ -79,7 +79,10 @@ function membersOf(shape: StructureShape): Members {
 
 class ShapeDirectedReader {
   private position = 0
-  /** Where the request's blobs are decoded, one after another; made at the first blob. */
+  /**
+   * Where the request's blobs are decoded, one after another; made at the first blob. Each blob is a view of
+   * its own bytes of it (never more: the rest may be another blob's or not yet written).
+   */
   private blobs: Buffer | undefined
   private blobBytes = 0
 

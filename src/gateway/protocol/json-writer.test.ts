@@ -61,6 +61,23 @@ describe('encodeJson', () => {
       }),
       { numRuns: 5000 },
     )
+    const edges = [
+      0,
+      1,
+      999,
+      1000,
+      1_700_000_000_000,
+      9_999_999_999_999,
+      1e13,
+      -1,
+      -1500,
+      8.64e15,
+      Number.NaN,
+    ]
+    for (const millis of edges) {
+      const value = { ApproximateArrivalTimestamp: new Date(millis) }
+      expect(encodeJson(value).toString('utf8')).toBe(modelText(value))
+    }
   })
 
   it('writes a GetRecords page of large records that parses back to the same data', () => {
