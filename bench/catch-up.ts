@@ -40,6 +40,7 @@ export async function catchUp(
     () => new KinesisHttp2(workers?.gateway.endpoint ?? '', ACCOUNT),
   )
   const viaWorkersRates: number[] = []
+  const viaWorkersCpu: number[] = []
   const streamName = `bench-catchup-${Date.now()}`
   await createStream(client, streamName)
   const topic = topicOf(streamName)
@@ -60,13 +61,16 @@ export async function catchUp(
   await producer.disconnect()
 
   const viaGateway: number[] = []
+  const viaGatewayCpu: number[] = []
   const direct: number[] = []
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-    const { records, seconds } = await readAll(readers, streamName)
+    const { records, seconds, cpuMicrosPerRecord } = await readAll(readers, streamName, gateway)
     viaGateway.push(records / seconds)
+    viaGatewayCpu.push(cpuMicrosPerRecord)
     if (workers !== undefined) {
-      const viaWorkers = await readAll(workerReaders, streamName)
+      const viaWorkers = await readAll(workerReaders, streamName, workers.gateway)
       viaWorkersRates.push(viaWorkers.records / viaWorkers.seconds)
+      viaWorkersCpu.push(viaWorkers.cpuMicrosPerRecord)
     }
 
     const consumer = kafka.consumer({
@@ -92,17 +96,18 @@ export async function catchUp(
   await client.json('DeleteStream', { StreamName: streamName })
   for (const reader of [client, ...readers, ...workerReaders]) reader.close()
 
-  const peerRates: { peer: Peer; records: number; rates: number[] }[] = []
+  const peerRates: { peer: Peer; records: number; rates: number[]; cpu: number[] }[] = []
   for (const peer of peers) peerRates.push({ peer, ...(await catchUpOnPeer(peer)) })
 
   printTable(
     `Catch-up read: ${format(CATCHUP_RECORDS)} records of ${RECORD_BYTES} B in ${SHARDS} shards, GetRecords Limit 10000, median of ${REPETITIONS}`,
-    ['', 'records/s', 'MB/s'],
+    ['', 'records/s', 'MB/s', 'server CPU µs/record'],
     [
       [
         'gateway GetRecords (HTTP/2, JSON)',
         format(median(viaGateway)),
         format((median(viaGateway) * RECORD_BYTES) / 1e6, 1),
+        format(median(viaGatewayCpu), 1),
       ],
       ...(workers === undefined
         ? []
@@ -111,13 +116,20 @@ export async function catchUp(
               `gateway, GATEWAY_WORKERS=${workers.count} (HTTP/2, JSON)`,
               format(median(viaWorkersRates)),
               format((median(viaWorkersRates) * RECORD_BYTES) / 1e6, 1),
+              format(median(viaWorkersCpu), 1),
             ],
           ]),
-      ['direct kafkajs consumer', format(median(direct)), format((median(direct) * RECORD_BYTES) / 1e6, 1)],
-      ...peerRates.map(({ peer, rates }) => [
+      [
+        'direct kafkajs consumer',
+        format(median(direct)),
+        format((median(direct) * RECORD_BYTES) / 1e6, 1),
+        '-',
+      ],
+      ...peerRates.map(({ peer, rates, cpu }) => [
         `${peer.name} GetRecords (${peer.protocol})`,
         format(median(rates)),
         format((median(rates) * RECORD_BYTES) / 1e6, 1),
+        format(median(cpu), 1),
       ]),
     ],
   )
@@ -139,7 +151,9 @@ export async function catchUp(
 async function readAll(
   clients: readonly (KinesisHttp1 | KinesisHttp2)[],
   streamName: string,
-): Promise<{ records: number; seconds: number }> {
+  server: { cpuSeconds(): number },
+): Promise<{ records: number; seconds: number; cpuMicrosPerRecord: number }> {
+  const cpuBefore = server.cpuSeconds()
   const started = process.hrtime.bigint()
   let read = 0
   await Promise.all(
@@ -160,11 +174,15 @@ async function readAll(
       }
     }),
   )
-  return { records: read, seconds: Number(process.hrtime.bigint() - started) / 1e9 }
+  return {
+    records: read,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuMicrosPerRecord: ((server.cpuSeconds() - cpuBefore) / read) * 1e6,
+  }
 }
 
 /** Loads the records through PutRecords (for PEER_SECONDS at most), then reads them back as the gateway is read. */
-async function catchUpOnPeer(peer: Peer): Promise<{ records: number; rates: number[] }> {
+async function catchUpOnPeer(peer: Peer): Promise<{ records: number; rates: number[]; cpu: number[] }> {
   const client = peer.client(CLIENTS)
   const streamName = `bench-catchup-${Date.now()}`
   await createStream(client, streamName, SHARDS)
@@ -173,13 +191,15 @@ async function catchUpOnPeer(peer: Peer): Promise<{ records: number; rates: numb
     putRecords(client, bodies[index % CLIENTS] as Buffer),
   )
   const rates: number[] = []
+  const cpu: number[] = []
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-    const { records, seconds } = await readAll([client], streamName)
+    const { records, seconds, cpuMicrosPerRecord } = await readAll([client], streamName, peer)
     if (records !== sent * BATCH)
       throw new Error(`${peer.name} returned ${records} of ${sent * BATCH} records`)
     rates.push(records / seconds)
+    cpu.push(cpuMicrosPerRecord)
   }
   await client.json('DeleteStream', { StreamName: streamName })
   client.close()
-  return { records: sent * BATCH, rates }
+  return { records: sent * BATCH, rates, cpu }
 }

@@ -30,6 +30,8 @@ interface Target {
   label: string
   /** Opens CONNECTIONS connections and returns how to send the index-th request over them, and how to close them. */
   connect(bodies: Buffer[]): { send: Send; close(): void }
+  /** CPU seconds the target's server processes used so far. */
+  cpuSeconds(): number
 }
 
 interface Result {
@@ -38,6 +40,8 @@ interface Result {
   p50: number
   p99: number
   failed: number
+  /** The server's CPU over the load and its drain, per call offered. */
+  cpuMicrosPerCall: number
 }
 
 export async function smallWrites(gateway: GatewayProcess, peers: readonly Peer[] = []): Promise<void> {
@@ -64,6 +68,7 @@ export async function smallWrites(gateway: GatewayProcess, peers: readonly Peer[
           },
         }
       },
+      cpuSeconds: () => gateway.cpuSeconds(),
     },
   ]
   for (const peer of peers) {
@@ -82,6 +87,7 @@ export async function smallWrites(gateway: GatewayProcess, peers: readonly Peer[
           },
         }
       },
+      cpuSeconds: () => peer.cpuSeconds(),
     })
   }
 
@@ -119,12 +125,12 @@ export async function smallWrites(gateway: GatewayProcess, peers: readonly Peer[
     Number.isFinite(value) ? format(value, 1) : `> ${format(SECONDS * 1000 + GRACE_MS)}`
   printTable(
     `Small writes: PutRecord of 1 x ${RECORD_BYTES} B at fixed offered rates, open loop over ${CONNECTIONS} connections, ${SECONDS} s per rate`,
-    ['', 'offered/s', 'achieved/s', 'p50 ms', 'p99 ms', 'failed'],
+    ['', 'offered/s', 'achieved/s', 'p50 ms', 'p99 ms', 'failed', 'server CPU µs/call'],
     targets.flatMap((target) =>
       RATES.map((rate, index) => {
         const result = results.get(target)?.[index]
         const name = index === 0 ? target.label : ''
-        if (result === undefined) return [name, format(rate), 'not run: could not keep up', '', '', '']
+        if (result === undefined) return [name, format(rate), 'not run: could not keep up', '', '', '', '']
         return [
           name,
           format(rate),
@@ -132,6 +138,7 @@ export async function smallWrites(gateway: GatewayProcess, peers: readonly Peer[
           milliseconds(result.p50),
           milliseconds(result.p99),
           format(result.failed),
+          format(result.cpuMicrosPerCall, 1),
         ]
       }),
     ),
@@ -156,13 +163,15 @@ async function offerAndDrain(
   rate: number,
   seconds: number,
 ): Promise<Result> {
+  const cpuBefore = target.cpuSeconds()
   const connection = target.connect(bodies)
   const { result, drained } = await offer(connection.send, rate, seconds)
   connection.close()
   let timer: NodeJS.Timeout | undefined
   await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))])
   clearTimeout(timer)
-  return result
+  const calls = Math.round(rate * seconds)
+  return { ...result, cpuMicrosPerCall: ((target.cpuSeconds() - cpuBefore) / calls) * 1e6 }
 }
 
 /** Sends `rate` requests per second for `seconds`, each due at start + index / rate. */
@@ -170,7 +179,7 @@ async function offer(
   send: Send,
   rate: number,
   seconds: number,
-): Promise<{ result: Result; drained: Promise<unknown> }> {
+): Promise<{ result: Omit<Result, 'cpuMicrosPerCall'>; drained: Promise<unknown> }> {
   const total = Math.round(rate * seconds)
   const latencies: number[] = []
   const requests: Promise<unknown>[] = []
