@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { IdempotentProducer, type ProduceSender } from '../../src/adapters/kafka/idempotent-producer.ts'
-import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
 import {
-  createInternalCluster,
   sendProduceRequest,
   type InternalBroker,
   type InternalCluster,
 } from '../../src/adapters/kafka/kafka-internals.ts'
 import type { ProduceRequestArguments } from '../../src/adapters/kafka/produce-request.ts'
-import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import type { RecordToAppend } from '../../src/ports/record-log.ts'
-import { uniqueName } from './fixture/names.ts'
+import { useKafkaTopicWithCluster } from './fixture/kafka-topic.ts'
 
 /**
  * The gateway's Produce sender, except that the answer of the `lose`-th request is lost: the broker stores the
@@ -63,22 +60,7 @@ function recordsFor(partition: number, count: number, label: string): RecordToAp
 }
 
 describe('The idempotent producer on a real Kafka broker', () => {
-  const stack = inject('stack')
-  const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'idempotent-producer-test' })
-  const log = new KafkaRecordLog(kafka)
-  const topic = uniqueName('idempotent-producer')
-  const cluster = createInternalCluster(kafka)
-
-  beforeAll(async () => {
-    await log.createTopic(topic, 3, {})
-    await cluster.connect()
-  })
-
-  afterAll(async () => {
-    await cluster.disconnect()
-    await log.deleteTopic(topic)
-    await log.close()
-  })
+  const { log, topic, cluster } = useKafkaTopicWithCluster('idempotent-producer', 3)
 
   it('stores a batch whose answer was lost once, and reports the offsets it was stored at', async () => {
     const throughKafkajsFraming = countKafkajsProduces(cluster)

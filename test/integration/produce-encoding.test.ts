@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
-import { createInternalCluster, sendProduceRequest } from '../../src/adapters/kafka/kafka-internals.ts'
-import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
-import { uniqueName } from './fixture/names.ts'
+import { sendProduceRequest } from '../../src/adapters/kafka/kafka-internals.ts'
+import { useKafkaTopicWithCluster } from './fixture/kafka-topic.ts'
 
 describe('Produce requests written by the one-pass encoder, on a real Kafka broker', () => {
-  const stack = inject('stack')
-  const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'produce-encoding-test' })
-  const log = new KafkaRecordLog(kafka)
-  const topic = uniqueName('produce-encoding')
-  const cluster = createInternalCluster(kafka)
-
-  beforeAll(async () => {
-    await log.createTopic(topic, 3, {})
-    await cluster.connect()
-    await cluster.addTargetTopic(topic)
-  })
-
-  afterAll(async () => {
-    await cluster.disconnect()
-    await log.deleteTopic(topic)
-    await log.close()
-  })
+  const { kafka, log, topic, cluster } = useKafkaTopicWithCluster('produce-encoding', 3)
 
   /** The broker leading every partition: the test stack has one. */
   async function leader() {

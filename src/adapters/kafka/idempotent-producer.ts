@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 
 import type { RecordToAppend } from '../../ports/record-log.ts'
+import { kafkaErrorType } from './kafka-errors.ts'
 import { sendProduceRequest, type InternalBroker, type InternalCluster } from './kafka-internals.ts'
 import type { ProduceRequestArguments } from './produce-request.ts'
 
@@ -246,9 +247,4 @@ function isRetriable(error: unknown): boolean {
 
 function isConnectionClosed(error: unknown): error is { host: string; port: number } {
   return error instanceof Error && error.name === 'KafkaJSConnectionClosedError'
-}
-
-function kafkaErrorType(error: unknown): string | undefined {
-  const type: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'type') : undefined
-  return typeof type === 'string' ? type : undefined
 }

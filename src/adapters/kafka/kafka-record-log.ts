@@ -15,6 +15,7 @@ import {
 } from '../../ports/record-log.ts'
 import { AppendBatcher } from './append-batcher.ts'
 import { IdempotentProducer } from './idempotent-producer.ts'
+import { kafkaErrorType } from './kafka-errors.ts'
 import {
   createInternalCluster,
   createWithCluster,
@@ -391,17 +392,6 @@ function unavailable(error: unknown): Error {
   if (error instanceof RecordLogUnavailableError || error instanceof TopicNotFoundError) return error
   const message = error instanceof Error ? error.message : String(error)
   return new RecordLogUnavailableError(`Kafka did not complete the request: ${message}`, { cause: error })
-}
-
-/** The Kafka error code name (e.g. UNKNOWN_TOPIC_OR_PARTITION), also when kafkajs wrapped it after retries. */
-function kafkaErrorType(error: unknown): string | undefined {
-  let current = error
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const type: unknown = Reflect.get(current, 'type')
-    if (typeof type === 'string') return type
-    current = Reflect.get(current, 'cause') ?? Reflect.get(current, 'originalError')
-  }
-  return undefined
 }
 
 function isOffsetOutOfRange(error: unknown): boolean {

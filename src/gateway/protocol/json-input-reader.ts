@@ -218,7 +218,7 @@ class ShapeDirectedReader {
     const end = this.closingQuote(start)
     const ascii = this.checkText(start, end)
     this.position = end + 1
-    return ascii ? this.latin1(start, end) : this.utf8(start, end)
+    return ascii ? latin1Text(this.body, start, end) : utf8Text(this.body, start, end)
   }
 
   /** Whether the string's bytes are all ASCII; leaves the fast path on a control character. */
@@ -232,14 +232,6 @@ class ShapeDirectedReader {
     return ascii
   }
 
-  private latin1(start: number, end: number): string {
-    return latin1Text(this.body, start, end)
-  }
-
-  private utf8(start: number, end: number): string {
-    return utf8Text(this.body, start, end)
-  }
-
   /**
    * A blob, its base64 text decoded into the request's blob buffer. Only canonical base64 is decoded, so a
    * control character or any other byte that would make it an invalid JSON string sends the body the general way.
@@ -250,7 +242,7 @@ class ShapeDirectedReader {
     this.position = end + 1
     // Every blob's text is part of the body, so three quarters of the body holds all of them decoded.
     this.blobs ??= Buffer.allocUnsafe(Math.ceil((this.body.length * 3) / 4))
-    const bytes = decodeCanonicalBase64Into(this.latin1(start, end), this.blobs, this.blobBytes)
+    const bytes = decodeCanonicalBase64Into(latin1Text(this.body, start, end), this.blobs, this.blobBytes)
     if (bytes === undefined) throw OFF_THE_PATH
     this.blobBytes += bytes.length
     return bytes
@@ -283,7 +275,7 @@ class ShapeDirectedReader {
       position = skipDigits(body, position)
     }
     this.position = position
-    return Number(this.latin1(start, position))
+    return Number(latin1Text(this.body, start, position))
   }
 
   private literal(word: 'true' | 'false' | 'null'): boolean | null {

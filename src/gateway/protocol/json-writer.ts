@@ -58,10 +58,7 @@ class ByteWriter extends OutputChunks {
   /** A JSON string literal, quotes included. */
   string(text: string): void {
     if (PLAIN_ASCII.test(text)) {
-      this.reserve(text.length + 2)
-      this.buffer[this.position++] = QUOTE
-      this.position += writeLatin1(this.buffer, text, this.position)
-      this.buffer[this.position++] = QUOTE
+      this.quotedAscii(text)
       return
     }
     const literal = JSON.stringify(text)
@@ -73,7 +70,11 @@ class ByteWriter extends OutputChunks {
     const buffer = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    const text = base64Text(buffer)
+    this.quotedAscii(base64Text(buffer))
+  }
+
+  /** Text known to be ASCII and to need no escaping, in quotes. */
+  private quotedAscii(text: string): void {
     this.reserve(text.length + 2)
     this.buffer[this.position++] = QUOTE
     this.position += writeLatin1(this.buffer, text, this.position)
