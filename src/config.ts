@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+import { LOG_LEVELS, type LogLevel } from './gateway/index.ts'
 
 export interface S3Config {
   endpoint: string
@@ -54,8 +52,6 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
-
 /** Reads the gateway's configuration from the environment; fails fast with a message naming the variable. */
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const tlsPort = optional(env, 'TLS_PORT')
@@ -102,10 +98,6 @@ function wholeNumber(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`${name} must be a whole number, got '${value}'`)
   }
   return number
-}
-
-export function readTlsFiles(tls: TlsConfig): { cert: Buffer; key: Buffer } {
-  return { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }
 }
 
 function s3Config(env: Env): S3Config | undefined {

@@ -89,7 +89,7 @@ export async function startGateway(
     return { ok: Object.values(checks).every((result) => result === 'ok'), checks }
   }
 
-  const server = createGatewayServer({ config, services: [streamsService], healthCheck, logger })
+  const server = createGatewayServer({ settings: config, services: [streamsService], healthCheck, logger })
   const ports = await server.listen()
   logger.info('gateway listening', { port: ports.port, tlsPort: ports.tlsPort })
   return {

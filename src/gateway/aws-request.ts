@@ -2,8 +2,8 @@ import { callerOf, credentialScopeOf, type CallerDefaults, type SignatureVerifie
 import { readBody, RequestTooLargeError } from './body.ts'
 import { watchClient } from './client-watch.ts'
 import type { Dispatcher } from './dispatch.ts'
-import { AwsError, InternalFailure } from './errors.ts'
-import { isEventStreamOutput } from './event-stream.ts'
+import { AwsError, InternalFailure } from '../aws/index.ts'
+import { isEventStreamOutput } from '../aws/index.ts'
 import { sendEventStream } from './event-stream-response.ts'
 import { headerValue, type GatewayRequest, type GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
@@ -74,11 +74,11 @@ export async function serveAwsRequest(
   }
 
   try {
-    const found = pipeline.dispatcher.find(target)
+    const found = pipeline.dispatcher.find(target, codec.protocols)
     let input = found === undefined ? undefined : codec.readInputFromBody?.(body, found.operation.input)
     // Without the fast read, a malformed body is reported before an unknown operation, as AWS does.
     const document = input === undefined ? codec.parse(body) : undefined
-    const { service, operation } = found ?? pipeline.dispatcher.route(target)
+    const { service, operation } = found ?? pipeline.dispatcher.route(target, codec.protocols)
     const scope = credentialScopeOf(req.headers, req.url)
     if (pipeline.verifySignature !== undefined) {
       await pipeline.verifySignature({

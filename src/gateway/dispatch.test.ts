@@ -1,24 +1,29 @@
 import { describe, expect, it } from 'vitest'
 import { createDispatcher } from './dispatch.ts'
-import { AwsError } from './errors.ts'
-import { EMPTY_STRUCTURE } from './protocol/shape.ts'
-import { defineService, type Operation } from './service.ts'
+import { AwsError, defineService, EMPTY_INPUT, type Operation } from '../aws/index.ts'
 
 const describeLimits: Operation = {
   name: 'DescribeLimits',
-  input: EMPTY_STRUCTURE,
+  input: EMPTY_INPUT,
   handle: () => Promise.resolve({}),
 }
 const kinesis = defineService({
-  targetPrefix: 'Kinesis_20131202',
+  name: 'Kinesis_20131202',
   signingName: 'kinesis',
+  protocols: ['aws-json-1.1', 'aws-cbor-1.1'],
   operations: [describeLimits],
 })
-const firehose = defineService({ targetPrefix: 'Firehose_20150804', signingName: 'firehose', operations: [] })
+const firehose = defineService({
+  name: 'Firehose_20150804',
+  signingName: 'firehose',
+  protocols: ['aws-json-1.1'],
+  operations: [],
+})
+const JSON_1_1 = ['aws-json-1.1'] as const
 
 function routeError(target: string | undefined): AwsError {
   try {
-    createDispatcher([kinesis, firehose]).route(target)
+    createDispatcher([kinesis, firehose]).route(target, JSON_1_1)
   } catch (error) {
     if (error instanceof AwsError) return error
     throw error
@@ -27,8 +32,8 @@ function routeError(target: string | undefined): AwsError {
 }
 
 describe('dispatcher', () => {
-  it('routes <targetPrefix>.<operation> to the operation', () => {
-    const route = createDispatcher([kinesis, firehose]).route('Kinesis_20131202.DescribeLimits')
+  it('routes <service name>.<operation> to the operation', () => {
+    const route = createDispatcher([kinesis, firehose]).route('Kinesis_20131202.DescribeLimits', JSON_1_1)
     expect(route.service).toBe(kinesis)
     expect(route.operation).toBe(describeLimits)
   })
@@ -47,10 +52,30 @@ describe('dispatcher', () => {
     expect(error.status).toBe(400)
   })
 
+  it('routes only requests in a protocol the service speaks', () => {
+    const dispatcher = createDispatcher([kinesis, firehose])
+    expect(dispatcher.find('Kinesis_20131202.DescribeLimits', ['aws-cbor-1.1'])?.operation).toBe(
+      describeLimits,
+    )
+    expect(dispatcher.find('Kinesis_20131202.DescribeLimits', ['aws-json-1.0'])).toBeUndefined()
+    expect(() => dispatcher.route('Kinesis_20131202.DescribeLimits', ['rpc-v2-cbor'])).toThrow(AwsError)
+  })
+
+  it('refuses a service that speaks aws-query without a version', () => {
+    expect(() =>
+      defineService({ name: 'Q', signingName: 'q', protocols: ['aws-query'], operations: [] }),
+    ).toThrow(/query version/)
+  })
+
   it('refuses two services with the same prefix, and an operation defined twice', () => {
     expect(() => createDispatcher([kinesis, kinesis])).toThrow(/registered twice/)
     expect(() =>
-      defineService({ targetPrefix: 'X', signingName: 'x', operations: [describeLimits, describeLimits] }),
+      defineService({
+        name: 'X',
+        signingName: 'x',
+        protocols: ['aws-json-1.1'],
+        operations: [describeLimits, describeLimits],
+      }),
     ).toThrow(/twice/)
   })
 })

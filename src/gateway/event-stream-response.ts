@@ -1,6 +1,6 @@
 import type { ClientWatch } from './client-watch.ts'
-import { AwsError, InternalFailure } from './errors.ts'
-import type { EventStreamOutput, StreamEvent } from './event-stream.ts'
+import { AwsError, InternalFailure } from '../aws/index.ts'
+import { type EventStreamOutput, type StreamEvent } from '../aws/index.ts'
 import type { GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'
@@ -19,13 +19,6 @@ export interface StreamCallRecord {
 }
 
 type ExceptionEvent = Extract<StreamEvent, { type: 'exception' }>
-
-/**
- * The name of InternalFailure inside Kinesis's event stream union: the SDKs turn it into a typed
- * InternalFailureException, whereas an exception type they do not model arrives as a bare error whose message
- * is the raw payload.
- */
-const INTERNAL_FAILURE_EXCEPTION = 'InternalFailureException'
 
 /**
  * Answers 200 with an AWS event stream: the initial response, then the operation's events one message at a
@@ -74,7 +67,7 @@ export async function sendEventStream(
       call.events += 1
     }
   } catch (error) {
-    const exception = exceptionFor(error, call, logger)
+    const exception = exceptionFor(error, output.internalFailureException, call, logger)
     call.errorType = exception.exceptionType
     await writeMessage(res, client, encodeStreamEvent(codec, exception))
   } finally {
@@ -143,9 +136,14 @@ function stopEvents(events: AsyncIterator<StreamEvent>, call: StreamCallRecord, 
 }
 
 /** AwsErrors reach the client with their type and message; anything else is logged and sent without details. */
-function exceptionFor(error: unknown, call: StreamCallRecord, logger: Logger): ExceptionEvent {
+function exceptionFor(
+  error: unknown,
+  internalFailureException: string,
+  call: StreamCallRecord,
+  logger: Logger,
+): ExceptionEvent {
   if (error instanceof AwsError) {
-    const exceptionType = error.type === 'InternalFailure' ? INTERNAL_FAILURE_EXCEPTION : error.type
+    const exceptionType = error.type === 'InternalFailure' ? internalFailureException : error.type
     return { type: 'exception', exceptionType, message: error.message }
   }
   logger.error('event stream failed', {
@@ -153,5 +151,5 @@ function exceptionFor(error: unknown, call: StreamCallRecord, logger: Logger): E
     target: call.target,
     ...errorFields(error),
   })
-  return { type: 'exception', exceptionType: INTERNAL_FAILURE_EXCEPTION, message: InternalFailure().message }
+  return { type: 'exception', exceptionType: internalFailureException, message: InternalFailure().message }
 }

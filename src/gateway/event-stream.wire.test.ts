@@ -7,27 +7,24 @@ import {
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { loadConfig, type GatewayConfig } from '../config.ts'
-import { ResourceInUseException } from './errors.ts'
-import { eventStream, type EventStreamOutput, type StreamEvent } from './event-stream.ts'
+import type { GatewaySettings } from './settings.ts'
+import { ResourceInUseException } from '../streams/errors.ts'
+import { eventStream, type EventStreamOutput, type StreamEvent } from '../aws/index.ts'
 import { createLogger } from './logger.ts'
 import { decodeCbor } from './protocol/cbor-reader.ts'
 import { encodeCbor } from './protocol/cbor-writer.ts'
-import { structure } from './protocol/shape.ts'
+import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
-import { defineService, type Operation } from './service.ts'
+import { defineService, type Operation } from '../aws/index.ts'
 import { decodeEventStream } from './testing/event-stream-frames.ts'
 
-const TEST_CONFIG: GatewayConfig = {
-  ...loadConfig({}),
+/** SubscribeToShard's event stream: Kinesis names internal failures InternalFailureException. */
+const kinesisEventStream = (initial: object, events: AsyncIterable<StreamEvent>) =>
+  eventStream(initial, events, { internalFailureException: 'InternalFailureException' })
+const TEST_SETTINGS: GatewaySettings = {
   port: 0,
   host: '127.0.0.1',
-  workers: 1,
   tls: undefined,
-  kafkaBrokers: undefined,
-  redisUrl: undefined,
-  s3: undefined,
-  logLevel: 'info',
   defaultAccountId: '000000000000',
   defaultRegion: 'us-east-1',
 }
@@ -91,7 +88,7 @@ function endlessSource(recordBytes: number) {
 type Scenario = (input: Record<string, unknown>) => Promise<EventStreamOutput>
 
 const threeEvents: Scenario = () =>
-  Promise.resolve(eventStream({}, fromList([0, 1, 2].map((n) => subscribeToShardEvent(n)))))
+  Promise.resolve(kinesisEventStream({}, fromList([0, 1, 2].map((n) => subscribeToShardEvent(n)))))
 
 /** A test fake of Kinesis's SubscribeToShard: each test sets the scenario it plays. */
 function createFakeSubscribeToShard() {
@@ -107,8 +104,9 @@ function createFakeSubscribeToShard() {
   }
   return {
     service: defineService({
-      targetPrefix: 'Kinesis_20131202',
+      name: 'Kinesis_20131202',
       signingName: 'kinesis',
+      protocols: ['aws-json-1.1', 'aws-cbor-1.1'],
       operations: [fakeSubscribeToShard],
     }),
     play(next: Scenario) {
@@ -202,7 +200,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
 
   beforeAll(async () => {
     gateway = createGatewayServer({
-      config: TEST_CONFIG,
+      settings: TEST_SETTINGS,
       services: [fake.service],
       healthCheck: () => Promise.resolve({ ok: true, checks: {} }),
       logger: createLogger('info', (line) => lines.push(line)),
@@ -255,7 +253,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
     it('surfaces an exception event as the modeled error while iterating', async () => {
       fake.play(() =>
         Promise.resolve(
-          eventStream(
+          kinesisEventStream(
             {},
             fromList([
               subscribeToShardEvent(0),
@@ -294,7 +292,10 @@ describe('event streams on the wire (SubscribeToShard)', () => {
     it('turns an error thrown by the events into InternalFailureException, logged, without details', async () => {
       fake.play(() =>
         Promise.resolve(
-          eventStream({}, fromList([subscribeToShardEvent(0)], new Error('broker lost, internal details'))),
+          kinesisEventStream(
+            {},
+            fromList([subscribeToShardEvent(0)], new Error('broker lost, internal details')),
+          ),
         ),
       )
       const client = kinesisClient(url)
@@ -316,7 +317,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
     it('sends an AwsError thrown by the events with its type and message', async () => {
       fake.play(() =>
         Promise.resolve(
-          eventStream({}, fromList([], ResourceInUseException('The consumer is being deleted.'))),
+          kinesisEventStream({}, fromList([], ResourceInUseException('The consumer is being deleted.'))),
         ),
       )
       const client = kinesisClient(url)
@@ -354,7 +355,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
 
     it('pulls events only as fast as a paused reader lets it, and stops them when the client goes away', async () => {
       const source = endlessSource(8 * 1024)
-      fake.play(() => Promise.resolve(eventStream({}, source.events)))
+      fake.play(() => Promise.resolve(kinesisEventStream({}, source.events)))
       const client = kinesisClient(url)
       const subscription = new AbortController()
       try {
@@ -478,7 +479,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
 
     it('stops the events when an HTTP/2 client cancels its stream', async () => {
       const source = endlessSource(1024)
-      fake.play(() => Promise.resolve(eventStream({}, source.events)))
+      fake.play(() => Promise.resolve(kinesisEventStream({}, source.events)))
       const session = http2.connect(url)
       session.on('error', () => undefined)
       try {
@@ -534,7 +535,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
           new Promise((resolve) => {
             handled.open()
             returnStream = () => {
-              resolve(eventStream({}, events))
+              resolve(kinesisEventStream({}, events))
             }
           }),
       )
@@ -559,7 +560,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
 
     it('stops the events when an HTTP/1.1 client goes away', async () => {
       const source = endlessSource(1024)
-      fake.play(() => Promise.resolve(eventStream({}, source.events)))
+      fake.play(() => Promise.resolve(kinesisEventStream({}, source.events)))
       const request = http.request(url, {
         method: 'POST',
         headers: {
@@ -577,7 +578,7 @@ describe('event streams on the wire (SubscribeToShard)', () => {
 
     it('holds back the events of an HTTP/1.1 client that does not read', async () => {
       const source = endlessSource(8 * 1024)
-      fake.play(() => Promise.resolve(eventStream({}, source.events)))
+      fake.play(() => Promise.resolve(kinesisEventStream({}, source.events)))
       const request = http.request(url, {
         method: 'POST',
         headers: {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { type ErrorRequestHandler } from 'express'
-import { InternalFailure } from './errors.ts'
+import { InternalFailure } from '../aws/index.ts'
 import type { GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
 import { answerOperationalRoute, type OperationalRoute } from './operational-routes.ts'

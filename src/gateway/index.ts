@@ -1,11 +1,8 @@
-// The gateway's public surface: what the composition root and the services' operation code use.
+// The gateway's public surface, for the composition root: the server, its settings and its logger. Services
+// are written against the service kit (src/aws/), never against this.
 export { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './server.ts'
+export type { GatewaySettings } from './settings.ts'
 export type { BoundPorts } from './listeners.ts'
-export { defineService, type Operation, type RequestContext, type Service } from './service.ts'
-export { eventStream, type EventStreamOutput, type StreamEvent } from './event-stream.ts'
-export { list, map, structure, EMPTY_STRUCTURE } from './protocol/shape.ts'
-export type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from './protocol/shape.ts'
-export * from './errors.ts'
-export { createLogger, type Logger, type LogFields } from './logger.ts'
+export { createLogger, LOG_LEVELS, type Logger, type LogFields, type LogLevel } from './logger.ts'
 export type { HealthCheck, HealthReport, OperationalReply, OperationalRoute } from './operational-routes.ts'
 export type { CredentialScope, SignatureVerifier, SignedRequest } from './auth.ts'

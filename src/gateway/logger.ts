@@ -1,4 +1,6 @@
-import type { LogLevel } from '../config.ts'
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
 
 export type LogFields = Readonly<Record<string, unknown>>
 

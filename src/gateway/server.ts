@@ -1,4 +1,4 @@
-import { readTlsFiles, type GatewayConfig } from '../config.ts'
+import type { Service } from '../aws/index.ts'
 import type { SignatureVerifier } from './auth.ts'
 import { DEFAULT_MAX_REQUEST_BYTES } from './body.ts'
 import { ConnectionTracker } from './connections.ts'
@@ -7,10 +7,10 @@ import { createListeners, type BoundPorts } from './listeners.ts'
 import type { Logger } from './logger.ts'
 import { healthRoute, type HealthCheck, type OperationalRoute } from './operational-routes.ts'
 import { createRequestHandler } from './request-handler.ts'
-import type { Service } from './service.ts'
+import { readTlsFiles, type GatewaySettings } from './settings.ts'
 
 export interface GatewayServerOptions {
-  readonly config: GatewayConfig
+  readonly settings: GatewaySettings
   readonly services: readonly Service[]
   readonly healthCheck: HealthCheck
   readonly logger: Logger
@@ -31,12 +31,12 @@ export interface GatewayServer {
 }
 
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
-  const { config, logger } = options
+  const { settings, logger } = options
   const connections = new ConnectionTracker()
   const handler = createRequestHandler({
     aws: {
       dispatcher: createDispatcher(options.services),
-      callerDefaults: config,
+      callerDefaults: settings,
       verifySignature: options.verifySignature,
       maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       logger,
@@ -45,10 +45,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     connections,
     logger,
   })
-  const tls = config.tls === undefined ? undefined : { port: config.tls.port, ...readTlsFiles(config.tls) }
+  const tls =
+    settings.tls === undefined ? undefined : { port: settings.tls.port, ...readTlsFiles(settings.tls) }
   return createListeners(
     handler,
-    { host: config.host, port: config.port, tls, closeGraceMs: options.closeGraceMs ?? 10_000 },
+    { host: settings.host, port: settings.port, tls, closeGraceMs: options.closeGraceMs ?? 10_000 },
     connections,
     logger,
   )

@@ -14,27 +14,22 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { decode as decodeReferenceCbor } from 'cbor2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig, type GatewayConfig } from '../config.ts'
-import { ResourceNotFoundException } from './errors.ts'
+import type { GatewaySettings } from './settings.ts'
+import { ResourceNotFoundException } from '../streams/errors.ts'
 import { createLogger } from './logger.ts'
 import type { HealthReport } from './operational-routes.ts'
 import { encodeCbor } from './protocol/cbor-writer.ts'
-import { EMPTY_STRUCTURE, structure } from './protocol/shape.ts'
+import { EMPTY_INPUT } from '../aws/index.ts'
+import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './server.ts'
-import { defineService, type RequestContext } from './service.ts'
+import { defineService, type RequestContext } from '../aws/index.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-const TEST_CONFIG: GatewayConfig = {
-  ...loadConfig({}),
+const TEST_SETTINGS: GatewaySettings = {
   port: 0,
   host: '127.0.0.1',
-  workers: 1,
   tls: undefined,
-  kafkaBrokers: undefined,
-  redisUrl: undefined,
-  s3: undefined,
-  logLevel: 'info',
   defaultAccountId: '000000000000',
   defaultRegion: 'us-east-1',
 }
@@ -47,12 +42,13 @@ function createFakeKinesisService() {
   }
   let releaseSlowCall: () => void = () => undefined
   const service = defineService({
-    targetPrefix: 'Kinesis_20131202',
+    name: 'Kinesis_20131202',
     signingName: 'kinesis',
+    protocols: ['aws-json-1.1', 'aws-cbor-1.1'],
     operations: [
       {
         name: 'DescribeLimits',
-        input: EMPTY_STRUCTURE,
+        input: EMPTY_INPUT,
         handle(input, context) {
           record('DescribeLimits', input, context)
           return Promise.resolve({
@@ -102,14 +98,14 @@ function createFakeKinesisService() {
       },
       {
         name: 'ListShards',
-        input: EMPTY_STRUCTURE,
+        input: EMPTY_INPUT,
         handle() {
           return Promise.reject(new Error('an unexpected failure with internal details'))
         },
       },
       {
         name: 'DescribeStreamSummary',
-        input: EMPTY_STRUCTURE,
+        input: EMPTY_INPUT,
         handle() {
           return new Promise((resolve) => {
             releaseSlowCall = () => {
@@ -143,7 +139,7 @@ async function startGateway(options: Partial<GatewayServerOptions> = {}): Promis
   const fake = createFakeKinesisService()
   let health: HealthReport = { ok: true, checks: { kafka: 'ok' } }
   const gateway = createGatewayServer({
-    config: TEST_CONFIG,
+    settings: TEST_SETTINGS,
     services: [fake.service],
     healthCheck: () => Promise.resolve(health),
     logger: createLogger('info', (line) => lines.push(line)),

@@ -1,7 +1,7 @@
 import http2 from 'node:http2'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig, type GatewayConfig } from '../config.ts'
+import type { GatewaySettings } from './settings.ts'
 import { createLogger } from './logger.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 import { detectProtocol, HTTP2_PREFACE } from './sniff.ts'
@@ -76,21 +76,15 @@ describe('protocol sniffing on the plaintext port', () => {
   let proxy: { port: number; close: () => Promise<void> }
 
   beforeAll(async () => {
-    const config: GatewayConfig = {
-      ...loadConfig({}),
+    const settings: GatewaySettings = {
       port: 0,
       host: '127.0.0.1',
-      workers: 1,
       tls: undefined,
-      kafkaBrokers: undefined,
-      redisUrl: undefined,
-      s3: undefined,
-      logLevel: 'silent',
       defaultAccountId: '000000000000',
       defaultRegion: 'us-east-1',
     }
     gateway = createGatewayServer({
-      config,
+      settings,
       services: [],
       healthCheck: () => Promise.resolve({ ok: true, checks: {} }),
       logger: createLogger('silent'),

@@ -4,15 +4,18 @@ import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig, type GatewayConfig } from '../config.ts'
-import { eventStream, type StreamEvent } from './event-stream.ts'
+import type { GatewaySettings } from './settings.ts'
+import { eventStream, type StreamEvent } from '../aws/index.ts'
 import { createLogger } from './logger.ts'
-import { EMPTY_STRUCTURE } from './protocol/shape.ts'
+import { EMPTY_INPUT } from '../aws/index.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
-import { defineService } from './service.ts'
+import { defineService } from '../aws/index.ts'
 import { decodeEventStream } from './testing/event-stream-frames.ts'
 import { makeSelfSignedCertificate } from './testing/self-signed-certificate.ts'
 
+/** SubscribeToShard's event stream: Kinesis names internal failures InternalFailureException. */
+const kinesisEventStream = (initial: object, events: AsyncIterable<StreamEvent>) =>
+  eventStream(initial, events, { internalFailureException: 'InternalFailureException' })
 // eslint-disable-next-line @typescript-eslint/require-await -- an async generator, as streaming operations write them
 async function* twoEvents(): AsyncGenerator<StreamEvent> {
   for (const sequence of ['1', '2']) {
@@ -26,13 +29,14 @@ async function* twoEvents(): AsyncGenerator<StreamEvent> {
 
 /** A test fake of Kinesis's SubscribeToShard streaming two events. */
 const fakeKinesis = defineService({
-  targetPrefix: 'Kinesis_20131202',
+  name: 'Kinesis_20131202',
   signingName: 'kinesis',
+  protocols: ['aws-json-1.1', 'aws-cbor-1.1'],
   operations: [
     {
       name: 'SubscribeToShard',
-      input: EMPTY_STRUCTURE,
-      handle: () => Promise.resolve(eventStream({}, twoEvents())),
+      input: EMPTY_INPUT,
+      handle: () => Promise.resolve(kinesisEventStream({}, twoEvents())),
     },
   ],
 })
@@ -51,21 +55,15 @@ describe.skipIf(certificate === undefined)('TLS listener', () => {
   beforeAll(async () => {
     if (certificate === undefined) return
     ca = readFileSync(certificate.certFile)
-    const config: GatewayConfig = {
-      ...loadConfig({}),
+    const settings: GatewaySettings = {
       port: 0,
       host: '127.0.0.1',
-      workers: 1,
       tls: { port: 0, ...certificate },
-      kafkaBrokers: undefined,
-      redisUrl: undefined,
-      s3: undefined,
-      logLevel: 'silent',
       defaultAccountId: '000000000000',
       defaultRegion: 'us-east-1',
     }
     gateway = createGatewayServer({
-      config,
+      settings,
       services: [fakeKinesis],
       healthCheck: () => Promise.resolve({ ok: true, checks: {} }),
       logger: createLogger('silent'),

@@ -1,6 +1,6 @@
 // What an account uses in a region, for the limits CreateStream, UpdateStreamMode and DescribeLimits report.
 
-import { LimitExceededException } from '../gateway/index.ts'
+import { LimitExceededException } from './errors.ts'
 import type { AccountScope, StreamRecord } from '../ports/stream-catalog.ts'
 import type { StreamsDeps } from './deps.ts'
 import { openShardCount } from './shard-map.ts'

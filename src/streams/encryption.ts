@@ -2,7 +2,7 @@
 // with. Records are sealed by the data plane with a local key ring; any key id form Kinesis accepts (key id,
 // key ARN, alias name such as alias/aws/kinesis, alias ARN) is stored as given.
 
-import { InvalidArgumentException } from '../gateway/index.ts'
+import { InvalidArgumentException } from './errors.ts'
 import type { StreamEncryption } from '../ports/stream-catalog.ts'
 
 export function requireKmsEncryptionType(encryptionType: string): void {

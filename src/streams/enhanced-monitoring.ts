@@ -2,7 +2,7 @@
 
 import type { EnhancedMonitoringOutput, MetricsName } from '@aws-sdk/client-kinesis'
 
-import type { RequestContext } from '../gateway/index.ts'
+import { type RequestContext } from '../aws/index.ts'
 import type { StreamsDeps } from './deps.ts'
 import { requireActive, startUpdating, updateStream } from './stream-changes.ts'
 import { streamKeyOf, type StreamReference } from './stream-lookup.ts'

@@ -1,51 +1,51 @@
-import type { MemberConstraints } from '../validation/member-constraints.ts'
+import { type Shape } from '../aws/index.ts'
 
 // Member constraints shared by many operations, as in the Kinesis service model (2013-12-02).
 
-export const StreamName: MemberConstraints = {
+export const StreamName: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 128,
   pattern: '[a-zA-Z0-9_.-]+',
 }
 
-export const StreamARN: MemberConstraints = {
+export const StreamARN: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 2048,
   pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
 }
 
-export const ShardId: MemberConstraints = {
+export const ShardId: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 128,
   pattern: '[a-zA-Z0-9_.-]+',
 }
 
-export const HashKey: MemberConstraints = { type: 'string', pattern: '0|([1-9]\\d{0,38})' }
+export const HashKey: Shape = { type: 'string', pattern: '0|([1-9]\\d{0,38})' }
 
-export const SequenceNumber: MemberConstraints = { type: 'string', pattern: '0|([1-9]\\d{0,128})' }
+export const SequenceNumber: Shape = { type: 'string', pattern: '0|([1-9]\\d{0,128})' }
 
-export const PartitionKey: MemberConstraints = { type: 'string', minLength: 1, maxLength: 256 }
+export const PartitionKey: Shape = { type: 'string', minLength: 1, maxLength: 256 }
 
-export const TagKey: MemberConstraints = { type: 'string', minLength: 1, maxLength: 128 }
+export const TagKey: Shape = { type: 'string', minLength: 1, maxLength: 128 }
 
-export const TagValue: MemberConstraints = { type: 'string', minLength: 0, maxLength: 256 }
+export const TagValue: Shape = { type: 'string', minLength: 0, maxLength: 256 }
 
-export const ResourceARN: MemberConstraints = {
+export const ResourceARN: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 2048,
   pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.+',
 }
 
-export const StreamModeDetails: MemberConstraints = {
+export const StreamModeDetails: Shape = {
   type: 'structure',
   members: { StreamMode: { type: 'string', required: true, enum: ['PROVISIONED', 'ON_DEMAND'] } },
 }
 
-export const TagMap: MemberConstraints = {
+export const TagMap: Shape = {
   type: 'map',
   minLength: 1,
   maxLength: 200,
@@ -53,17 +53,17 @@ export const TagMap: MemberConstraints = {
   values: TagValue,
 }
 
-export const TagKeyList: MemberConstraints = { type: 'list', minLength: 1, maxLength: 50, member: TagKey }
+export const TagKeyList: Shape = { type: 'list', minLength: 1, maxLength: 50, member: TagKey }
 
-export const RetentionPeriodHours: MemberConstraints = { type: 'integer' }
+export const RetentionPeriodHours: Shape = { type: 'integer' }
 
-export const MaxRecordSizeInKiB: MemberConstraints = { type: 'integer', min: 1024, max: 10240 }
+export const MaxRecordSizeInKiB: Shape = { type: 'integer', min: 1024, max: 10240 }
 
-export const EncryptionType: MemberConstraints = { type: 'string', enum: ['NONE', 'KMS'] }
+export const EncryptionType: Shape = { type: 'string', enum: ['NONE', 'KMS'] }
 
-export const KeyId: MemberConstraints = { type: 'string', minLength: 1, maxLength: 2048 }
+export const KeyId: Shape = { type: 'string', minLength: 1, maxLength: 2048 }
 
-export const MetricsNameList: MemberConstraints = {
+export const MetricsNameList: Shape = {
   type: 'list',
   minLength: 1,
   maxLength: 7,
@@ -82,8 +82,8 @@ export const MetricsNameList: MemberConstraints = {
   },
 }
 
-export const NextToken: MemberConstraints = { type: 'string', minLength: 1, maxLength: 1048576 }
+export const NextToken: Shape = { type: 'string', minLength: 1, maxLength: 1048576 }
 
-export const Policy: MemberConstraints = { type: 'string' }
+export const Policy: Shape = { type: 'string' }
 
-export const Timestamp: MemberConstraints = { type: 'timestamp' }
+export const Timestamp: Shape = { type: 'timestamp' }

@@ -2,7 +2,8 @@
 // page starts. They carry no secret: a caller who edits one can only point it at another position among its
 // own streams, which the scope check on use keeps it to.
 
-import { AwsError, InvalidArgumentException, type RequestContext } from '../gateway/index.ts'
+import { AwsError, type RequestContext } from '../aws/index.ts'
+import { InvalidArgumentException } from './errors.ts'
 import { SHARD_FILTER_TYPES, type ShardSelection } from './shard-map.ts'
 
 /** ListShards tokens expire after 300 seconds, as in Kinesis. */

@@ -1,6 +1,7 @@
 // The refusals SplitShard, MergeShards and UpdateShardCount share, in Kinesis's wording.
 
-import { InvalidArgumentException, ResourceNotFoundException, ValidationException } from '../gateway/index.ts'
+import { InvalidArgumentException, ResourceNotFoundException } from './errors.ts'
+import { ValidationException } from '../aws/index.ts'
 import { resolveShardId, shardIdOf } from '../mapping/shard-ids.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../ports/stream-catalog.ts'
 import { isSealed } from './shard-map.ts'

@@ -1,7 +1,8 @@
 // The resource a ResourceARN names (TagResource, UntagResource, ListTagsForResource and the resource policy
 // operations): a stream, or a registered consumer of one.
 
-import { InvalidArgumentException, ResourceNotFoundException, type RequestContext } from '../gateway/index.ts'
+import { InvalidArgumentException, ResourceNotFoundException } from './errors.ts'
+import { type RequestContext } from '../aws/index.ts'
 import { parseKinesisArn } from '../mapping/arns.ts'
 import type { ConsumerRecord } from '../ports/consumer-registry.ts'
 import type { StreamKey } from '../ports/stream-catalog.ts'

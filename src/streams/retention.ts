@@ -1,6 +1,6 @@
 // Retention period changes (IncreaseStreamRetentionPeriod, DecreaseStreamRetentionPeriod).
 
-import { InvalidArgumentException } from '../gateway/index.ts'
+import { InvalidArgumentException } from './errors.ts'
 import type { StreamRecord } from '../ports/stream-catalog.ts'
 import type { StreamsDeps } from './deps.ts'
 import { requireActive, startUpdating } from './stream-changes.ts'

@@ -1,6 +1,6 @@
 // Changing a stored stream: status rules and compare-and-set writes.
 
-import { ResourceInUseException } from '../gateway/index.ts'
+import { ResourceInUseException } from './errors.ts'
 import type { StreamKey, StreamRecord, StreamStatus } from '../ports/stream-catalog.ts'
 import type { StreamsDeps } from './deps.ts'
 import { requireStream } from './stream-lookup.ts'

@@ -1,4 +1,5 @@
-import { InvalidArgumentException, ResourceNotFoundException, type RequestContext } from '../gateway/index.ts'
+import { InvalidArgumentException, ResourceNotFoundException } from './errors.ts'
+import { type RequestContext } from '../aws/index.ts'
 import { parseStreamArn, streamArn } from '../mapping/arns.ts'
 import type { StreamKey, StreamRecord } from '../ports/stream-catalog.ts'
 import type { StreamsDeps } from './deps.ts'

@@ -1,7 +1,7 @@
 // Stream tags: the character rules and the per-stream limit of AddTagsToStream, TagResource, CreateStream and
 // their removal counterparts.
 
-import { InvalidArgumentException } from '../gateway/index.ts'
+import { InvalidArgumentException } from './errors.ts'
 import type { StreamRecord } from '../ports/stream-catalog.ts'
 
 export const MAX_TAGS_PER_STREAM = 50

@@ -1,9 +1,9 @@
 import { decode as decodeReferenceCbor } from 'cbor2'
 import { describe, expect, it } from 'vitest'
-import { AwsError } from '../errors.ts'
+import { AwsError } from '../../aws/index.ts'
 import { awsCborCodec } from './aws-cbor.ts'
 import { encodeCbor, encodeCborChunks } from './cbor-writer.ts'
-import { list, structure } from './shape.ts'
+import { list, structure } from '../../../test/support/shapes.ts'
 
 const codec = awsCborCodec()
 

@@ -1,4 +1,4 @@
-import { SerializationException } from '../errors.ts'
+import { SerializationException } from '../../aws/index.ts'
 import { decodeBase64Blob } from './base64.ts'
 import { decodeCbor } from './cbor-reader.ts'
 import { encodeCbor, encodeCborChunks } from './cbor-writer.ts'
@@ -14,6 +14,7 @@ export const AWS_CBOR_1_1 = 'application/x-amz-cbor-1.1'
 export function awsCborCodec(): ProtocolCodec {
   return {
     contentType: AWS_CBOR_1_1,
+    protocols: ['aws-cbor-1.1'],
     parse: parseCbor,
     readInput: (document, shape) => readInput(document, shape, CBOR_SCALARS),
     encode: (value) => (value === undefined ? EMPTY : encodeCbor(value)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AwsError } from '../errors.ts'
+import { AwsError } from '../../aws/index.ts'
 import { awsJsonCodec } from './aws-json.ts'
-import { list, map, structure } from './shape.ts'
+import { list, map, structure } from '../../../test/support/shapes.ts'
 
 const codec = awsJsonCodec()
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import { AwsError } from '../errors.ts'
+import { AwsError } from '../../aws/index.ts'
 import { decodeBase64Blob, decodeCanonicalBase64Into } from './base64.ts'
 
 /** What decodeBase64Blob makes of `text`: its bytes, or undefined when it answers with an error. */

@@ -1,4 +1,4 @@
-import { SerializationException } from '../errors.ts'
+import { SerializationException } from '../../aws/index.ts'
 import { writeBase64 } from './buffer-text.ts'
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'

@@ -1,4 +1,4 @@
-import type { StructureShape } from './shape.ts'
+import type { StructureShape, WireProtocol } from '../../aws/index.ts'
 
 /**
  * One AWS wire protocol: bytes to a plain document and back. Operations never see the protocol: they get inputs
@@ -7,6 +7,8 @@ import type { StructureShape } from './shape.ts'
 export interface ProtocolCodec {
   /** The content type of responses. */
   readonly contentType: string
+  /** The protocols whose requests it reads: a service is reached through it only if it speaks one of them. */
+  readonly protocols: readonly WireProtocol[]
   /** Bytes to a document in wire terms; throws SerializationException when the body is not well formed. */
   parse(body: Buffer): unknown
   /** A parsed document to an operation's input; throws SerializationException on members of the wrong type. */

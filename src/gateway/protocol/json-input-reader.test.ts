@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { awsJsonCodec } from './aws-json.ts'
-import { list, map, structure } from './shape.ts'
+import { list, map, structure } from '../../../test/support/shapes.ts'
 
 const codec = awsJsonCodec()
 

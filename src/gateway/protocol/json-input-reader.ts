@@ -1,8 +1,13 @@
-import { AwsError } from '../errors.ts'
+import {
+  AwsError,
+  type ListShape,
+  type ScalarType,
+  type Shape,
+  type StructureShape,
+} from '../../aws/index.ts'
 import { decodeCanonicalBase64Into } from './base64.ts'
 import { latin1Text, utf8Text } from './buffer-text.ts'
 import { readScalar, type WireScalars } from './read-input.ts'
-import type { ListShape, ScalarShape, Shape, StructureShape } from './shape.ts'
 
 /**
  * Reads an AWS JSON request body straight into an operation's input, guided by the input's shape, without first
@@ -70,7 +75,7 @@ const membersOfShapes = new WeakMap<StructureShape, Members>()
 function membersOf(shape: StructureShape): Members {
   let members = membersOfShapes.get(shape)
   if (members === undefined) {
-    const names = Object.keys(shape.structure)
+    const names = Object.keys(shape.members)
     members = { names, bytes: names.map((name) => Buffer.from(name)) }
     membersOfShapes.set(shape, members)
   }
@@ -132,7 +137,7 @@ class ShapeDirectedReader {
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
         delete result[name]
       } else {
-        result[name] = this.value(shape.structure[name] as Shape)
+        result[name] = this.value(shape.members[name] as Shape)
         if (memberPosition <= lastPosition) inShapeOrder = false
         lastPosition = memberPosition
       }
@@ -145,13 +150,17 @@ class ShapeDirectedReader {
   }
 
   private value(shape: Shape): unknown {
-    if (typeof shape === 'string') return this.scalar(shape)
-    if ('structure' in shape) {
-      if (this.peek() !== OPEN_BRACE) throw OFF_THE_PATH
-      return this.structure(shape)
+    switch (shape.type) {
+      case 'structure':
+        if (this.peek() !== OPEN_BRACE) throw OFF_THE_PATH
+        return this.structure(shape)
+      case 'list':
+        return this.list(shape)
+      case 'map':
+        throw OFF_THE_PATH
+      default:
+        return this.scalar(shape.type)
     }
-    if ('list' in shape) return this.list(shape)
-    throw OFF_THE_PATH
   }
 
   private list(shape: ListShape): unknown[] {
@@ -168,7 +177,7 @@ class ShapeDirectedReader {
         this.literal('null')
         result.push(null)
       } else {
-        result.push(this.value(shape.list))
+        result.push(this.value(shape.member))
       }
       this.skipWhitespace()
       const separator = this.next()
@@ -177,9 +186,9 @@ class ShapeDirectedReader {
     }
   }
 
-  private scalar(shape: ScalarShape): unknown {
+  private scalar(type: ScalarType): unknown {
     const byte = this.peek()
-    if (byte === QUOTE && shape === 'blob') return this.blob()
+    if (byte === QUOTE && type === 'blob') return this.blob()
     let wireValue: unknown
     if (byte === QUOTE) wireValue = this.text()
     else if (byte === LETTER_T) wireValue = this.literal('true')
@@ -187,7 +196,7 @@ class ShapeDirectedReader {
     else if (byte === MINUS || (byte >= DIGIT_0 && byte <= DIGIT_9)) wireValue = this.number()
     else throw OFF_THE_PATH
     // Throws an AwsError for a value of the wrong type, which sends the body the general way.
-    return readScalar(wireValue, shape, this.scalars)
+    return readScalar(wireValue, type, this.scalars)
   }
 
   /** The position of the member name at the cursor among `names`, or -1 for a name the shape does not have. */

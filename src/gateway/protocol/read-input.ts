@@ -1,5 +1,5 @@
-import { SerializationException } from '../errors.ts'
-import type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from './shape.ts'
+import { SerializationException } from '../../aws/index.ts'
+import type { ListShape, MapShape, ScalarType, Shape, StructureShape } from '../../aws/index.ts'
 
 /**
  * How a wire format carries blobs and timestamps. Each returns undefined when the value has a type that cannot
@@ -32,17 +32,19 @@ const START_OF_STRUCTURE = 'Start of structure or map found where not expected.'
 
 function readValue(value: unknown, shape: Shape, scalars: WireScalars): unknown {
   if (value === null || value === undefined) return null
-  if (typeof shape === 'string') return readScalar(value, shape, scalars)
-  if ('structure' in shape) {
-    if (isRecord(value)) return readStructure(value, shape, scalars)
-    throw SerializationException(Array.isArray(value) ? START_OF_LIST : 'Expected null')
+  switch (shape.type) {
+    case 'structure':
+      if (isRecord(value)) return readStructure(value, shape, scalars)
+      throw SerializationException(Array.isArray(value) ? START_OF_LIST : 'Expected null')
+    case 'list':
+      if (Array.isArray(value)) return readList(value, shape, scalars)
+      throw SerializationException(isRecord(value) ? START_OF_STRUCTURE : 'Expected list or null')
+    case 'map':
+      if (isRecord(value)) return readMap(value, shape, scalars)
+      throw SerializationException(Array.isArray(value) ? START_OF_LIST : 'Expected map or null')
+    default:
+      return readScalar(value, shape.type, scalars)
   }
-  if ('list' in shape) {
-    if (Array.isArray(value)) return readList(value, shape, scalars)
-    throw SerializationException(isRecord(value) ? START_OF_STRUCTURE : 'Expected list or null')
-  }
-  if (isRecord(value)) return readMap(value, shape, scalars)
-  throw SerializationException(Array.isArray(value) ? START_OF_LIST : 'Expected map or null')
 }
 
 function readStructure(
@@ -51,9 +53,9 @@ function readStructure(
   scalars: WireScalars,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {}
-  for (const name of Object.keys(shape.structure)) {
+  for (const name of Object.keys(shape.members)) {
     const member = value[name]
-    const memberShape = shape.structure[name]
+    const memberShape = shape.members[name]
     if (member === null || member === undefined || memberShape === undefined) continue
     result[name] = readValue(member, memberShape, scalars)
   }
@@ -62,7 +64,7 @@ function readStructure(
 
 function readList(value: readonly unknown[], shape: ListShape, scalars: WireScalars): unknown[] {
   const result = new Array<unknown>(value.length)
-  for (let i = 0; i < value.length; i++) result[i] = readValue(value[i], shape.list, scalars)
+  for (let i = 0; i < value.length; i++) result[i] = readValue(value[i], shape.member, scalars)
   return result
 }
 
@@ -73,7 +75,7 @@ function readMap(
 ): Record<string, unknown> {
   // fromEntries defines own properties, so a '__proto__' key stays an ordinary key.
   return Object.fromEntries(
-    Object.entries(value).map(([key, entry]) => [key, readValue(entry, shape.map, scalars)]),
+    Object.entries(value).map(([key, entry]) => [key, readValue(entry, shape.values, scalars)]),
   )
 }
 
@@ -81,8 +83,8 @@ const INT_MAX = 2 ** 31 - 1
 const INT_MIN = -(2 ** 31)
 
 /** A wire value (string, number, boolean, or what a codec decodes blobs and timestamps from) as a member of `shape`. */
-export function readScalar(value: unknown, shape: ScalarShape, scalars: WireScalars): unknown {
-  switch (shape) {
+export function readScalar(value: unknown, type: ScalarType, scalars: WireScalars): unknown {
+  switch (type) {
     case 'string':
       if (typeof value === 'string') return value
       break
@@ -96,9 +98,9 @@ export function readScalar(value: unknown, shape: ScalarShape, scalars: WireScal
       const number = typeof value === 'bigint' ? Number(value) : value
       if (typeof number !== 'number') break
       // The AWS JSON reader truncates numbers to the member's type.
-      if (shape === 'double') return number
+      if (type === 'double') return number
       const truncated = Math.trunc(number)
-      return shape === 'integer' ? Math.min(INT_MAX, Math.max(INT_MIN, truncated)) : truncated
+      return type === 'integer' ? Math.min(INT_MAX, Math.max(INT_MIN, truncated)) : truncated
     }
     case 'blob': {
       const blob = scalars.blob(value)
@@ -111,7 +113,7 @@ export function readScalar(value: unknown, shape: ScalarShape, scalars: WireScal
       break
     }
   }
-  throw SerializationException(conversionMessage(value, shape))
+  throw SerializationException(conversionMessage(value, type))
 }
 
 function booleanFromString(value: string): boolean {
@@ -121,7 +123,7 @@ function booleanFromString(value: string): boolean {
   throw SerializationException(`'${upper}' can not be converted to an Boolean`)
 }
 
-const TARGET_NAMES: Readonly<Record<ScalarShape, string>> = {
+const TARGET_NAMES: Readonly<Record<ScalarType, string>> = {
   string: 'an String',
   boolean: 'an Boolean',
   integer: 'an Integer',
@@ -132,10 +134,10 @@ const TARGET_NAMES: Readonly<Record<ScalarShape, string>> = {
 }
 
 /** AWS reports type mismatches in terms of the Java classes of its JSON reader. */
-function conversionMessage(value: unknown, shape: ScalarShape): string {
+function conversionMessage(value: unknown, type: ScalarType): string {
   if (Array.isArray(value)) return START_OF_LIST
   if (isRecord(value)) return START_OF_STRUCTURE
-  return `class ${javaClassOf(value)} can not be converted to ${TARGET_NAMES[shape]}`
+  return `class ${javaClassOf(value)} can not be converted to ${TARGET_NAMES[type]}`
 }
 
 function javaClassOf(value: unknown): string {

@@ -1,6 +1,6 @@
 // Changing a registered consumer: compare-and-set writes on the registry, recomputed when another writer won.
 
-import { ResourceNotFoundException } from '../../gateway/index.ts'
+import { ResourceNotFoundException } from '../errors.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'

@@ -1,14 +1,8 @@
 // The consumer an operation names, by ConsumerARN or by StreamARN and ConsumerName, and the errors Kinesis
 // answers when there is none.
 
-import {
-  InternalFailure,
-  InvalidArgumentException,
-  isAwsError,
-  ResourceInUseException,
-  ResourceNotFoundException,
-  type RequestContext,
-} from '../../gateway/index.ts'
+import { InternalFailure, isAwsError, type RequestContext } from '../../aws/index.ts'
+import { InvalidArgumentException, ResourceInUseException, ResourceNotFoundException } from '../errors.ts'
 import { parseConsumerArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord, ConsumerRegistry } from '../../ports/consumer-registry.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'

@@ -1,15 +1,15 @@
-import type { MemberConstraints } from '../../validation/member-constraints.ts'
+import { type Shape } from '../../aws/index.ts'
 
 // Member constraints of the enhanced fan-out operations, as in the Kinesis service model (2013-12-02).
 
-export const ConsumerName: MemberConstraints = {
+export const ConsumerName: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 128,
   pattern: '[a-zA-Z0-9_.-]+',
 }
 
-export const ConsumerARN: MemberConstraints = {
+export const ConsumerARN: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 2048,

@@ -1,7 +1,8 @@
 // ListStreamConsumers pagination tokens: base64url JSON naming the caller's scope, the stream incarnation and the
 // last consumer of the previous page. Like ListShards tokens they expire after 300 seconds.
 
-import { InvalidArgumentException, type RequestContext } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type RequestContext } from '../../aws/index.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import { ExpiredNextTokenException, SHARD_TOKEN_LIFETIME_MS } from '../next-tokens.ts'
 

@@ -13,7 +13,7 @@
 
 import type { _Record, ChildShard } from '@aws-sdk/client-kinesis'
 
-import type { StreamEvent } from '../../gateway/index.ts'
+import { type StreamEvent } from '../../aws/index.ts'
 import { endingSequenceNumber } from '../../mapping/sequence-numbers.ts'
 import type { SubscriptionLease } from '../../ports/subscription-leases.ts'
 import { TopicNotFoundError } from '../../ports/record-log.ts'

@@ -2,7 +2,7 @@
 // finds an iterator's (TRIM_HORIZON and LATEST from the partition's offsets, AT_TIMESTAMP from Kafka's
 // offsets-for-times, sequence numbers decoded without a lookup).
 
-import { InvalidArgumentException } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
 import { offsetAfterSequenceNumber, offsetAtSequenceNumber } from '../../mapping/sequence-numbers.ts'
 import type { StreamsDeps } from '../deps.ts'
 import {

@@ -1,13 +1,13 @@
 import type { AddTagsToStreamInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagMap } from '../members.ts'
 import { requireActive, updateStream } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
 import { addTags } from '../tags.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** AddTagsToStream: adds tags or overwrites their values; a stream has at most 50 tags. */
 export function addTagsToStreamOperation(deps: StreamsDeps): Operation<AddTagsToStreamInput, undefined> {

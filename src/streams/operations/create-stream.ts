@@ -1,11 +1,7 @@
 import type { CreateStreamInput } from '@aws-sdk/client-kinesis'
 
-import {
-  InvalidArgumentException,
-  LimitExceededException,
-  ResourceInUseException,
-  type Operation,
-} from '../../gateway/index.ts'
+import { InvalidArgumentException, LimitExceededException, ResourceInUseException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
 import { streamArn } from '../../mapping/arns.ts'
 import { topicCollisionKey, topicNameFor } from '../../mapping/topic-names.ts'
 import type { StreamKey, StreamMode, StreamRecord } from '../../ports/stream-catalog.ts'
@@ -15,14 +11,14 @@ import {
   checkShardLimit,
   type AccountUsage,
 } from '../account-usage.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamModeDetails, StreamName, TagMap } from '../members.ts'
 import { initialShards } from '../shard-map.ts'
 import { effectiveStatus } from '../stream-status.ts'
 import { addTags } from '../tags.ts'
 import { topicConfigFor } from '../topic-config.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 export const DEFAULT_RETENTION_PERIOD_HOURS = 24
 export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024

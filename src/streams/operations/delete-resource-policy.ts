@@ -1,12 +1,12 @@
 import type { DeleteResourcePolicyInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
 import { streamKeyOfResource } from '../resource-arns.ts'
 import { requireActive, updateStream } from '../stream-changes.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** DeleteResourcePolicy: removes the stream's policy; a stream without one is left as it is. */
 export function deleteResourcePolicyOperation(

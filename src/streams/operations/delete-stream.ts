@@ -1,7 +1,8 @@
 import type { DeleteStreamInput } from '@aws-sdk/client-kinesis'
 
-import { ResourceInUseException, type Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { ResourceInUseException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
 import { updateStream, withStatus } from '../stream-changes.ts'

@@ -1,7 +1,7 @@
 import type { DeregisterStreamConsumerInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { updateConsumer } from '../fan-out/consumer-changes.ts'
 import { consumerNotActive, requireConsumer } from '../fan-out/consumer-lookup.ts'

@@ -1,7 +1,7 @@
 import type { DescribeStreamInput, DescribeStreamOutput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardId, StreamARN, StreamName } from '../members.ts'
 import { DEFAULT_SHARD_SELECTION, describeShard, selectShards, shardsAfter } from '../shard-map.ts'

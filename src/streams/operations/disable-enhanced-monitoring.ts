@@ -1,12 +1,12 @@
 import type { DisableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { changeShardLevelMetrics } from '../enhanced-monitoring.ts'
 import { MetricsNameList, StreamARN, StreamName } from '../members.ts'
 import { disableMetrics } from '../shard-level-metrics.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 export function disableEnhancedMonitoringOperation(
   deps: StreamsDeps,

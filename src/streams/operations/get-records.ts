@@ -1,11 +1,7 @@
 import type { _Record, GetRecordsInput, GetRecordsOutput } from '@aws-sdk/client-kinesis'
 
-import {
-  ExpiredIteratorException,
-  InvalidArgumentException,
-  type Operation,
-  type RequestContext,
-} from '../../gateway/index.ts'
+import { ExpiredIteratorException, InvalidArgumentException } from '../errors.ts'
+import { type Operation, type RequestContext } from '../../aws/index.ts'
 import {
   decodeShardIterator,
   encodeShardIterator,
@@ -13,7 +9,7 @@ import {
   type ShardIteratorContents,
 } from '../../mapping/shard-iterators.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN } from '../members.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'

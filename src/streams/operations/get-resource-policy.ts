@@ -1,12 +1,12 @@
 import type { GetResourcePolicyInput, GetResourcePolicyOutput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
 import { streamKeyOfResource } from '../resource-arns.ts'
 import { requireStream } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** GetResourcePolicy: the stored policy document, or an empty one ('{}') when the stream has none. */
 export function getResourcePolicyOperation(

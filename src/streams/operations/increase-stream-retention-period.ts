@@ -1,14 +1,14 @@
 import type { IncreaseStreamRetentionPeriodInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { RetentionPeriodHours, StreamARN, StreamName } from '../members.ts'
 import { changeRetention } from '../retention.ts'
 import { applyTopicConfig } from '../topic-config.ts'
 import { updateStream } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** IncreaseStreamRetentionPeriod: the stream goes UPDATING and its topic's retention.ms follows. */
 export function increaseStreamRetentionPeriodOperation(

@@ -1,8 +1,9 @@
 import type { ListShardsInput, ListShardsOutput, ShardFilter } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException, type Operation, type RequestContext } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type Operation, type RequestContext } from '../../aws/index.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { NextToken, ShardId, StreamARN, StreamName, Timestamp } from '../members.ts'
 import { decodeShardPageToken, encodeShardPageToken } from '../next-tokens.ts'

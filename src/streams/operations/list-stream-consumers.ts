@@ -1,7 +1,8 @@
 import type { ListStreamConsumersInput, ListStreamConsumersOutput } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException, type Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import {
   decodeConsumerPageToken,
@@ -12,7 +13,7 @@ import { consumerOf } from '../fan-out/consumer-shapes.ts'
 import { NextToken, StreamARN } from '../members.ts'
 import { registeredConsumers } from '../stream-consumers.ts'
 import { requireStream, streamNotFound, streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 const DEFAULT_MAX_RESULTS = 100
 

@@ -1,7 +1,8 @@
 import type { ListStreamsInput, ListStreamsOutput } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException, type Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { NextToken, StreamName } from '../members.ts'
 import { decodeStreamPageToken, encodeStreamPageToken } from '../next-tokens.ts'

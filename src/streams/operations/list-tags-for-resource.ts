@@ -1,13 +1,13 @@
 import type { ListTagsForResourceInput, ListTagsForResourceOutput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
 import { resourceOf } from '../resource-arns.ts'
 import { requireStream } from '../stream-lookup.ts'
 import { sortedTags } from '../tags.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** ListTagsForResource: every tag of the stream or consumer, in key order. */
 export function listTagsForResourceOperation(

@@ -1,7 +1,7 @@
 import type { ListTagsForStreamInput, ListTagsForStreamOutput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagKey } from '../members.ts'
 import { requireStream, streamKeyOf } from '../stream-lookup.ts'

@@ -1,9 +1,10 @@
 import type { MergeShardsInput } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException, type Operation } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardId, StreamARN, StreamName } from '../members.ts'
 import { requireOpenShard, requireProvisioned, requireShard, shardIndexOf } from '../reshard-checks.ts'
@@ -11,7 +12,7 @@ import { mergePlan } from '../reshard-plans.ts'
 import { startReshard } from '../resharding.ts'
 import { requireActive } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * MergeShards: two open shards whose ranges meet (ShardToMerge's ends right below AdjacentShardToMerge's)

@@ -1,11 +1,12 @@
 import type { PutRecordInput, PutRecordOutput } from '@aws-sdk/client-kinesis'
 
-import { InternalFailure, InvalidArgumentException, type Operation } from '../../gateway/index.ts'
+import { InternalFailure, type Operation } from '../../aws/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
 import { decodeSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, PartitionKey, SequenceNumber, StreamARN, StreamName } from '../members.ts'
 import { confirmPlacements } from '../records/fenced-writes.ts'
@@ -16,8 +17,8 @@ import {
   maxRecordBytes,
   oversizedRecordViolation,
   recordBytes,
-  validationError,
 } from '../records/record-limits.ts'
+import { validationException } from '../../aws/index.ts'
 import { hashKeyOfRecord, StreamRoutingCache } from '../records/routing.ts'
 import { requireWritableStream } from '../records/stream-access.ts'
 import { streamKeyOf, streamNotFound } from '../stream-lookup.ts'
@@ -49,7 +50,7 @@ export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRec
       const stream = await requireWritableStream(deps, key)
       const maxBytes = maxRecordBytes(stream)
       if (recordBytes(input.PartitionKey, input.Data) > maxBytes) {
-        throw validationError([oversizedRecordViolation('data', input.Data, maxBytes)])
+        throw validationException([oversizedRecordViolation('data', input.Data, maxBytes)])
       }
       const hashKey = hashKeyOfRecord(input.PartitionKey, input.ExplicitHashKey)
       if (input.SequenceNumberForOrdering !== undefined) {

@@ -5,13 +5,13 @@ import type {
   PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
+import { type Operation } from '../../aws/index.ts'
 import type { HexHashKey } from '../../mapping/hash-keys.ts'
 import { SequenceNumberSeries } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, PartitionKey, StreamARN, StreamName } from '../members.ts'
 import { confirmPlacements } from '../records/fenced-writes.ts'
@@ -24,8 +24,8 @@ import {
   oversizedRecordViolation,
   putRecordsTooLarge,
   recordBytes,
-  validationError,
 } from '../records/record-limits.ts'
+import { validationException } from '../../aws/index.ts'
 import { hashKeyOfRecord, StreamRoutingCache } from '../records/routing.ts'
 import { requireWritableStream } from '../records/stream-access.ts'
 import { streamKeyOf, streamNotFound } from '../stream-lookup.ts'
@@ -154,6 +154,6 @@ function checkSizes(entries: readonly PutRecordsEntry[], stream: StreamRecord): 
       violations.push(oversizedRecordViolation(`records.${position + 1}.member.data`, entry.Data, maxBytes))
     }
   }
-  if (violations.length > 0) throw validationError(violations)
+  if (violations.length > 0) throw validationException(violations)
   if (totalBytes > MAX_PUT_RECORDS_BYTES) throw putRecordsTooLarge()
 }

@@ -1,12 +1,13 @@
 import type { PutResourcePolicyInput } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException, type Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { Policy, ResourceARN } from '../members.ts'
 import { streamKeyOfResource } from '../resource-arns.ts'
 import { requireActive, updateStream } from '../stream-changes.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * PutResourcePolicy: stores the policy document on the stream, replacing any earlier one. The gateway does not

@@ -1,10 +1,11 @@
 import type { RegisterStreamConsumerInput, RegisterStreamConsumerOutput } from '@aws-sdk/client-kinesis'
 
-import { LimitExceededException, ResourceInUseException, type Operation } from '../../gateway/index.ts'
+import { LimitExceededException, ResourceInUseException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
 import { consumerArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { consumerRegistryOf } from '../fan-out/consumer-lookup.ts'
 import { ConsumerName } from '../fan-out/consumer-members.ts'
@@ -14,7 +15,7 @@ import { MAX_CONSUMERS_PER_STREAM, visibleConsumer } from '../stream-consumers.t
 import { requireStream, streamKeyOf } from '../stream-lookup.ts'
 import { effectiveStatus } from '../stream-status.ts'
 import { addTags } from '../tags.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * RegisterStreamConsumer: the consumer is CREATING for creatingDelayMs, then ACTIVE. A stream takes at most 20

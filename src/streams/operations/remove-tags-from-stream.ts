@@ -1,13 +1,13 @@
 import type { RemoveTagsFromStreamInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagKeyList } from '../members.ts'
 import { requireActive, updateStream } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
 import { removeTags } from '../tags.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** RemoveTagsFromStream: removes the tags with the given keys; keys the stream does not have are ignored. */
 export function removeTagsFromStreamOperation(

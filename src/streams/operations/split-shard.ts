@@ -1,11 +1,12 @@
 import type { SplitShardInput } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException, type Operation } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
 import { isValidSplitHashKey } from '../../mapping/hash-keys.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import { accountUsage, checkShardLimit } from '../account-usage.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, ShardId, StreamARN, StreamName } from '../members.ts'
 import { requireOpenShard, requireProvisioned, requireShard, shardIndexOf } from '../reshard-checks.ts'
@@ -13,7 +14,7 @@ import { splitPlan } from '../reshard-plans.ts'
 import { startReshard } from '../resharding.ts'
 import { requireActive } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * SplitShard: the shard closes and two children with the next indices take its hash key range, the upper one

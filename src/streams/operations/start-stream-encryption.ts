@@ -1,14 +1,14 @@
 import type { StartStreamEncryptionInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
+import { type Operation } from '../../aws/index.ts'
 import type { StreamEncryption } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { requireKmsEncryptionType, sameEncryption } from '../encryption.ts'
 import { EncryptionType, KeyId, StreamARN, StreamName } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * StartStreamEncryption: records put from now on are sealed with the given key (the stream goes UPDATING).

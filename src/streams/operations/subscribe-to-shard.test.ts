@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { MemoryConsumerRegistry } from '../../adapters/memory/memory-consumer-registry.ts'
 import { MemorySubscriptionLeases } from '../../adapters/memory/memory-subscription-leases.ts'
-import { isEventStreamOutput, type StreamEvent } from '../../gateway/event-stream.ts'
+import { isEventStreamOutput, type StreamEvent } from '../../aws/index.ts'
 import { consumerArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamEncryption, StreamRecord } from '../../ports/stream-catalog.ts'

@@ -1,15 +1,10 @@
 import type { SubscribeToShardInput } from '@aws-sdk/client-kinesis'
 
-import {
-  eventStream,
-  ResourceInUseException,
-  ResourceNotFoundException,
-  type EventStreamOutput,
-  type Operation,
-} from '../../gateway/index.ts'
+import { eventStream, type EventStreamOutput, type Operation } from '../../aws/index.ts'
+import { ResourceInUseException, ResourceNotFoundException } from '../errors.ts'
 import { parseConsumerArn } from '../../mapping/arns.ts'
 import { resolveShardId, shardIdOf } from '../../mapping/shard-ids.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { consumerArnNotFound, consumerNotActive, consumerRegistryOf } from '../fan-out/consumer-lookup.ts'
 import { ConsumerARN } from '../fan-out/consumer-members.ts'
@@ -21,7 +16,7 @@ import { SequenceNumber, ShardId } from '../members.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 import { visibleConsumer } from '../stream-consumers.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** What the input table guarantees. */
 type SubscribeToShardRequest = Omit<SubscribeToShardInput, 'StartingPosition'> & {
@@ -103,7 +98,9 @@ export function subscribeToShardOperation(
         throw ResourceInUseException(`Another active subscription exists for this consumer: ${consumerArn}`)
       }
       const accepted = { key, stream, shardIndex, consumerArn, fromOffset, lease }
-      return eventStream({}, subscriptionEvents(deps, shardTails, routes, settings, accepted))
+      return eventStream({}, subscriptionEvents(deps, shardTails, routes, settings, accepted), {
+        internalFailureException: 'InternalFailureException',
+      })
     },
   })
 }

@@ -1,13 +1,13 @@
 import type { UntagResourceInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN, TagKeyList } from '../members.ts'
 import { resourceOf } from '../resource-arns.ts'
 import { changeResourceTags } from '../resource-tags.ts'
 import { removeTags } from '../tags.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** UntagResource: RemoveTagsFromStream for a stream named by its ARN, or untags a registered consumer. */
 export function untagResourceOperation(deps: StreamsDeps): Operation<UntagResourceInput, undefined> {

@@ -1,13 +1,13 @@
 import type { UpdateMaxRecordSizeInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
-import { defineOperation } from '../define-operation.ts'
+import { type Operation } from '../../aws/index.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamARN } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
 import { applyTopicConfig } from '../topic-config.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * UpdateMaxRecordSize: the largest record (data and partition key) the stream accepts, 1 to 10 MiB. The

@@ -1,8 +1,9 @@
 import type { UpdateShardCountInput, UpdateShardCountOutput } from '@aws-sdk/client-kinesis'
 
-import { LimitExceededException, type Operation } from '../../gateway/index.ts'
+import { LimitExceededException } from '../errors.ts'
+import { type Operation } from '../../aws/index.ts'
 import { accountUsage } from '../account-usage.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
 import { requireProvisioned } from '../reshard-checks.ts'
@@ -11,7 +12,7 @@ import { startReshard } from '../resharding.ts'
 import { openShardCount } from '../shard-map.ts'
 import { requireActive } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /** UpdateShardCount neither scales a stream above this many shards nor keeps it above it when scaling down. */
 export const MAX_SHARDS_AFTER_UPDATE = 10_000

@@ -1,13 +1,13 @@
 import type { UpdateStreamModeInput } from '@aws-sdk/client-kinesis'
 
-import type { Operation } from '../../gateway/index.ts'
+import { type Operation } from '../../aws/index.ts'
 import { accountUsage, checkOnDemandStreamLimit } from '../account-usage.ts'
-import { defineOperation } from '../define-operation.ts'
+import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamModeDetails } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
 import { streamKeyOf } from '../stream-lookup.ts'
-import { validated } from '../validated.ts'
+import { validated } from '../../aws/index.ts'
 
 /**
  * UpdateStreamMode: switches between PROVISIONED and ON_DEMAND (the stream goes UPDATING). The shards stay as

@@ -5,7 +5,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises'
 
-import { InternalFailure } from '../../gateway/index.ts'
+import { InternalFailure } from '../../aws/index.ts'
 import type { HexHashKey } from '../../mapping/hash-keys.ts'
 import type { AppendedRecord, RecordToAppend } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'

@@ -13,7 +13,7 @@
 
 import type { KeyObject } from 'node:crypto'
 
-import { AwsError } from '../../gateway/index.ts'
+import { AwsError } from '../../aws/index.ts'
 import type { RecordToAppend, StoredRecord } from '../../ports/record-log.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import { openRecordData, sealRecordData, type KeyRing } from './record-encryption.ts'

@@ -7,10 +7,9 @@
 //   1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data'
 //   failed to satisfy constraint: Member must have length less than or equal to 1048576
 
-import { InvalidArgumentException, ValidationException, type AwsError } from '../../gateway/index.ts'
+import { maxLengthRule, violationText, type AwsError } from '../../aws/index.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { MAX_REPORTED_VIOLATIONS } from '../../validation/constraints.ts'
-import { valueText } from '../../validation/value-text.ts'
+import { InvalidArgumentException } from '../errors.ts'
 
 /** The largest Data the service model admits (10 MiB); a stream's own limit may be lower. */
 export const MAX_DATA_BYTES = 10 * 1024 * 1024
@@ -28,17 +27,10 @@ export function recordBytes(partitionKey: string, data: Uint8Array): number {
 
 /** One violation for a record larger than `maxBytes`, at `path` ('data' or 'records.3.member.data'). */
 export function oversizedRecordViolation(path: string, data: Uint8Array, maxBytes: number): string {
-  const shown = valueText(data, { type: 'blob' })
-  return `Value '${shown}' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`
+  return violationText(path, data, BLOB, maxLengthRule(maxBytes))
 }
 
-export function validationError(violations: readonly string[]): AwsError {
-  const reported = violations.slice(0, MAX_REPORTED_VIOLATIONS)
-  const count = reported.length
-  return ValidationException(
-    `${count} validation error${count === 1 ? '' : 's'} detected: ${reported.join('; ')}`,
-  )
-}
+const BLOB = { type: 'blob' } as const
 
 export function putRecordsTooLarge(): AwsError {
   return InvalidArgumentException(`Records size exceeds ${MAX_PUT_RECORDS_BYTES / (1024 * 1024)} MB limit`)

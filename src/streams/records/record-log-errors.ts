@@ -1,4 +1,4 @@
-import { ServiceUnavailable } from '../../gateway/index.ts'
+import { ServiceUnavailable } from '../../aws/index.ts'
 import { RecordLogUnavailableError, TopicNotFoundError } from '../../ports/record-log.ts'
 
 /**

@@ -4,7 +4,7 @@
 
 import type { ChildShard } from '@aws-sdk/client-kinesis'
 
-import { InvalidArgumentException } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
 import {
   HashKeyRouter,
   hashKeyOfPartitionKey,

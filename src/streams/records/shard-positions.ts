@@ -1,4 +1,4 @@
-import { InvalidArgumentException } from '../../gateway/index.ts'
+import { InvalidArgumentException } from '../errors.ts'
 import { decodeSequenceNumber, type DecodedSequenceNumber } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'

@@ -1,7 +1,7 @@
 // Which streams the data-plane operations may use, and the errors they answer otherwise. Every lookup reads the
 // replica's cached catalog: a warm gateway asks Redis nothing on the data path.
 
-import { ResourceNotFoundException } from '../../gateway/index.ts'
+import { ResourceNotFoundException } from '../errors.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto'
 
-import type { RequestContext } from '../../gateway/index.ts'
+import { type RequestContext } from '../../aws/index.ts'
 import { streamArn } from '../../mapping/arns.ts'
 import { evenHashKeyRanges, splitHashKeyRange, midpointHashKey } from '../../mapping/hash-keys.ts'
 import { shardIteratorKey } from '../../mapping/shard-iterators.ts'

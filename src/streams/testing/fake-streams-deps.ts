@@ -4,7 +4,7 @@ import { createSecretKey, randomBytes } from 'node:crypto'
 
 import { MemoryRecordLog } from '../../adapters/memory/memory-record-log.ts'
 import { MemoryStreamCatalog } from '../../adapters/memory/memory-stream-catalog.ts'
-import type { RequestContext } from '../../gateway/index.ts'
+import { type RequestContext } from '../../aws/index.ts'
 import { DEFAULT_TOPIC_TEMPLATE, parseTopicTemplate } from '../../mapping/topic-names.ts'
 import type { Clock } from '../../ports/clock.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'

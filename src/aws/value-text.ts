@@ -2,10 +2,10 @@
 // prints the Java object it deserialized: strings and numbers as they are, blobs as the ByteBuffer that holds
 // them, lists as [a, b], maps as {key=value}.
 
-import type { MemberConstraints } from './member-constraints.ts'
+import type { Shape } from './shape.ts'
 
 /** The text between the quotes after "Value", or `null` for a missing value (printed without quotes). */
-export function valueText(value: unknown, shape: MemberConstraints | undefined): string {
+export function valueText(value: unknown, shape: Shape | undefined): string {
   if (value === undefined || value === null) return 'null'
   switch (shape?.type) {
     case 'blob': {
@@ -23,7 +23,7 @@ export function valueText(value: unknown, shape: MemberConstraints | undefined):
       return isRecord(value) ? entriesText(value, () => shape.values) : plainText(value)
     case 'structure':
       if (shape.display !== undefined) return shape.display
-      return isRecord(value) ? entriesText(value, (name) => shape.members?.[name]) : plainText(value)
+      return isRecord(value) ? entriesText(value, (name) => shape.members[name]) : plainText(value)
     default:
       return plainText(value)
   }
@@ -47,10 +47,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   )
 }
 
-function entriesText(
-  record: Record<string, unknown>,
-  shapeOf: (name: string) => MemberConstraints | undefined,
-): string {
+function entriesText(record: Record<string, unknown>, shapeOf: (name: string) => Shape | undefined): string {
   const entries = Object.entries(record).filter(([, item]) => item !== undefined)
   return `{${entries.map(([name, item]) => `${name}=${valueText(item, shapeOf(name))}`).join(', ')}}`
 }

@@ -1,3 +1,4 @@
+import { KINESIS_ENDPOINT } from '../../src/streams/service.ts'
 import {
   ExpiredIteratorException,
   GetRecordsCommand,
@@ -9,10 +10,15 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { loadConfig } from '../../config.ts'
-import { createGatewayServer, createLogger, defineService, type GatewayServer } from '../../gateway/index.ts'
-import { createTestDataPlane, createTestStream, splitTestShard } from '../records/test-streams.ts'
-import { dataPlaneOperations } from './data-plane.ts'
+import { loadConfig } from '../../src/config.ts'
+import { createGatewayServer, createLogger, type GatewayServer } from '../../src/gateway/index.ts'
+import { defineService } from '../../src/aws/index.ts'
+import {
+  createTestDataPlane,
+  createTestStream,
+  splitTestShard,
+} from '../../src/streams/records/test-streams.ts'
+import { dataPlaneOperations } from '../../src/streams/operations/data-plane.ts'
 
 describe('the data-plane operations through the gateway, driven by the AWS SDK', () => {
   const plane = createTestDataPlane()
@@ -23,11 +29,10 @@ describe('the data-plane operations through the gateway, driven by the AWS SDK',
     await createTestStream(plane, { name: 'wire', shardCount: 1 })
     await createTestStream(plane, { name: 'resharded', shardCount: 1 })
     gateway = createGatewayServer({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+      settings: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
       services: [
         defineService({
-          targetPrefix: 'Kinesis_20131202',
-          signingName: 'kinesis',
+          ...KINESIS_ENDPOINT,
           operations: dataPlaneOperations(plane.deps),
         }),
       ],

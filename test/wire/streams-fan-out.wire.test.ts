@@ -1,3 +1,4 @@
+import { KINESIS_ENDPOINT } from '../../src/streams/service.ts'
 import http2 from 'node:http2'
 
 import {
@@ -10,18 +11,19 @@ import {
 } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { MemoryConsumerRegistry } from '../../adapters/memory/memory-consumer-registry.ts'
-import { MemorySubscriptionLeases } from '../../adapters/memory/memory-subscription-leases.ts'
-import { loadConfig } from '../../config.ts'
-import { createGatewayServer, createLogger, defineService, type GatewayServer } from '../../gateway/index.ts'
-import { decodeCbor } from '../../gateway/protocol/cbor-reader.ts'
-import { encodeCbor } from '../../gateway/protocol/cbor-writer.ts'
-import { decodeEventStream } from '../../gateway/testing/event-stream-frames.ts'
-import type { StreamsDeps } from '../deps.ts'
-import { createTestDataPlane, createTestStream } from '../records/test-streams.ts'
-import { WaitingRecordLog } from '../testing/waiting-record-log.ts'
-import { dataPlaneOperations } from './data-plane.ts'
-import { fanOutOperations } from './fan-out.ts'
+import { MemoryConsumerRegistry } from '../../src/adapters/memory/memory-consumer-registry.ts'
+import { MemorySubscriptionLeases } from '../../src/adapters/memory/memory-subscription-leases.ts'
+import { loadConfig } from '../../src/config.ts'
+import { createGatewayServer, createLogger, type GatewayServer } from '../../src/gateway/index.ts'
+import { defineService } from '../../src/aws/index.ts'
+import { decodeCbor } from '../../src/gateway/protocol/cbor-reader.ts'
+import { encodeCbor } from '../../src/gateway/protocol/cbor-writer.ts'
+import { decodeEventStream } from '../../src/gateway/testing/event-stream-frames.ts'
+import type { StreamsDeps } from '../../src/streams/deps.ts'
+import { createTestDataPlane, createTestStream } from '../../src/streams/records/test-streams.ts'
+import { WaitingRecordLog } from '../../src/streams/testing/waiting-record-log.ts'
+import { dataPlaneOperations } from '../../src/streams/operations/data-plane.ts'
+import { fanOutOperations } from '../../src/streams/operations/fan-out.ts'
 
 describe('enhanced fan-out through the gateway, driven by the AWS SDK', () => {
   const base = createTestDataPlane()
@@ -42,7 +44,7 @@ describe('enhanced fan-out through the gateway, driven by the AWS SDK', () => {
   beforeAll(async () => {
     streamArn = (await createTestStream(plane, { name: 'fan-out', shardCount: 1 })).streamArn
     gateway = createGatewayServer({
-      config: loadConfig({
+      settings: loadConfig({
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',
@@ -51,8 +53,7 @@ describe('enhanced fan-out through the gateway, driven by the AWS SDK', () => {
       }),
       services: [
         defineService({
-          targetPrefix: 'Kinesis_20131202',
-          signingName: 'kinesis',
+          ...KINESIS_ENDPOINT,
           operations: [...dataPlaneOperations(deps), ...fanOutOperations(deps)],
         }),
       ],

@@ -1,7 +1,7 @@
 /**
  * What a streaming operation (SubscribeToShard) returns instead of a plain output: the gateway answers with an
  * AWS event stream carrying `initial` as the `initial-response` message, then one message per event, in the
- * request's protocol. Operations build it with `eventStream(initial, events)`.
+ * request's protocol. Operations build it with `eventStream(initial, events, { internalFailureException })`.
  */
 
 /** One message of an event stream, as the operation produces it. */
@@ -34,10 +34,20 @@ export interface EventStreamOutput {
    * as InternalFailureException.
    */
   readonly events: AsyncIterable<StreamEvent>
+  /**
+   * The member of the operation's event union that carries an internal failure (Kinesis:
+   * 'InternalFailureException'): the SDKs turn it into a typed error, whereas an exception type they do not
+   * model arrives as a bare error whose message is the raw payload.
+   */
+  readonly internalFailureException: string
 }
 
-export function eventStream(initial: object, events: AsyncIterable<StreamEvent>): EventStreamOutput {
-  return { [EVENT_STREAM]: true, initial, events }
+export function eventStream(
+  initial: object,
+  events: AsyncIterable<StreamEvent>,
+  options: { readonly internalFailureException: string },
+): EventStreamOutput {
+  return { [EVENT_STREAM]: true, initial, events, internalFailureException: options.internalFailureException }
 }
 
 export function isEventStreamOutput(output: unknown): output is EventStreamOutput {

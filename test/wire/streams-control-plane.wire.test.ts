@@ -1,3 +1,4 @@
+import { KINESIS_ENDPOINT } from '../../src/streams/service.ts'
 // The control-plane operations behind the real gateway, driven by the AWS SDK (HTTP/2, JSON), on the memory
 // fakes: the SDK must read every output and error as it reads Kinesis's.
 
@@ -14,10 +15,11 @@ import {
 } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { loadConfig } from '../../config.ts'
-import { createGatewayServer, createLogger, defineService, type GatewayServer } from '../../gateway/index.ts'
-import { ACCOUNT_ID, fakeStreamsDeps } from '../testing/fake-streams-deps.ts'
-import { controlPlaneOperations } from './control-plane.ts'
+import { loadConfig } from '../../src/config.ts'
+import { createGatewayServer, createLogger, type GatewayServer } from '../../src/gateway/index.ts'
+import { defineService } from '../../src/aws/index.ts'
+import { ACCOUNT_ID, fakeStreamsDeps } from '../../src/streams/testing/fake-streams-deps.ts'
+import { controlPlaneOperations } from '../../src/streams/operations/control-plane.ts'
 
 const deps = fakeStreamsDeps({ creatingDelayMs: 0, shardLimit: 100 })
 let gateway: GatewayServer
@@ -25,11 +27,10 @@ let client: KinesisClient
 
 beforeAll(async () => {
   gateway = createGatewayServer({
-    config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+    settings: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
     services: [
       defineService({
-        targetPrefix: 'Kinesis_20131202',
-        signingName: 'kinesis',
+        ...KINESIS_ENDPOINT,
         operations: controlPlaneOperations(deps),
       }),
     ],

@@ -11,21 +11,42 @@
 // constraint: [...]", "Map keys must satisfy constraint: [...]"). Like AWS (as kinesalite records it), at
 // most ten violations are reported.
 
-import type { MemberConstraints, ValidationFailure } from './member-constraints.ts'
+import { ValidationException, type AwsError } from './errors.ts'
+import type { ListShape, MapShape, Shape, StructureShape } from './shape.ts'
 import { blobByteLength, isRecord, valueText } from './value-text.ts'
 
 export const MAX_REPORTED_VIOLATIONS = 10
 
 /** The ValidationException listing the violated constraints, or undefined when there are none. */
-export function checkConstraints(input: unknown, shape: MemberConstraints): ValidationFailure | undefined {
+export function checkConstraints(input: unknown, shape: StructureShape): AwsError | undefined {
   const violations: string[] = []
   checkStructureMembers(isRecord(input) ? input : {}, shape, undefined, violations)
-  if (violations.length === 0) return undefined
-  const count = violations.length
-  return {
-    type: 'ValidationException',
-    message: `${count} validation error${count === 1 ? '' : 's'} detected: ${violations.join('; ')}`,
-  }
+  return violations.length === 0 ? undefined : validationException(violations)
+}
+
+/**
+ * "N validation errors detected: ..." with the first ten violations, each worded as
+ * `Value '...' at 'path' failed to satisfy constraint: ...`. Also for checks that need more than the input
+ * description (a record larger than its stream's limit).
+ */
+export function validationException(violations: readonly string[]): AwsError {
+  const reported =
+    violations.length > MAX_REPORTED_VIOLATIONS ? violations.slice(0, MAX_REPORTED_VIOLATIONS) : violations
+  const count = reported.length
+  return ValidationException(
+    `${count} validation error${count === 1 ? '' : 's'} detected: ${reported.join('; ')}`,
+  )
+}
+
+/** A violation in AWS's words, for a value at a path such as 'records.3.member.data'. */
+export function violationText(path: string, value: unknown, shape: Shape, description: string): string {
+  const shown = value === undefined || value === null ? 'null' : `'${valueText(value, shape)}'`
+  return `Value ${shown} at '${path}' failed to satisfy constraint: ${description}`
+}
+
+/** How AWS words a maximum length. */
+export function maxLengthRule(max: number): string {
+  return `Member must have length less than or equal to ${max}`
 }
 
 /** How a member is named in messages: the API name with a lowercase first letter (StreamARN -> streamARN). */
@@ -53,15 +74,15 @@ function pathText(path: Path | undefined): string {
 interface StructureMember {
   readonly name: string
   readonly messageName: string
-  readonly shape: MemberConstraints
+  readonly shape: Shape
 }
 
-const structureMembers = new WeakMap<MemberConstraints, readonly StructureMember[]>()
+const structureMembers = new WeakMap<StructureShape, readonly StructureMember[]>()
 
-function membersOf(shape: MemberConstraints): readonly StructureMember[] {
+function membersOf(shape: StructureShape): readonly StructureMember[] {
   let members = structureMembers.get(shape)
   if (members === undefined) {
-    members = Object.entries(shape.members ?? {}).map(([name, memberShape]) => ({
+    members = Object.entries(shape.members).map(([name, memberShape]) => ({
       name,
       messageName: messageMemberName(name),
       shape: memberShape,
@@ -73,7 +94,7 @@ function membersOf(shape: MemberConstraints): readonly StructureMember[] {
 
 function checkStructureMembers(
   record: Record<string, unknown>,
-  shape: MemberConstraints,
+  shape: StructureShape,
   path: Path | undefined,
   violations: string[],
 ): void {
@@ -101,7 +122,7 @@ function memberPath(parent: Path | undefined, messageName: string): Path {
 }
 
 /** An item of a list or map is never null, whatever its shape says. */
-function checkNested(item: unknown, shape: MemberConstraints, path: Path, violations: string[]): void {
+function checkNested(item: unknown, shape: Shape, path: Path, violations: string[]): void {
   if (item === undefined || item === null) {
     report(violations, path, item, shape, 'Member must not be null')
     return
@@ -111,7 +132,7 @@ function checkNested(item: unknown, shape: MemberConstraints, path: Path, violat
 
 function checkPresent(
   value: unknown,
-  shape: MemberConstraints,
+  shape: Shape,
   parent: Path | undefined,
   segment: string | number,
   item: boolean,
@@ -130,9 +151,8 @@ function checkPresent(
   if (shape.type === 'map' && isRecord(value)) checkMapEntries(value, shape, path, violations)
 }
 
-function checkListItems(items: unknown[], shape: MemberConstraints, path: Path, violations: string[]): void {
+function checkListItems(items: unknown[], shape: ListShape, path: Path, violations: string[]): void {
   const itemShape = shape.member
-  if (itemShape === undefined) return
   if (isComposite(itemShape)) {
     for (let index = 0; index < items.length; index++)
       checkNested(items[index], itemShape, { parent: path, segment: index + 1, item: true }, violations)
@@ -143,7 +163,7 @@ function checkListItems(items: unknown[], shape: MemberConstraints, path: Path, 
 
 function checkMapEntries(
   entries: Record<string, unknown>,
-  shape: MemberConstraints,
+  shape: MapShape,
   path: Path,
   violations: string[],
 ): void {
@@ -151,7 +171,6 @@ function checkMapEntries(
   if (keyShape !== undefined && Object.keys(entries).some((key) => violatesPlain(key, keyShape))) {
     report(violations, path, entries, shape, `Map keys must satisfy constraint: [${summary(keyShape)}]`)
   }
-  if (valueShape === undefined) return
   if (isComposite(valueShape)) {
     for (const [key, item] of Object.entries(entries))
       checkNested(item, valueShape, { parent: path, segment: key, item: true }, violations)
@@ -160,12 +179,12 @@ function checkMapEntries(
   }
 }
 
-function violatesPlain(value: unknown, shape: MemberConstraints): boolean {
+function violatesPlain(value: unknown, shape: Shape): boolean {
   return value === undefined || value === null || ownViolations(value, shape).length > 0
 }
 
 /** The constraints on the value itself, as opposed to those on the members or items it contains. */
-function ownViolations(value: unknown, shape: MemberConstraints): readonly string[] {
+function ownViolations(value: unknown, shape: Shape): readonly string[] {
   // Allocated only for a violation: most values have none.
   let descriptions: string[] | undefined
   if (shape.pattern !== undefined && typeof value === 'string' && !matchesWhole(shape.pattern, value)) {
@@ -198,7 +217,7 @@ function appended(list: string[] | undefined, item: string): string[] {
 }
 
 /** All constraints of a plain item shape, in the order AWS lists them inside "[...]". */
-function summary(shape: MemberConstraints): string {
+function summary(shape: Shape): string {
   const rules: string[] = []
   if (shape.maxLength !== undefined) rules.push(maxLengthRule(shape.maxLength))
   if (shape.minLength !== undefined) rules.push(minLengthRule(shape.minLength))
@@ -212,12 +231,11 @@ function summary(shape: MemberConstraints): string {
 
 const patternRule = (pattern: string) => `Member must satisfy regular expression pattern: ${pattern}`
 const minLengthRule = (min: number) => `Member must have length greater than or equal to ${min}`
-const maxLengthRule = (max: number) => `Member must have length less than or equal to ${max}`
 const minRule = (min: number) => `Member must have value greater than or equal to ${min}`
 const maxRule = (max: number) => `Member must have value less than or equal to ${max}`
 const enumRule = (values: readonly string[]) => `Member must satisfy enum value set: [${values.join(', ')}]`
 
-function lengthOf(value: unknown, shape: MemberConstraints): number | undefined {
+function lengthOf(value: unknown, shape: Shape): number | undefined {
   switch (shape.type) {
     case 'string':
       return typeof value === 'string' ? value.length : undefined
@@ -233,27 +251,21 @@ function lengthOf(value: unknown, shape: MemberConstraints): number | undefined 
 }
 
 /** AWS truncates fractional numbers given for integers before it compares them. */
-function numberOf(value: unknown, shape: MemberConstraints): number | undefined {
+function numberOf(value: unknown, shape: Shape): number | undefined {
+  if (shape.type === 'double') return typeof value === 'number' ? value : undefined
   if (shape.type !== 'integer' && shape.type !== 'long') return undefined
   if (typeof value === 'number') return Math.trunc(value)
   if (typeof value === 'bigint') return Number(value)
   return undefined
 }
 
-function isComposite(shape: MemberConstraints): boolean {
+function isComposite(shape: Shape): boolean {
   return shape.type === 'structure' || shape.type === 'list' || shape.type === 'map'
 }
 
-function report(
-  violations: string[],
-  path: Path,
-  value: unknown,
-  shape: MemberConstraints,
-  description: string,
-): void {
+function report(violations: string[], path: Path, value: unknown, shape: Shape, description: string): void {
   if (violations.length >= MAX_REPORTED_VIOLATIONS) return
-  const shown = value === undefined || value === null ? 'null' : `'${valueText(value, shape)}'`
-  violations.push(`Value ${shown} at '${pathText(path)}' failed to satisfy constraint: ${description}`)
+  violations.push(violationText(pathText(path), value, shape, description))
 }
 
 const compiledPatterns = new Map<string, RegExp>()

@@ -28,33 +28,8 @@ export function isAwsError(error: unknown): error is AwsError {
   return error instanceof AwsError
 }
 
-// Service errors shared by the Kinesis APIs (all 400 in the AWS models).
-
-export function ResourceNotFoundException(message: string): AwsError {
-  return new AwsError('ResourceNotFoundException', message, 400)
-}
-
-export function InvalidArgumentException(message: string): AwsError {
-  return new AwsError('InvalidArgumentException', message, 400)
-}
-
-export function ResourceInUseException(message: string): AwsError {
-  return new AwsError('ResourceInUseException', message, 400)
-}
-
-export function ExpiredIteratorException(message: string): AwsError {
-  return new AwsError('ExpiredIteratorException', message, 400)
-}
-
-export function ProvisionedThroughputExceededException(message: string): AwsError {
-  return new AwsError('ProvisionedThroughputExceededException', message, 400)
-}
-
-export function LimitExceededException(message: string): AwsError {
-  return new AwsError('LimitExceededException', message, 400)
-}
-
-// Framework errors, raised by the AWS request pipeline itself.
+// Errors of the AWS request pipeline itself, common to every service. Each service keeps its own named errors
+// (ResourceNotFoundException, ...) in its own folder.
 
 export function ValidationException(message: string): AwsError {
   return new AwsError('ValidationException', message, 400, CORAL_VALIDATE)
@@ -68,7 +43,7 @@ export function UnknownOperationException(message = ''): AwsError {
   return new AwsError('UnknownOperationException', message, 400, CORAL_SERVICE)
 }
 
-// Kinesis answers authentication failures with 400 when the request has a JSON content type.
+// AWS answers authentication failures with 400 when the request has a JSON content type.
 
 export function MissingAuthenticationTokenException(message = 'Missing Authentication Token'): AwsError {
   return new AwsError('MissingAuthenticationTokenException', message, 400, CORAL_SERVICE)
@@ -92,7 +67,7 @@ export function InternalFailure(
   return new AwsError('InternalFailure', message, 500, CORAL_SERVICE)
 }
 
-/** Retriable: SDKs retry 503 responses. Adapters use it for infrastructure outages. */
+/** Retriable: SDKs retry 503 responses. Services use it for infrastructure outages. */
 export function ServiceUnavailable(message = 'Service Unavailable'): AwsError {
   return new AwsError('ServiceUnavailable', message, 503, CORAL_SERVICE)
 }

@@ -1,26 +1,41 @@
 // Messages AWS returned for these requests, as recorded by kinesalite's test suite (which runs against the
-// real service). The small shapes below exist only for these tests; the operation tables live elsewhere.
+// real service): a JSON document read as AWS JSON against an input description (types first,
+// SerializationException), then checked against its constraints (ValidationException). The small shapes below
+// exist only for these tests; the operation tables live elsewhere.
 
 import { describe, expect, it } from 'vitest'
 
-import type { MemberConstraints } from './member-constraints.ts'
-import { validate } from './validate.ts'
+import { AwsError, checkConstraints, type Shape, type StructureShape } from '../../aws/index.ts'
+import { awsJsonCodec } from './aws-json.ts'
 
-const streamName: MemberConstraints = {
+const codec = awsJsonCodec()
+
+function validate(document: unknown, shape: Shape): { type: string; message: string } | undefined {
+  try {
+    const input = codec.readInput(document, shape as StructureShape)
+    const failure = checkConstraints(input, shape as StructureShape)
+    return failure === undefined ? undefined : { type: failure.type, message: failure.message }
+  } catch (error) {
+    if (error instanceof AwsError) return { type: error.type, message: error.message }
+    throw error
+  }
+}
+
+const streamName: Shape = {
   type: 'string',
   required: true,
   pattern: '[a-zA-Z0-9_.-]+',
   minLength: 1,
   maxLength: 128,
 }
-const sequenceNumber: MemberConstraints = { type: 'string', pattern: '0|([1-9]\\d{0,128})' }
+const sequenceNumber: Shape = { type: 'string', pattern: '0|([1-9]\\d{0,128})' }
 
-const createStream: MemberConstraints = {
+const createStream: Shape = {
   type: 'structure',
   members: { ShardCount: { type: 'integer', required: true, min: 1 }, StreamName: streamName },
 }
 
-const putRecord: MemberConstraints = {
+const putRecord: Shape = {
   type: 'structure',
   members: {
     SequenceNumberForOrdering: sequenceNumber,
@@ -31,7 +46,7 @@ const putRecord: MemberConstraints = {
   },
 }
 
-const getShardIterator: MemberConstraints = {
+const getShardIterator: Shape = {
   type: 'structure',
   members: {
     ShardId: { ...streamName },
@@ -45,7 +60,7 @@ const getShardIterator: MemberConstraints = {
   },
 }
 
-const removeTags: MemberConstraints = {
+const removeTags: Shape = {
   type: 'structure',
   members: {
     TagKeys: {

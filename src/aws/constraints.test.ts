@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest'
 
 import { MAX_REPORTED_VIOLATIONS, checkConstraints, messageMemberName } from './constraints.ts'
-import type { MemberConstraints } from './member-constraints.ts'
+import type { Shape, StructureShape } from './shape.ts'
 
-function structure(members: Record<string, MemberConstraints>): MemberConstraints {
+function structure(members: Record<string, Shape>): StructureShape {
   return { type: 'structure', members }
 }
 
-function messageOf(input: unknown, shape: MemberConstraints): string | undefined {
+function messageOf(input: unknown, shape: StructureShape): string | undefined {
   const failure = checkConstraints(input, shape)
   if (failure !== undefined) expect(failure.type).toBe('ValidationException')
   return failure?.message
 }
 
-const streamName: MemberConstraints = {
+const streamName: Shape = {
   type: 'string',
   required: true,
   pattern: '[a-zA-Z0-9_.-]+',
@@ -156,7 +156,7 @@ describe('single constraints', () => {
 })
 
 describe('nesting', () => {
-  const records: MemberConstraints = {
+  const records: Shape = {
     type: 'list',
     required: true,
     minLength: 1,
