@@ -1,8 +1,7 @@
-// Pagination tokens of ListShards and ListStreams: base64url JSON naming the caller's scope and where the next
-// page starts. They carry no secret: a caller who edits one can only point it at another position among its
-// own streams, which the scope check on use keeps it to.
+// Pagination tokens of ListShards and ListStreams (page tokens of the service kit), and the errors Kinesis
+// answers for tokens that do not decode or have expired.
 
-import { AwsError, type RequestContext } from '../aws/index.ts'
+import { AwsError, decodePageToken, encodePageToken, type RequestContext } from '../aws/index.ts'
 import { InvalidArgumentException } from './errors.ts'
 import { SHARD_FILTER_TYPES, type ShardSelection } from './shard-map.ts'
 
@@ -29,7 +28,7 @@ export function ExpiredNextTokenException(message: string): AwsError {
 }
 
 export function encodeShardPageToken(token: ShardPageToken, context: RequestContext): string {
-  return encode({ kind: 'shards', accountId: context.accountId, region: context.region, ...token })
+  return encodePageToken('shards', token, context)
 }
 
 export function decodeShardPageToken(
@@ -37,7 +36,7 @@ export function decodeShardPageToken(
   context: RequestContext,
   nowMillis: number,
 ): ShardPageToken {
-  const fields = decode(text, 'shards', context)
+  const fields = decodePageToken(text, 'shards', context) ?? invalidTokenThrown()
   const { streamName, incarnation, afterShardId, selection, issuedAtMillis } = fields
   if (
     typeof streamName !== 'string' ||
@@ -48,46 +47,25 @@ export function decodeShardPageToken(
   ) {
     throw invalidToken()
   }
-  if (nowMillis - issuedAtMillis > SHARD_TOKEN_LIFETIME_MS) {
-    throw ExpiredNextTokenException('The NextToken has expired; tokens are valid for 300 seconds.')
-  }
+  checkTokenAge(issuedAtMillis, nowMillis)
   return { streamName, incarnation, afterShardId, selection, issuedAtMillis }
 }
 
+/** Kinesis's page tokens (ListShards, ListStreamConsumers) are valid for 300 seconds. */
+export function checkTokenAge(issuedAtMillis: number, nowMillis: number): void {
+  if (nowMillis - issuedAtMillis > SHARD_TOKEN_LIFETIME_MS) {
+    throw ExpiredNextTokenException('The NextToken has expired; tokens are valid for 300 seconds.')
+  }
+}
+
 export function encodeStreamPageToken(token: StreamPageToken, context: RequestContext): string {
-  return encode({ kind: 'streams', accountId: context.accountId, region: context.region, ...token })
+  return encodePageToken('streams', token, context)
 }
 
 export function decodeStreamPageToken(text: string, context: RequestContext): StreamPageToken {
-  const { afterStreamName } = decode(text, 'streams', context)
+  const { afterStreamName } = decodePageToken(text, 'streams', context) ?? invalidTokenThrown()
   if (typeof afterStreamName !== 'string') throw invalidToken()
   return { afterStreamName }
-}
-
-function encode(fields: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(fields)).toString('base64url')
-}
-
-function decode(text: string, kind: string, context: RequestContext): Record<string, unknown> {
-  let fields: unknown
-  try {
-    fields = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-  } catch {
-    throw invalidToken()
-  }
-  if (
-    typeof fields !== 'object' ||
-    fields === null ||
-    !('kind' in fields) ||
-    fields.kind !== kind ||
-    !('accountId' in fields) ||
-    fields.accountId !== context.accountId ||
-    !('region' in fields) ||
-    fields.region !== context.region
-  ) {
-    throw invalidToken()
-  }
-  return fields
 }
 
 function isShardSelection(value: unknown): value is ShardSelection {
@@ -101,6 +79,10 @@ function isShardSelection(value: unknown): value is ShardSelection {
   return true
 }
 
-function invalidToken(): AwsError {
+export function invalidToken(): AwsError {
   return InvalidArgumentException('The NextToken provided is invalid.')
+}
+
+function invalidTokenThrown(): never {
+  throw invalidToken()
 }
