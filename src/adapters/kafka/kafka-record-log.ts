@@ -22,8 +22,8 @@ import {
   dropTargetTopics,
   narrowTargetTopics,
   type InternalCluster,
-} from './kafka-internals.ts'
-import type { FetchedMessage } from './fetch-response.ts'
+} from './kafkajs-cluster.ts'
+import type { FetchedMessage } from './protocol/fetch-response.ts'
 import { PartitionReader } from './partition-reader.ts'
 
 const MAX_PRODUCE_BATCH_BYTES = 8 * 1024 * 1024
