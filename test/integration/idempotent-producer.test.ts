@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 
 import { IdempotentProducer, type ProduceSender } from '../../src/adapters/kafka/idempotent-producer.ts'
+import type { InternalCluster } from '../../src/adapters/kafka/kafkajs-cluster.ts'
 import {
   sendProduceRequest,
   type InternalBroker,
-  type InternalCluster,
-} from '../../src/adapters/kafka/kafka-internals.ts'
-import type { ProduceRequestArguments } from '../../src/adapters/kafka/produce-request.ts'
+} from '../../src/adapters/kafka/protocol/kafkajs-transport.ts'
+import type { ProduceRequestArguments } from '../../src/adapters/kafka/protocol/produce-request.ts'
 import type { RecordToAppend } from '../../src/ports/record-log.ts'
 import { useKafkaTopicWithCluster } from './fixture/kafka-topic.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { sendProduceRequest } from '../../src/adapters/kafka/kafka-internals.ts'
+import { sendProduceRequest } from '../../src/adapters/kafka/protocol/kafkajs-transport.ts'
 import { useKafkaTopicWithCluster } from './fixture/kafka-topic.ts'
 
 describe('Produce requests written by the one-pass encoder, on a real Kafka broker', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import { IdempotentProducer, type RecordsByPartition } from './idempotent-producer.ts'
-import type { InternalBroker, InternalCluster } from './kafka-internals.ts'
+import type { InternalCluster } from './kafkajs-cluster.ts'
+import type { InternalBroker } from './protocol/kafkajs-transport.ts'
 
 /** What a fake broker was asked to store: one entry per partition batch. */
 interface SentBatch {

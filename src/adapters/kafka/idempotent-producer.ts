@@ -2,8 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises'
 
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import { kafkaErrorType } from './kafka-errors.ts'
-import { sendProduceRequest, type InternalBroker, type InternalCluster } from './kafka-internals.ts'
-import type { ProduceRequestArguments } from './produce-request.ts'
+import type { InternalCluster } from './kafkajs-cluster.ts'
+import { sendProduceRequest, type InternalBroker } from './protocol/kafkajs-transport.ts'
+import type { ProduceRequestArguments } from './protocol/produce-request.ts'
 
 /** Sends one Produce request to a broker and returns its parsed response. */
 export type ProduceSender = (broker: InternalBroker, request: ProduceRequestArguments) => Promise<unknown>

@@ -1,12 +1,8 @@
 import type { Kafka } from 'kafkajs'
 
-import type { FetchedPartition } from './fetch-response.ts'
-import {
-  createInternalCluster,
-  decodeFetchesInOnePass,
-  dropTargetTopics,
-  type InternalCluster,
-} from './kafka-internals.ts'
+import { createInternalCluster, dropTargetTopics, type InternalCluster } from './kafkajs-cluster.ts'
+import type { FetchedPartition } from './protocol/fetch-response.ts'
+import { decodeFetchesInOnePass } from './protocol/kafkajs-transport.ts'
 
 const READ_COMMITTED = 1
 

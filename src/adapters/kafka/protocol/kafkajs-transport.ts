@@ -1,16 +1,13 @@
 import { createRequire } from 'node:module'
 
-import type { Kafka } from 'kafkajs'
-
 import { decodeFetchResponse, FETCH_RESPONSE_VERSION, type FetchResponse } from './fetch-response.ts'
 import { encodeProduceRequest, type ProduceRequestArguments } from './produce-request.ts'
 
 /*
- * The places where the adapter reaches into kafkajs (pinned at 2.2.4): its private cluster factory, for
- * broker-level fetches and produces (the gateway's idempotent producer sends through a cluster's brokers and
- * refreshes its metadata when a topic gains partitions); its connections' request queue, on which Produce
- * requests written by the one-pass encoder are sent; and its brokers' fetch responses, read by the one-pass
- * decoder.
+ * Where the one-pass encoder and decoder reach into kafkajs (pinned at 2.2.4): its connections' request queue,
+ * on which Produce requests written by the one-pass encoder are sent; and its brokers' fetch responses, read by
+ * the one-pass decoder. Its private cluster factory, through which the brokers are found, is in
+ * ../kafkajs-cluster.ts.
  */
 
 const PRODUCE_API_KEY = 0
@@ -70,91 +67,16 @@ export interface InternalBroker {
   }): Promise<FetchResponse>
 }
 
-export interface InternalCluster {
-  /** Topics whose metadata the cluster refreshes; one that no longer exists fails every refresh. */
-  targetTopics: Set<string>
-  connect(): Promise<void>
-  isConnected(): boolean
-  disconnect(): Promise<void>
-  addTargetTopic(topic: string): Promise<void>
-  refreshMetadata(): Promise<void>
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>
+/** The part of a kafkajs cluster (InternalCluster, ../kafkajs-cluster.ts) that finds the broker of a node. */
+export interface BrokerFinder {
   findBroker(query: { nodeId: string }): Promise<InternalBroker>
-  findControllerBroker(): Promise<InternalBroker>
-  /** Forgets a broker whose connection closed; the next metadata refresh finds it again. */
-  removeBroker(address: { host: string; port: number }): void
-  findTopicPartitionMetadata(topic: string): { partitionId: number }[]
-}
-
-type ClusterFactory = (options: {
-  metadataMaxAge?: number
-  allowAutoTopicCreation?: boolean
-}) => InternalCluster
-
-function clusterFactorySymbol(kafka: Kafka): symbol {
-  const symbol = Object.getOwnPropertySymbols(kafka).find(
-    (candidate) => candidate.description === 'private:Kafka:createCluster',
-  )
-  if (symbol === undefined || typeof Reflect.get(kafka, symbol) !== 'function') {
-    throw new Error('this kafkajs version does not expose its cluster factory; kafkajs 2.2.4 is required')
-  }
-  return symbol
-}
-
-export function createInternalCluster(kafka: Kafka): InternalCluster {
-  const factory = Reflect.get(kafka, clusterFactorySymbol(kafka)) as ClusterFactory
-  return factory({ metadataMaxAge: 60_000, allowAutoTopicCreation: false })
-}
-
-/** Creates a kafkajs client (producer, admin) and returns the cluster it was built on, to manage its metadata. */
-export function createWithCluster<Client>(
-  kafka: Kafka,
-  create: (kafka: Kafka) => Client,
-): { client: Client; cluster: InternalCluster } {
-  const symbol = clusterFactorySymbol(kafka)
-  const factory = Reflect.get(kafka, symbol) as ClusterFactory
-  let cluster: InternalCluster | undefined
-  Reflect.set(kafka, symbol, ((options) => (cluster = factory(options))) satisfies ClusterFactory)
-  try {
-    const client = create(kafka)
-    if (cluster === undefined) throw new Error('kafkajs did not build a cluster for the client')
-    return { client, cluster }
-  } finally {
-    Reflect.set(kafka, symbol, factory)
-  }
-}
-
-/**
- * Stops a cluster from asking for the metadata of topics other than `keep`. kafkajs keeps every topic it was
- * ever asked about and refreshes them all together, so one topic deleted (by any gateway replica) would make
- * every later refresh fail; the topics still in use are added back on their next use.
- */
-export async function narrowTargetTopics(cluster: InternalCluster, keep: readonly string[]): Promise<void> {
-  cluster.targetTopics.clear()
-  for (const topic of keep) cluster.targetTopics.add(topic)
-  // kafkajs refreshes only when its set of topics grows: refresh now, or `keep` may stay without metadata.
-  if (cluster.isConnected()) await cluster.refreshMetadata().catch(() => undefined)
-}
-
-/** Stops a cluster from asking for the metadata of topics that no longer exist; the others stay. */
-export async function dropTargetTopics(
-  cluster: InternalCluster,
-  exists: (topic: string) => boolean,
-): Promise<void> {
-  let dropped = false
-  for (const topic of [...cluster.targetTopics]) {
-    if (exists(topic)) continue
-    cluster.targetTopics.delete(topic)
-    dropped = true
-  }
-  if (dropped && cluster.isConnected()) await cluster.refreshMetadata().catch(() => undefined)
 }
 
 /**
  * Makes the brokers of `cluster` read Fetch responses with the one-pass decoder; kafkajs's own check of the
  * response's error codes still runs on the result.
  */
-export function decodeFetchesInOnePass(cluster: InternalCluster): void {
+export function decodeFetchesInOnePass(cluster: BrokerFinder): void {
   interceptFetches(cluster, (built) => {
     if (built.request.apiVersion !== FETCH_RESPONSE_VERSION) {
       throw new Error(
@@ -171,7 +93,7 @@ type RequestTransform = (built: ProtocolRequest) => ProtocolRequest
  * Lets `transform` change the Fetch request that the brokers' fetch builds. kafkajs's broker methods look their
  * request up before their first await, so the lookup is swapped for the duration of that call only.
  */
-function interceptFetches(cluster: InternalCluster, transform: RequestTransform): void {
+function interceptFetches(cluster: BrokerFinder, transform: RequestTransform): void {
   const intercepted = new WeakSet<InternalBroker>()
   const findBroker = cluster.findBroker.bind(cluster)
   cluster.findBroker = async (query) => {
