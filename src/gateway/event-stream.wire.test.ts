@@ -16,7 +16,7 @@ import { encodeCbor } from './protocol/cbor-writer.ts'
 import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 import { defineService, type Operation } from '../aws/index.ts'
-import { decodeEventStream } from './testing/event-stream-frames.ts'
+import { decodeEventStream } from '../../test/support/event-stream-frames.ts'
 
 /** SubscribeToShard's event stream: Kinesis names internal failures InternalFailureException. */
 const kinesisEventStream = (initial: object, events: AsyncIterable<StreamEvent>) =>

@@ -10,8 +10,8 @@ import { createLogger } from './logger.ts'
 import { EMPTY_INPUT } from '../aws/index.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 import { defineService } from '../aws/index.ts'
-import { decodeEventStream } from './testing/event-stream-frames.ts'
-import { makeSelfSignedCertificate } from './testing/self-signed-certificate.ts'
+import { decodeEventStream } from '../../test/support/event-stream-frames.ts'
+import { makeSelfSignedCertificate } from '../../test/support/self-signed-certificate.ts'
 
 /** SubscribeToShard's event stream: Kinesis names internal failures InternalFailureException. */
 const kinesisEventStream = (initial: object, events: AsyncIterable<StreamEvent>) =>

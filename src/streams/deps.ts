@@ -6,8 +6,7 @@ import type { ConsumerRegistry } from '../ports/consumer-registry.ts'
 import type { RecordLog } from '../ports/record-log.ts'
 import type { StreamCatalog } from '../ports/stream-catalog.ts'
 import type { SubscriptionLeases } from '../ports/subscription-leases.ts'
-import type { FanOutSettings } from './fan-out/fan-out-settings.ts'
-import type { KeyRing } from './records/record-encryption.ts'
+import type { KeyRing } from '../ports/key-ring.ts'
 
 /** What the Kinesis Data Streams operations may reach; they import no adapter. */
 export interface StreamsDeps {
@@ -48,4 +47,16 @@ export interface StreamsSettings {
    * within this time. See resharding.ts.
    */
   reshardFenceMs?: number
+}
+
+/** How SubscribeToShard subscriptions behave in time. */
+export interface FanOutSettings {
+  /** How long a subscription lasts before it ends cleanly (AWS: 5 minutes). */
+  subscriptionDurationMs: number
+  /** The longest a subscription stays silent: an event without records is sent after this long. */
+  heartbeatIntervalMs?: number
+  /** How long one upstream read of a partition waits for new records before it is issued again. */
+  tailWaitMs?: number
+  /** How often an open subscription renews its lease; the lease lives three times as long. */
+  leaseRenewIntervalMs?: number
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest'
 
-import { MemoryConsumerRegistry } from '../../src/adapters/memory/memory-consumer-registry.ts'
+import { MemoryConsumerRegistry } from '../support/memory/memory-consumer-registry.ts'
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts'
 import { RedisConsumerRegistry } from '../../src/adapters/redis/redis-consumer-registry.ts'
 import {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
 import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
-import { MemoryStreamCatalog } from '../../src/adapters/memory/memory-stream-catalog.ts'
+import { MemoryStreamCatalog } from '../support/memory/memory-stream-catalog.ts'
 import { shardIteratorKey } from '../../src/mapping/shard-iterators.ts'
 import { DEFAULT_TOPIC_TEMPLATE, parseTopicTemplate } from '../../src/mapping/topic-names.ts'
 import { systemClock } from '../../src/ports/clock.ts'
@@ -15,7 +15,7 @@ import { getShardIterator } from '../../src/streams/operations/get-shard-iterato
 import { putRecords } from '../../src/streams/operations/put-records.ts'
 import { derivedKeyRing } from '../../src/streams/records/record-encryption.ts'
 import { MISSING_PARTITION_KEY } from '../../src/streams/records/record-envelope.ts'
-import { testStreamRecord } from '../../src/streams/records/test-streams.ts'
+import { testStreamRecord } from '../support/streams/test-streams.ts'
 import { uniqueName } from './fixture/names.ts'
 
 describe('the data-plane operations on a real Kafka broker', () => {

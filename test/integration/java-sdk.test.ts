@@ -9,7 +9,7 @@ import { createLogger } from '../../src/gateway/index.ts'
 import { startGateway, type RunningGateway } from '../../src/main.ts'
 import { testAccountId } from './fixture/gateway.ts'
 import { ensureJavaClient, type JavaClient, type JavaScenario } from './fixture/java-client.ts'
-import { makeSelfSignedCertificate } from '../../src/gateway/testing/self-signed-certificate.ts'
+import { makeSelfSignedCertificate } from '../support/self-signed-certificate.ts'
 
 interface RequestLogLine {
   httpVersion: string

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest'
 
-import { MemoryStreamCatalog } from '../../src/adapters/memory/memory-stream-catalog.ts'
+import { MemoryStreamCatalog } from '../support/memory/memory-stream-catalog.ts'
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts'
 import { RedisStreamCatalog } from '../../src/adapters/redis/redis-stream-catalog.ts'
 import {

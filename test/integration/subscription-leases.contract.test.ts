@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest'
 
-import { MemorySubscriptionLeases } from '../../src/adapters/memory/memory-subscription-leases.ts'
+import { MemorySubscriptionLeases } from '../support/memory/memory-subscription-leases.ts'
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts'
 import { RedisSubscriptionLeases } from '../../src/adapters/redis/redis-subscription-leases.ts'
 import {

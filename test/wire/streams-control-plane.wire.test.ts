@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.ts'
 import { createGatewayServer, createLogger, type GatewayServer } from '../../src/gateway/index.ts'
 import { defineService } from '../../src/aws/index.ts'
-import { ACCOUNT_ID, fakeStreamsDeps } from '../../src/streams/testing/fake-streams-deps.ts'
+import { ACCOUNT_ID, fakeStreamsDeps } from '../support/streams/fake-streams-deps.ts'
 import { controlPlaneOperations } from '../../src/streams/operations/control-plane.ts'
 
 const deps = fakeStreamsDeps({ creatingDelayMs: 0, shardLimit: 100 })

@@ -13,11 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.ts'
 import { createGatewayServer, createLogger, type GatewayServer } from '../../src/gateway/index.ts'
 import { defineService } from '../../src/aws/index.ts'
-import {
-  createTestDataPlane,
-  createTestStream,
-  splitTestShard,
-} from '../../src/streams/records/test-streams.ts'
+import { createTestDataPlane, createTestStream, splitTestShard } from '../support/streams/test-streams.ts'
 import { dataPlaneOperations } from '../../src/streams/operations/data-plane.ts'
 
 describe('the data-plane operations through the gateway, driven by the AWS SDK', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { awsCborCodec } from './aws-cbor.ts'
 import { awsJsonCodec } from './aws-json.ts'
 import { decodeCbor } from './cbor-reader.ts'
-import { decodeMessage } from '../testing/event-stream-frames.ts'
+import { decodeMessage } from '../../../test/support/event-stream-frames.ts'
 import { encodeInitialResponse, encodeStreamEvent } from './event-stream-messages.ts'
 
 const event = {

@@ -4,8 +4,8 @@ import { ResourceNotFoundException } from '../errors.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { ConcurrentUpdateError, MAX_UPDATE_ATTEMPTS } from '../stream-changes.ts'
-import { visibleConsumer } from '../stream-consumers.ts'
+import { ConcurrentUpdateError, MAX_UPDATE_ATTEMPTS } from '../catalog/stream-changes.ts'
+import { visibleConsumer } from './stream-consumers.ts'
 import { consumerRegistryOf } from './consumer-lookup.ts'
 
 /** The change to make, computed from the consumer as it shows now; undefined when there is nothing to change. */

@@ -7,8 +7,8 @@ import { parseConsumerArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord, ConsumerRegistry } from '../../ports/consumer-registry.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { requireStream, streamKeyOf } from '../stream-lookup.ts'
-import { visibleConsumer } from '../stream-consumers.ts'
+import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
+import { visibleConsumer } from './stream-consumers.ts'
 
 export interface ConsumerReference {
   ConsumerARN?: string | undefined

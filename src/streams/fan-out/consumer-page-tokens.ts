@@ -3,7 +3,7 @@
 
 import { decodePageToken, encodePageToken, type RequestContext } from '../../aws/index.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
-import { checkTokenAge, invalidToken } from '../next-tokens.ts'
+import { checkTokenAge, invalidToken } from '../catalog/next-tokens.ts'
 
 export interface ConsumerPageToken {
   readonly streamName: string

@@ -1,14 +1,4 @@
-/** How SubscribeToShard subscriptions behave in time. */
-export interface FanOutSettings {
-  /** How long a subscription lasts before it ends cleanly (AWS: 5 minutes). */
-  subscriptionDurationMs: number
-  /** The longest a subscription stays silent: an event without records is sent after this long. */
-  heartbeatIntervalMs?: number
-  /** How long one upstream read of a partition waits for new records before it is issued again. */
-  tailWaitMs?: number
-  /** How often an open subscription renews its lease; the lease lives three times as long. */
-  leaseRenewIntervalMs?: number
-}
+import type { FanOutSettings } from '../deps.ts'
 
 export const DEFAULT_FAN_OUT_SETTINGS: Required<FanOutSettings> = {
   subscriptionDurationMs: 300_000,

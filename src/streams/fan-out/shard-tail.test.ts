@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
 import type { StoredRecord } from '../../ports/record-log.ts'
-import { WaitingRecordLog } from '../testing/waiting-record-log.ts'
+import { WaitingRecordLog } from '../../../test/support/streams/waiting-record-log.ts'
 import { ShardTails, type ShardReader } from './shard-tail.ts'
 
 const TOPIC = 'topic'

@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagMap } from '../members.ts'
-import { requireActive, updateStream } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
-import { addTags } from '../tags.ts'
+import { requireActive, updateStream } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
+import { addTags } from '../resources/tags.ts'
 import { validated } from '../../aws/index.ts'
 
 /** AddTagsToStream: adds tags or overwrites their values; a stream has at most 50 tags. */

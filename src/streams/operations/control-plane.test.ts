@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { fakeStreamsDeps } from '../testing/fake-streams-deps.ts'
+import { fakeStreamsDeps } from '../../../test/support/streams/fake-streams-deps.ts'
 import { controlPlaneOperations } from './control-plane.ts'
 
 describe('controlPlaneOperations', () => {

@@ -9,7 +9,7 @@ import {
   storedStream,
   streamKey,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { deleteStreamOperation } from './delete-stream.ts'
 import { describeStreamOperation } from './describe-stream.ts'

@@ -10,14 +10,14 @@ import {
   checkOnDemandStreamLimit,
   checkShardLimit,
   type AccountUsage,
-} from '../account-usage.ts'
+} from '../catalog/account-usage.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamModeDetails, StreamName, TagMap } from '../members.ts'
-import { initialShards } from '../shard-map.ts'
-import { effectiveStatus } from '../stream-status.ts'
-import { addTags } from '../tags.ts'
-import { topicConfigFor } from '../topic-config.ts'
+import { initialShards } from '../catalog/shard-map.ts'
+import { effectiveStatus } from '../catalog/stream-status.ts'
+import { addTags } from '../resources/tags.ts'
+import { topicConfigFor } from '../settings/topic-config.ts'
 import { validated } from '../../aws/index.ts'
 
 export const DEFAULT_RETENTION_PERIOD_HOURS = 24

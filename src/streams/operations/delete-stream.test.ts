@@ -8,7 +8,7 @@ import {
   fakeStreamsDeps,
   storedStream,
   streamKey,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { deleteStreamOperation } from './delete-stream.ts'
 import { describeStreamSummaryOperation } from './describe-stream-summary.ts'

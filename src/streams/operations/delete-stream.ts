@@ -5,9 +5,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
-import { updateStream, withStatus } from '../stream-changes.ts'
-import { registeredConsumerCount } from '../stream-consumers.ts'
-import { requireStream, streamKeyOf } from '../stream-lookup.ts'
+import { updateStream, withStatus } from '../catalog/stream-changes.ts'
+import { registeredConsumerCount } from '../fan-out/stream-consumers.ts'
+import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 
 /**
  * DeleteStream: marks the stream DELETING (it is gone once deletingDelayMs has passed), then deletes its topic.

@@ -1,7 +1,7 @@
 import type { DescribeLimitsInput, DescribeLimitsOutput } from '@aws-sdk/client-kinesis'
 
 import { type Operation } from '../../aws/index.ts'
-import { ON_DEMAND_STREAM_COUNT_LIMIT, accountUsage } from '../account-usage.ts'
+import { ON_DEMAND_STREAM_COUNT_LIMIT, accountUsage } from '../catalog/account-usage.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 

@@ -4,10 +4,10 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
-import { openShardCount } from '../shard-map.ts'
-import { registeredConsumerCount } from '../stream-consumers.ts'
-import { requireStream, streamKeyOf } from '../stream-lookup.ts'
-import { encryptionFields, enhancedMonitoring, visibleStatus } from '../stream-description.ts'
+import { openShardCount } from '../catalog/shard-map.ts'
+import { registeredConsumerCount } from '../fan-out/stream-consumers.ts'
+import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
+import { encryptionFields, enhancedMonitoring, visibleStatus } from '../catalog/stream-description.ts'
 
 export function describeStreamSummaryOperation(
   deps: StreamsDeps,

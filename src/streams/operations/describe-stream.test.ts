@@ -7,7 +7,7 @@ import {
   fakeContext,
   fakeStreamsDeps,
   storedStream,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { describeStreamSummaryOperation } from './describe-stream-summary.ts'
 import { describeStreamOperation } from './describe-stream.ts'
 

@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardId, StreamARN, StreamName } from '../members.ts'
-import { DEFAULT_SHARD_SELECTION, describeShard, selectShards, shardsAfter } from '../shard-map.ts'
-import { requireStream, streamKeyOf } from '../stream-lookup.ts'
-import { encryptionFields, enhancedMonitoring, visibleStatus } from '../stream-description.ts'
+import { DEFAULT_SHARD_SELECTION, describeShard, selectShards, shardsAfter } from '../catalog/shard-map.ts'
+import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
+import { encryptionFields, enhancedMonitoring, visibleStatus } from '../catalog/stream-description.ts'
 
 /** DescribeStream returns at most 100 shards per call, whatever Limit asks for. */
 export const DESCRIBE_STREAM_MAX_SHARDS = 100

@@ -3,9 +3,9 @@ import type { DisableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@
 import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { changeShardLevelMetrics } from '../enhanced-monitoring.ts'
+import { changeShardLevelMetrics } from '../settings/enhanced-monitoring.ts'
 import { MetricsNameList, StreamARN, StreamName } from '../members.ts'
-import { disableMetrics } from '../shard-level-metrics.ts'
+import { disableMetrics } from '../settings/shard-level-metrics.ts'
 import { validated } from '../../aws/index.ts'
 
 export function disableEnhancedMonitoringOperation(

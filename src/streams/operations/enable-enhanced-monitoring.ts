@@ -3,9 +3,9 @@ import type { EnableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@a
 import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { changeShardLevelMetrics } from '../enhanced-monitoring.ts'
+import { changeShardLevelMetrics } from '../settings/enhanced-monitoring.ts'
 import { MetricsNameList, StreamARN, StreamName } from '../members.ts'
-import { enableMetrics } from '../shard-level-metrics.ts'
+import { enableMetrics } from '../settings/shard-level-metrics.ts'
 import { validated } from '../../aws/index.ts'
 
 export function enableEnhancedMonitoringOperation(

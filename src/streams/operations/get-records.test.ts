@@ -10,7 +10,7 @@ import {
   splitTestShard,
   updateTestStream,
   type TestDataPlane,
-} from '../records/test-streams.ts'
+} from '../../../test/support/streams/test-streams.ts'
 import { getRecords, javaDateText } from './get-records.ts'
 import { getShardIterator } from './get-shard-iterator.ts'
 import { putRecord } from './put-record.ts'

@@ -4,8 +4,8 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
-import { streamKeyOfResource } from '../resource-arns.ts'
-import { requireStream } from '../stream-lookup.ts'
+import { streamKeyOfResource } from '../resources/resource-arns.ts'
+import { requireStream } from '../catalog/stream-lookup.ts'
 import { validated } from '../../aws/index.ts'
 
 /** GetResourcePolicy: the stored policy document, or an empty one ('{}') when the stream has none. */

@@ -8,7 +8,7 @@ import {
   createTestStream,
   splitTestShard,
   type TestDataPlane,
-} from '../records/test-streams.ts'
+} from '../../../test/support/streams/test-streams.ts'
 import { getShardIterator } from './get-shard-iterator.ts'
 import { putRecord } from './put-record.ts'
 

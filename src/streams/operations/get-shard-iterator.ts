@@ -20,7 +20,7 @@ import {
   type ShardInStream,
 } from '../records/shard-positions.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
 
 /** What the input table guarantees. */
 type GetShardIteratorRequest = Omit<GetShardIteratorInput, 'ShardId' | 'ShardIteratorType'> & {

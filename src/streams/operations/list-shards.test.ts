@@ -10,7 +10,7 @@ import {
   fakeStreamsDeps,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { deleteStreamOperation } from './delete-stream.ts'
 import { listShardsOperation } from './list-shards.ts'

@@ -6,7 +6,7 @@ import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { NextToken, ShardId, StreamARN, StreamName, Timestamp } from '../members.ts'
-import { decodeShardPageToken, encodeShardPageToken } from '../next-tokens.ts'
+import { decodeShardPageToken, encodeShardPageToken } from '../catalog/next-tokens.ts'
 import {
   DEFAULT_SHARD_SELECTION,
   SHARD_FILTER_TYPES,
@@ -14,9 +14,9 @@ import {
   selectShards,
   shardsAfter,
   type ShardSelection,
-} from '../shard-map.ts'
-import { requireStream, streamKeyOf, streamNotFound } from '../stream-lookup.ts'
-import { visibleStatus } from '../stream-description.ts'
+} from '../catalog/shard-map.ts'
+import { requireStream, streamKeyOf, streamNotFound } from '../catalog/stream-lookup.ts'
+import { visibleStatus } from '../catalog/stream-description.ts'
 
 /** ListShards returns at most 1000 shards per call, whatever MaxResults asks for. */
 export const LIST_SHARDS_MAX_RESULTS = 1000

@@ -11,8 +11,8 @@ import {
 } from '../fan-out/consumer-page-tokens.ts'
 import { consumerOf } from '../fan-out/consumer-shapes.ts'
 import { NextToken, StreamARN } from '../members.ts'
-import { registeredConsumers } from '../stream-consumers.ts'
-import { requireStream, streamNotFound, streamKeyOf } from '../stream-lookup.ts'
+import { registeredConsumers } from '../fan-out/stream-consumers.ts'
+import { requireStream, streamNotFound, streamKeyOf } from '../catalog/stream-lookup.ts'
 import { validated } from '../../aws/index.ts'
 
 const DEFAULT_MAX_RESULTS = 100

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 
-import { arnOf, createActiveStream, fakeContext, fakeStreamsDeps } from '../testing/fake-streams-deps.ts'
+import {
+  arnOf,
+  createActiveStream,
+  fakeContext,
+  fakeStreamsDeps,
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { deleteStreamOperation } from './delete-stream.ts'
 import { listStreamsOperation } from './list-streams.ts'

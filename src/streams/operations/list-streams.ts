@@ -5,9 +5,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { NextToken, StreamName } from '../members.ts'
-import { decodeStreamPageToken, encodeStreamPageToken } from '../next-tokens.ts'
-import { effectiveStatus } from '../stream-status.ts'
-import { visibleStatus } from '../stream-description.ts'
+import { decodeStreamPageToken, encodeStreamPageToken } from '../catalog/next-tokens.ts'
+import { effectiveStatus } from '../catalog/stream-status.ts'
+import { visibleStatus } from '../catalog/stream-description.ts'
 
 /** ListStreams returns at most 100 streams per call, whatever Limit asks for. */
 export const LIST_STREAMS_MAX_RESULTS = 100

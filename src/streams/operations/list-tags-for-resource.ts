@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
-import { resourceOf } from '../resource-arns.ts'
-import { requireStream } from '../stream-lookup.ts'
-import { sortedTags } from '../tags.ts'
+import { resourceOf } from '../resources/resource-arns.ts'
+import { requireStream } from '../catalog/stream-lookup.ts'
+import { sortedTags } from '../resources/tags.ts'
 import { validated } from '../../aws/index.ts'
 
 /** ListTagsForResource: every tag of the stream or consumer, in key order. */

@@ -4,8 +4,8 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagKey } from '../members.ts'
-import { requireStream, streamKeyOf } from '../stream-lookup.ts'
-import { MAX_TAGS_PER_STREAM, sortedTags } from '../tags.ts'
+import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
+import { MAX_TAGS_PER_STREAM, sortedTags } from '../resources/tags.ts'
 
 /** ListTagsForStream: the stream's tags in key order, after ExclusiveStartTagKey, at most Limit of them. */
 export function listTagsForStreamOperation(

@@ -9,7 +9,7 @@ import {
   passFence,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { describeStreamOperation } from './describe-stream.ts'
 import { mergeShardsOperation } from './merge-shards.ts'
 

@@ -7,11 +7,16 @@ import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardId, StreamARN, StreamName } from '../members.ts'
-import { requireOpenShard, requireProvisioned, requireShard, shardIndexOf } from '../reshard-checks.ts'
-import { mergePlan } from '../reshard-plans.ts'
-import { startReshard } from '../resharding.ts'
-import { requireActive } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
+import {
+  requireOpenShard,
+  requireProvisioned,
+  requireShard,
+  shardIndexOf,
+} from '../resharding/reshard-checks.ts'
+import { mergePlan } from '../resharding/reshard-plans.ts'
+import { startReshard } from '../resharding/resharding.ts'
+import { requireActive } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { validated } from '../../aws/index.ts'
 
 /**

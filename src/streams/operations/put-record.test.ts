@@ -5,7 +5,11 @@ import { decodeSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-n
 import { RecordLogUnavailableError } from '../../ports/record-log.ts'
 import { derivedKeyRing } from '../records/record-encryption.ts'
 import { EXPLICIT_HASH_KEY_HEADER } from '../records/record-envelope.ts'
-import { createTestDataPlane, createTestStream, type TestDataPlane } from '../records/test-streams.ts'
+import {
+  createTestDataPlane,
+  createTestStream,
+  type TestDataPlane,
+} from '../../../test/support/streams/test-streams.ts'
 import { putRecord } from './put-record.ts'
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text))

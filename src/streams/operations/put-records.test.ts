@@ -8,7 +8,7 @@ import {
   createTestStream,
   updateTestStream,
   type TestDataPlane,
-} from '../records/test-streams.ts'
+} from '../../../test/support/streams/test-streams.ts'
 import { putRecords } from './put-records.ts'
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text))

@@ -28,7 +28,7 @@ import {
 import { validationException } from '../../aws/index.ts'
 import { hashKeyOfRecord, StreamRoutingCache } from '../records/routing.ts'
 import { requireWritableStream } from '../records/stream-access.ts'
-import { streamKeyOf, streamNotFound } from '../stream-lookup.ts'
+import { streamKeyOf, streamNotFound } from '../catalog/stream-lookup.ts'
 
 /** What the input table guarantees. */
 type PutRecordsEntry = Omit<PutRecordsRequestEntry, 'Data' | 'PartitionKey'> & {

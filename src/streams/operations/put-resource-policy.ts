@@ -5,8 +5,8 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { Policy, ResourceARN } from '../members.ts'
-import { streamKeyOfResource } from '../resource-arns.ts'
-import { requireActive, updateStream } from '../stream-changes.ts'
+import { streamKeyOfResource } from '../resources/resource-arns.ts'
+import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 import { validated } from '../../aws/index.ts'
 
 /**

@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagKeyList } from '../members.ts'
-import { requireActive, updateStream } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
-import { removeTags } from '../tags.ts'
+import { requireActive, updateStream } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
+import { removeTags } from '../resources/tags.ts'
 import { validated } from '../../aws/index.ts'
 
 /** RemoveTagsFromStream: removes the tags with the given keys; keys the stream does not have are ignored. */

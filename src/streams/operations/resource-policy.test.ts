@@ -7,7 +7,7 @@ import {
   fakeStreamsDeps,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { deleteResourcePolicyOperation } from './delete-resource-policy.ts'
 import { getResourcePolicyOperation } from './get-resource-policy.ts'
 import { putResourcePolicyOperation } from './put-resource-policy.ts'

@@ -9,7 +9,7 @@ import {
   passFence,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { describeStreamOperation } from './describe-stream.ts'
 import { listShardsOperation } from './list-shards.ts'

@@ -5,15 +5,20 @@ import { type Operation } from '../../aws/index.ts'
 import { isValidSplitHashKey } from '../../mapping/hash-keys.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
-import { accountUsage, checkShardLimit } from '../account-usage.ts'
+import { accountUsage, checkShardLimit } from '../catalog/account-usage.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, ShardId, StreamARN, StreamName } from '../members.ts'
-import { requireOpenShard, requireProvisioned, requireShard, shardIndexOf } from '../reshard-checks.ts'
-import { splitPlan } from '../reshard-plans.ts'
-import { startReshard } from '../resharding.ts'
-import { requireActive } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
+import {
+  requireOpenShard,
+  requireProvisioned,
+  requireShard,
+  shardIndexOf,
+} from '../resharding/reshard-checks.ts'
+import { splitPlan } from '../resharding/reshard-plans.ts'
+import { startReshard } from '../resharding/resharding.ts'
+import { requireActive } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { validated } from '../../aws/index.ts'
 
 /**

@@ -4,10 +4,10 @@ import { type Operation } from '../../aws/index.ts'
 import type { StreamEncryption } from '../../ports/stream-catalog.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { requireKmsEncryptionType, sameEncryption } from '../encryption.ts'
+import { requireKmsEncryptionType, sameEncryption } from '../settings/encryption.ts'
 import { EncryptionType, KeyId, StreamARN, StreamName } from '../members.ts'
-import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
+import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { validated } from '../../aws/index.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { MemoryConsumerRegistry } from '../../adapters/memory/memory-consumer-registry.ts'
+import { MemoryConsumerRegistry } from '../../../test/support/memory/memory-consumer-registry.ts'
 import {
   ACCOUNT_ID,
   arnOf,
@@ -9,7 +9,7 @@ import {
   fakeStreamsDeps,
   passPhase,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { deleteStreamOperation } from './delete-stream.ts'
 import { deregisterStreamConsumerOperation } from './deregister-stream-consumer.ts'
 import { describeStreamConsumerOperation } from './describe-stream-consumer.ts'

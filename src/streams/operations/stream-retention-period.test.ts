@@ -8,7 +8,7 @@ import {
   fakeStreamsDeps,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { decreaseStreamRetentionPeriodOperation } from './decrease-stream-retention-period.ts'
 import { increaseStreamRetentionPeriodOperation } from './increase-stream-retention-period.ts'
 

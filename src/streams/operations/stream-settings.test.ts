@@ -8,7 +8,7 @@ import {
   fakeStreamsDeps,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { describeLimitsOperation } from './describe-limits.ts'
 import { disableEnhancedMonitoringOperation } from './disable-enhanced-monitoring.ts'

@@ -1,23 +1,24 @@
 import type { _Record, ChildShard } from '@aws-sdk/client-kinesis'
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { MemoryConsumerRegistry } from '../../adapters/memory/memory-consumer-registry.ts'
-import { MemorySubscriptionLeases } from '../../adapters/memory/memory-subscription-leases.ts'
+import { MemoryConsumerRegistry } from '../../../test/support/memory/memory-consumer-registry.ts'
+import { MemorySubscriptionLeases } from '../../../test/support/memory/memory-subscription-leases.ts'
 import { isEventStreamOutput, type StreamEvent } from '../../aws/index.ts'
 import { consumerArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamEncryption, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardTails } from '../fan-out/shard-tail.ts'
-import { derivedKeyRing, type KeyRing } from '../records/record-encryption.ts'
+import type { KeyRing } from '../../ports/key-ring.ts'
+import { derivedKeyRing } from '../records/record-encryption.ts'
 import { sealingOf, toRecordToAppend } from '../records/record-envelope.ts'
 import {
   createTestDataPlane,
   createTestStream,
   splitTestShard,
   type TestDataPlane,
-} from '../records/test-streams.ts'
-import { WaitingRecordLog } from '../testing/waiting-record-log.ts'
+} from '../../../test/support/streams/test-streams.ts'
+import { WaitingRecordLog } from '../../../test/support/streams/waiting-record-log.ts'
 import { subscribeToShardOperation } from './subscribe-to-shard.ts'
 
 const FAN_OUT = {

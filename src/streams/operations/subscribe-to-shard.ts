@@ -15,7 +15,7 @@ import { STARTING_POSITION_TYPES, startingOffsetOf } from '../fan-out/starting-p
 import { SequenceNumber, ShardId } from '../members.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
-import { visibleConsumer } from '../stream-consumers.ts'
+import { visibleConsumer } from '../fan-out/stream-consumers.ts'
 import { validated } from '../../aws/index.ts'
 
 /** What the input table guarantees. */

@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN, TagMap } from '../members.ts'
-import { resourceOf } from '../resource-arns.ts'
-import { changeResourceTags } from '../resource-tags.ts'
-import { addTags } from '../tags.ts'
+import { resourceOf } from '../resources/resource-arns.ts'
+import { changeResourceTags } from '../resources/resource-tags.ts'
+import { addTags } from '../resources/tags.ts'
 import { validated } from '../../aws/index.ts'
 
 /** TagResource: AddTagsToStream for a stream named by its ARN, or tags a registered consumer. */

@@ -8,7 +8,7 @@ import {
   fakeStreamsDeps,
   storedStream,
   type FakeStreamsDeps,
-} from '../testing/fake-streams-deps.ts'
+} from '../../../test/support/streams/fake-streams-deps.ts'
 import { addTagsToStreamOperation } from './add-tags-to-stream.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { listTagsForResourceOperation } from './list-tags-for-resource.ts'

@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN, TagKeyList } from '../members.ts'
-import { resourceOf } from '../resource-arns.ts'
-import { changeResourceTags } from '../resource-tags.ts'
-import { removeTags } from '../tags.ts'
+import { resourceOf } from '../resources/resource-arns.ts'
+import { changeResourceTags } from '../resources/resource-tags.ts'
+import { removeTags } from '../resources/tags.ts'
 import { validated } from '../../aws/index.ts'
 
 /** UntagResource: RemoveTagsFromStream for a stream named by its ARN, or untags a registered consumer. */

@@ -4,9 +4,9 @@ import { type Operation } from '../../aws/index.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamARN } from '../members.ts'
-import { requireActive, startUpdating, updateStream } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
-import { applyTopicConfig } from '../topic-config.ts'
+import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
+import { applyTopicConfig } from '../settings/topic-config.ts'
 import { validated } from '../../aws/index.ts'
 
 /**

@@ -2,16 +2,16 @@ import type { UpdateShardCountInput, UpdateShardCountOutput } from '@aws-sdk/cli
 
 import { LimitExceededException } from '../errors.ts'
 import { type Operation } from '../../aws/index.ts'
-import { accountUsage } from '../account-usage.ts'
+import { accountUsage } from '../catalog/account-usage.ts'
 import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
-import { requireProvisioned } from '../reshard-checks.ts'
-import { uniformScalingPlan } from '../reshard-plans.ts'
-import { startReshard } from '../resharding.ts'
-import { openShardCount } from '../shard-map.ts'
-import { requireActive } from '../stream-changes.ts'
-import { streamKeyOf } from '../stream-lookup.ts'
+import { requireProvisioned } from '../resharding/reshard-checks.ts'
+import { uniformScalingPlan } from '../resharding/reshard-plans.ts'
+import { startReshard } from '../resharding/resharding.ts'
+import { openShardCount } from '../catalog/shard-map.ts'
+import { requireActive } from '../catalog/stream-changes.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { validated } from '../../aws/index.ts'
 
 /** UpdateShardCount neither scales a stream above this many shards nor keeps it above it when scaling down. */

@@ -10,9 +10,9 @@ import type { HexHashKey } from '../../mapping/hash-keys.ts'
 import type { AppendedRecord, RecordToAppend } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { isOpen } from '../shard-map.ts'
-import { sealDueAt, sealDueShards } from '../shard-sealing.ts'
-import { streamNotFound } from '../stream-lookup.ts'
+import { isOpen } from '../catalog/shard-map.ts'
+import { sealDueAt, sealDueShards } from '../resharding/shard-sealing.ts'
+import { streamNotFound } from '../catalog/stream-lookup.ts'
 import type { StreamRoutingCache } from './routing.ts'
 
 /** A record the log acknowledged: where it went, and what is needed to send it elsewhere. */

@@ -3,7 +3,7 @@ import type { _Record } from '@aws-sdk/client-kinesis'
 import { SequenceNumberSeries, type SequenceNumberScope } from '../../mapping/sequence-numbers.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { fromStoredRecord } from './record-envelope.ts'
-import type { KeyRing } from './record-encryption.ts'
+import type { KeyRing } from '../../ports/key-ring.ts'
 
 /**
  * Stored records of a shard as GetRecords and SubscribeToShard return them, in order, stopping at `endOffset`

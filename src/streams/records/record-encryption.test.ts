@@ -6,8 +6,8 @@ import {
   ENVELOPE_OVERHEAD_BYTES,
   openRecordData,
   sealRecordData,
-  type KeyRing,
 } from './record-encryption.ts'
+import type { KeyRing } from '../../ports/key-ring.ts'
 
 const ring = derivedKeyRing(randomBytes(32))
 

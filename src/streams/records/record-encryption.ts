@@ -19,11 +19,7 @@ import {
   randomBytes,
 } from 'node:crypto'
 
-/** Where the data keys of encrypted streams come from; the composition root provides it. */
-export interface KeyRing {
-  /** The AES-256 data key for a KMS KeyId (alias, key id or ARN), or undefined when the ring has none. */
-  dataKey(keyId: string): KeyObject | undefined
-}
+import type { KeyRing } from '../../ports/key-ring.ts'
 
 /** The KeyId that names the AWS managed key of Kinesis. */
 export const KINESIS_MANAGED_KEY_ID = 'alias/aws/kinesis'

@@ -14,7 +14,7 @@ import {
 } from '../../mapping/hash-keys.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
-import { isClosing, isOpen } from '../shard-map.ts'
+import { isClosing, isOpen } from '../catalog/shard-map.ts'
 
 export interface StreamRouting {
   /** The index of the open shard whose hash key range holds `hashKey`, or undefined if none does. */

@@ -5,8 +5,8 @@ import { ResourceNotFoundException } from '../errors.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { streamNotFound } from '../stream-lookup.ts'
-import { effectiveStatus } from '../stream-status.ts'
+import { streamNotFound } from '../catalog/stream-lookup.ts'
+import { effectiveStatus } from '../catalog/stream-status.ts'
 
 /**
  * A stream that accepts records: ACTIVE, or UPDATING (writes go on while shards split and merge). A stream
