@@ -6,35 +6,11 @@ import { MemoryRecordLog } from '../memory/memory-record-log.ts'
 import { MemoryStreamCatalog } from '../memory/memory-stream-catalog.ts'
 import { type RequestContext } from '../../../src/aws/index.ts'
 import { DEFAULT_TOPIC_TEMPLATE, parseTopicTemplate } from '../../../src/mapping/topic-names.ts'
-import type { Clock } from '../../../src/ports/clock.ts'
 import type { StreamKey, StreamRecord } from '../../../src/ports/stream-catalog.ts'
+import type { KeyRing } from '../../../src/ports/key-ring.ts'
 import type { StreamsDeps, StreamsSettings } from '../../../src/streams/deps.ts'
 import { createStreamOperation } from '../../../src/streams/operations/create-stream.ts'
-
-export class FakeClock implements Clock {
-  private timers: { dueAt: number; wake: () => void }[] = []
-
-  constructor(private millis = Date.UTC(2026, 0, 15, 12)) {}
-
-  now(): number {
-    return this.millis
-  }
-
-  /** Moves time on and wakes the sleepers whose time has come. */
-  advance(millis: number): void {
-    this.millis += millis
-    const due = this.timers.filter((timer) => timer.dueAt <= this.millis)
-    this.timers = this.timers.filter((timer) => timer.dueAt > this.millis)
-    for (const timer of due) timer.wake()
-  }
-
-  /** Resolves once `advance` has moved the clock `millis` on. */
-  sleep(millis: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.timers.push({ dueAt: this.millis + millis, wake: resolve })
-    })
-  }
-}
+import { FakeClock } from '../fake-clock.ts'
 
 export interface FakeStreamsDeps extends StreamsDeps {
   catalog: MemoryStreamCatalog
@@ -52,15 +28,39 @@ export const FAKE_SETTINGS: Omit<StreamsSettings, 'iteratorKey'> = {
   reshardFenceMs: 1000,
 }
 
-export function fakeStreamsDeps(settings: Partial<StreamsSettings> = {}): FakeStreamsDeps {
-  const clock = new FakeClock()
-  return {
+export interface FakeStreamsOptions {
+  /** Where the clock starts. */
+  startMillis?: number
+  /**
+   * 'until-advanced' (default): a wait ends when the test moves the clock past it. 'advances-clock': a wait
+   * moves the clock on at once, so that code waiting out a grace period (a writer waiting for a resharded
+   * parent's seal) does not hang a test that does not drive time.
+   */
+  sleep?: 'until-advanced' | 'advances-clock'
+  keyRing?: KeyRing
+}
+
+/** The one set of fake dependencies of the stream operations: memory catalog and log, a hand-moved clock. */
+export function fakeStreamsDeps(
+  settings: Partial<StreamsSettings> = {},
+  options: FakeStreamsOptions = {},
+): FakeStreamsDeps {
+  const clock = new FakeClock(options.startMillis)
+  const deps: FakeStreamsDeps = {
     catalog: new MemoryStreamCatalog(),
     recordLog: new MemoryRecordLog(clock),
     clock,
     settings: { ...FAKE_SETTINGS, iteratorKey: createSecretKey(randomBytes(32)), ...settings },
-    sleep: (millis) => clock.sleep(millis),
+    sleep:
+      options.sleep === 'advances-clock'
+        ? (millis) => {
+            clock.advance(millis)
+            return Promise.resolve()
+          }
+        : (millis) => clock.sleep(millis),
   }
+  if (options.keyRing !== undefined) deps.keyRing = options.keyRing
+  return deps
 }
 
 export const ACCOUNT_ID = '123456789012'

@@ -1,16 +1,12 @@
 // Test fixture for the data-plane operations: streams written straight into the memory catalog and the memory
-// record log, as the control plane would leave them, driven by a clock the test moves by hand.
-
-import { randomBytes } from 'node:crypto'
+// record log of the fake dependencies, as the control plane would leave them.
 
 import { type RequestContext } from '../../../src/aws/index.ts'
 import { streamArn } from '../../../src/mapping/arns.ts'
 import { evenHashKeyRanges, splitHashKeyRange, midpointHashKey } from '../../../src/mapping/hash-keys.ts'
-import { shardIteratorKey } from '../../../src/mapping/shard-iterators.ts'
-import { DEFAULT_TOPIC_TEMPLATE, parseTopicTemplate, topicNameFor } from '../../../src/mapping/topic-names.ts'
-import { MemoryRecordLog } from '../memory/memory-record-log.ts'
-import { MemoryStreamCatalog } from '../memory/memory-stream-catalog.ts'
-import type { Clock } from '../../../src/ports/clock.ts'
+import { topicNameFor } from '../../../src/mapping/topic-names.ts'
+import type { MemoryRecordLog } from '../memory/memory-record-log.ts'
+import type { MemoryStreamCatalog } from '../memory/memory-stream-catalog.ts'
 import type {
   ShardRecord,
   StreamEncryption,
@@ -18,19 +14,9 @@ import type {
   StreamStatus,
 } from '../../../src/ports/stream-catalog.ts'
 import type { StreamsDeps } from '../../../src/streams/deps.ts'
+import type { FakeClock } from '../fake-clock.ts'
+import { fakeStreamsDeps } from './fake-streams-deps.ts'
 import type { KeyRing } from '../../../src/ports/key-ring.ts'
-
-export class FakeClock implements Clock {
-  constructor(private millis = Date.UTC(2026, 0, 1)) {}
-
-  now(): number {
-    return this.millis
-  }
-
-  advance(millis: number): void {
-    this.millis += millis
-  }
-}
 
 export interface TestDataPlane {
   deps: StreamsDeps
@@ -41,38 +27,19 @@ export interface TestDataPlane {
   context: RequestContext
 }
 
+/** The fake dependencies with streams that are ACTIVE at once, and the caller of every request. */
 export function createTestDataPlane(options: { keyRing?: KeyRing } = {}): TestDataPlane {
-  const clock = new FakeClock()
-  const catalog = new MemoryStreamCatalog()
-  const recordLog = new MemoryRecordLog(clock)
-  const deps: StreamsDeps = {
-    catalog,
-    recordLog,
-    clock,
-    settings: {
-      topicTemplate: parseTopicTemplate(DEFAULT_TOPIC_TEMPLATE),
-      iteratorKey: shardIteratorKey(randomBytes(32)),
-      creatingDelayMs: 0,
-      updatingDelayMs: 0,
-      deletingDelayMs: 0,
-      shardLimit: 500,
-      onDemandShardCount: 4,
-      reshardFenceMs: 1000,
-    },
-    // Waiting moves the test's clock on: a writer waiting for a resharded parent's seal does not hang.
-    sleep: (millis) => {
-      clock.advance(millis)
-      return Promise.resolve()
-    },
-  }
-  if (options.keyRing !== undefined) deps.keyRing = options.keyRing
+  const deps = fakeStreamsDeps(
+    { creatingDelayMs: 0, updatingDelayMs: 0, deletingDelayMs: 0, shardLimit: 500 },
+    { startMillis: Date.UTC(2026, 0, 1), sleep: 'advances-clock', ...options },
+  )
   const context: RequestContext = {
     requestId: 'test-request',
     accountId: '123456789012',
     region: 'us-east-1',
     accessKeyId: undefined,
   }
-  return { deps, catalog, recordLog, clock, context }
+  return { deps, catalog: deps.catalog, recordLog: deps.recordLog, clock: deps.clock, context }
 }
 
 export interface TestStreamOptions {
