@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 
 import type { GatewayConfig } from './config.ts'
-import { type Logger } from './gateway/index.ts'
+import type { Logger } from './gateway/index.ts'
 import type { BoundPorts } from './gateway/listeners.ts'
 import { endpointVariables } from './stack/environment.ts'
 import type { StackEndpoints } from './stack/types.ts'

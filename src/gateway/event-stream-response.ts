@@ -1,6 +1,5 @@
 import type { ClientWatch } from './client-watch.ts'
-import { AwsError, InternalFailure } from '../aws/index.ts'
-import { type EventStreamOutput, type StreamEvent } from '../aws/index.ts'
+import { AwsError, InternalFailure, type EventStreamOutput, type StreamEvent } from '../aws/index.ts'
 import type { GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'

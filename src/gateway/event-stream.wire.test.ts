@@ -9,13 +9,18 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { GatewaySettings } from './settings.ts'
 import { ResourceInUseException } from '../streams/errors.ts'
-import { eventStream, type EventStreamOutput, type StreamEvent } from '../aws/index.ts'
+import {
+  defineService,
+  eventStream,
+  type EventStreamOutput,
+  type Operation,
+  type StreamEvent,
+} from '../aws/index.ts'
 import { createLogger } from './logger.ts'
 import { decodeCbor } from './protocol/cbor-reader.ts'
 import { encodeCbor } from './protocol/cbor-writer.ts'
 import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
-import { defineService, type Operation } from '../aws/index.ts'
 import { decodeEventStream } from '../../test/support/event-stream-frames.ts'
 
 /** SubscribeToShard's event stream: Kinesis names internal failures InternalFailureException. */

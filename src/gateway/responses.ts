@@ -1,4 +1,4 @@
-import { type AwsError } from '../aws/index.ts'
+import type { AwsError } from '../aws/index.ts'
 import type { GatewayResponse } from './http-types.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'
 

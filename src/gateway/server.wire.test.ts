@@ -19,10 +19,9 @@ import { ResourceNotFoundException } from '../streams/errors.ts'
 import { createLogger } from './logger.ts'
 import type { HealthReport } from './operational-routes.ts'
 import { encodeCbor } from './protocol/cbor-writer.ts'
-import { EMPTY_INPUT } from '../aws/index.ts'
+import { defineService, EMPTY_INPUT, type RequestContext } from '../aws/index.ts'
 import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './server.ts'
-import { defineService, type RequestContext } from '../aws/index.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 

@@ -1,4 +1,4 @@
-import { type Shape } from '../aws/index.ts'
+import type { Shape } from '../aws/index.ts'
 
 // Member constraints shared by many operations, as in the Kinesis service model (2013-12-02).
 
@@ -62,25 +62,6 @@ export const MaxRecordSizeInKiB: Shape = { type: 'integer', min: 1024, max: 1024
 export const EncryptionType: Shape = { type: 'string', enum: ['NONE', 'KMS'] }
 
 export const KeyId: Shape = { type: 'string', minLength: 1, maxLength: 2048 }
-
-export const MetricsNameList: Shape = {
-  type: 'list',
-  minLength: 1,
-  maxLength: 7,
-  member: {
-    type: 'string',
-    enum: [
-      'IncomingBytes',
-      'IncomingRecords',
-      'OutgoingBytes',
-      'OutgoingRecords',
-      'WriteProvisionedThroughputExceeded',
-      'ReadProvisionedThroughputExceeded',
-      'IteratorAgeMilliseconds',
-      'ALL',
-    ],
-  },
-}
 
 export const NextToken: Shape = { type: 'string', minLength: 1, maxLength: 1048576 }
 

@@ -1,5 +1,5 @@
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec'
-import { type StreamEvent } from '../../aws/index.ts'
+import type { StreamEvent } from '../../aws/index.ts'
 import type { ProtocolCodec } from './codec.ts'
 
 /** The response content type of an event stream; each message's payload has the request's own content type. */

@@ -1,5 +1,11 @@
-import { SerializationException } from '../../aws/index.ts'
-import type { ListShape, MapShape, ScalarType, Shape, StructureShape } from '../../aws/index.ts'
+import {
+  SerializationException,
+  type ListShape,
+  type MapShape,
+  type ScalarType,
+  type Shape,
+  type StructureShape,
+} from '../../aws/index.ts'
 
 /**
  * How a wire format carries blobs and timestamps. Each returns undefined when the value has a type that cannot

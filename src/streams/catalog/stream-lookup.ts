@@ -1,5 +1,5 @@
 import { InvalidArgumentException, ResourceNotFoundException } from '../errors.ts'
-import { type RequestContext } from '../../aws/index.ts'
+import type { RequestContext } from '../../aws/index.ts'
 import { parseStreamArn, streamArn } from '../../mapping/arns.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'

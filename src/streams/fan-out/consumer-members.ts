@@ -1,4 +1,4 @@
-import { type Shape } from '../../aws/index.ts'
+import type { Shape } from '../../aws/index.ts'
 
 // Member constraints of the enhanced fan-out operations, as in the Kinesis service model (2013-12-02).
 

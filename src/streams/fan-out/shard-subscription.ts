@@ -13,18 +13,17 @@
 
 import type { _Record, ChildShard } from '@aws-sdk/client-kinesis'
 
-import { type StreamEvent } from '../../aws/index.ts'
+import type { StreamEvent } from '../../aws/index.ts'
 import { endingSequenceNumber } from '../../mapping/sequence-numbers.ts'
 import type { SubscriptionLease } from '../../ports/subscription-leases.ts'
 import { TopicNotFoundError } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
-import type { StreamsDeps } from '../deps.ts'
+import type { FanOutSettings, StreamsDeps } from '../deps.ts'
 import { kinesisRecordsOf } from '../records/kinesis-records.ts'
 import type { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 import { isClosing } from '../catalog/shard-map.ts'
 import { visibleConsumer } from './stream-consumers.ts'
-import type { FanOutSettings } from '../deps.ts'
 import type { ShardBatch, ShardReader, ShardTails } from './shard-tail.ts'
 
 export const SUBSCRIBE_TO_SHARD_EVENT = 'SubscribeToShardEvent'

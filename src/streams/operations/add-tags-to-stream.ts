@@ -1,13 +1,11 @@
 import type { AddTagsToStreamInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagMap } from '../members.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { addTags } from '../resources/tags.ts'
-import { validated } from '../../aws/index.ts'
 
 /** AddTagsToStream: adds tags or overwrites their values; a stream has at most 50 tags. */
 export function addTagsToStreamOperation(deps: StreamsDeps): Operation<AddTagsToStreamInput, undefined> {

@@ -1,4 +1,4 @@
-import { type Operation } from '../../aws/index.ts'
+import type { Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { addTagsToStreamOperation } from './add-tags-to-stream.ts'
 import { createStreamOperation } from './create-stream.ts'

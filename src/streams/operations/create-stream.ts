@@ -1,7 +1,7 @@
 import type { CreateStreamInput } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException, LimitExceededException, ResourceInUseException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { streamArn } from '../../mapping/arns.ts'
 import { topicCollisionKey, topicNameFor } from '../../mapping/topic-names.ts'
 import type { StreamKey, StreamMode, StreamRecord } from '../../ports/stream-catalog.ts'
@@ -11,14 +11,12 @@ import {
   checkShardLimit,
   type AccountUsage,
 } from '../catalog/account-usage.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamModeDetails, StreamName, TagMap } from '../members.ts'
 import { initialShards } from '../catalog/shard-map.ts'
 import { effectiveStatus } from '../catalog/stream-status.ts'
 import { addTags } from '../resources/tags.ts'
 import { topicConfigFor } from '../settings/topic-config.ts'
-import { validated } from '../../aws/index.ts'
 
 export const DEFAULT_RETENTION_PERIOD_HOURS = 24
 export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024

@@ -1,4 +1,4 @@
-import { type Operation } from '../../aws/index.ts'
+import type { Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { getRecords } from './get-records.ts'
 import { getShardIterator } from './get-shard-iterator.ts'

@@ -1,12 +1,10 @@
 import type { DeleteResourcePolicyInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
 import { streamKeyOfResource } from '../resources/resource-arns.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
-import { validated } from '../../aws/index.ts'
 
 /** DeleteResourcePolicy: removes the stream's policy; a stream without one is left as it is. */
 export function deleteResourcePolicyOperation(

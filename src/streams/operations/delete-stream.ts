@@ -1,8 +1,7 @@
 import type { DeleteStreamInput } from '@aws-sdk/client-kinesis'
 
 import { ResourceInUseException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
 import { updateStream, withStatus } from '../catalog/stream-changes.ts'

@@ -1,7 +1,6 @@
 import type { DeregisterStreamConsumerInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { updateConsumer } from '../fan-out/consumer-changes.ts'
 import { consumerNotActive, requireConsumer } from '../fan-out/consumer-lookup.ts'

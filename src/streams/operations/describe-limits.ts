@@ -1,8 +1,7 @@
 import type { DescribeLimitsInput, DescribeLimitsOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import { ON_DEMAND_STREAM_COUNT_LIMIT, accountUsage } from '../catalog/account-usage.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 
 /** DescribeLimits: the account's shard and ON_DEMAND stream quotas in the region, and what it uses of them. */

@@ -1,7 +1,6 @@
 import type { DescribeStreamConsumerInput, DescribeStreamConsumerOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { requireConsumer } from '../fan-out/consumer-lookup.ts'
 import { ConsumerARN, ConsumerName } from '../fan-out/consumer-members.ts'

@@ -1,7 +1,6 @@
 import type { DescribeStreamInput, DescribeStreamOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardId, StreamARN, StreamName } from '../members.ts'
 import { DEFAULT_SHARD_SELECTION, describeShard, selectShards, shardsAfter } from '../catalog/shard-map.ts'

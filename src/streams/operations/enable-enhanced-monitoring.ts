@@ -1,12 +1,10 @@
 import type { EnableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { changeShardLevelMetrics } from '../settings/enhanced-monitoring.ts'
-import { MetricsNameList, StreamARN, StreamName } from '../members.ts'
-import { enableMetrics } from '../settings/shard-level-metrics.ts'
-import { validated } from '../../aws/index.ts'
+import { StreamARN, StreamName } from '../members.ts'
+import { enableMetrics, MetricsNameList } from '../settings/shard-level-metrics.ts'
 
 export function enableEnhancedMonitoringOperation(
   deps: StreamsDeps,

@@ -1,4 +1,4 @@
-import { type Operation } from '../../aws/index.ts'
+import type { Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { deregisterStreamConsumerOperation } from './deregister-stream-consumer.ts'
 import { describeStreamConsumerOperation } from './describe-stream-consumer.ts'

@@ -1,7 +1,7 @@
 import type { _Record, GetRecordsInput, GetRecordsOutput } from '@aws-sdk/client-kinesis'
 
 import { ExpiredIteratorException, InvalidArgumentException } from '../errors.ts'
-import { type Operation, type RequestContext } from '../../aws/index.ts'
+import { defineOperation, type Operation, type RequestContext } from '../../aws/index.ts'
 import {
   decodeShardIterator,
   encodeShardIterator,
@@ -9,7 +9,6 @@ import {
   type ShardIteratorContents,
 } from '../../mapping/shard-iterators.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN } from '../members.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'

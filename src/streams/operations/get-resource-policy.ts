@@ -1,12 +1,10 @@
 import type { GetResourcePolicyInput, GetResourcePolicyOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
 import { streamKeyOfResource } from '../resources/resource-arns.ts'
 import { requireStream } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 /** GetResourcePolicy: the stored policy document, or an empty one ('{}') when the stream has none. */
 export function getResourcePolicyOperation(

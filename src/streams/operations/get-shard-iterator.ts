@@ -5,11 +5,10 @@ import type {
 } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException, ResourceNotFoundException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import { offsetAfterSequenceNumber, offsetAtSequenceNumber } from '../../mapping/sequence-numbers.ts'
 import { resolveShardId } from '../../mapping/shard-ids.ts'
 import { encodeShardIterator } from '../../mapping/shard-iterators.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { SequenceNumber, ShardId, StreamARN, StreamName } from '../members.ts'
 import { StreamRoutingCache } from '../records/routing.ts'

@@ -1,14 +1,12 @@
 import type { IncreaseStreamRetentionPeriodInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { RetentionPeriodHours, StreamARN, StreamName } from '../members.ts'
 import { changeRetention } from '../settings/retention.ts'
 import { applyTopicConfig } from '../settings/topic-config.ts'
 import { updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 /** IncreaseStreamRetentionPeriod: the stream goes UPDATING and its topic's retention.ms follows. */
 export function increaseStreamRetentionPeriodOperation(

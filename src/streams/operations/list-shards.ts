@@ -1,9 +1,8 @@
 import type { ListShardsInput, ListShardsOutput, ShardFilter } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../errors.ts'
-import { type Operation, type RequestContext } from '../../aws/index.ts'
+import { defineOperation, type Operation, type RequestContext } from '../../aws/index.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { NextToken, ShardId, StreamARN, StreamName, Timestamp } from '../members.ts'
 import { decodeShardPageToken, encodeShardPageToken } from '../catalog/next-tokens.ts'

@@ -1,8 +1,7 @@
 import type { ListStreamConsumersInput, ListStreamConsumersOutput } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import {
   decodeConsumerPageToken,
@@ -13,7 +12,6 @@ import { consumerOf } from '../fan-out/consumer-shapes.ts'
 import { NextToken, StreamARN } from '../members.ts'
 import { registeredConsumers } from '../fan-out/stream-consumers.ts'
 import { requireStream, streamNotFound, streamKeyOf } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 const DEFAULT_MAX_RESULTS = 100
 

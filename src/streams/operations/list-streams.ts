@@ -1,8 +1,7 @@
 import type { ListStreamsInput, ListStreamsOutput } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { NextToken, StreamName } from '../members.ts'
 import { decodeStreamPageToken, encodeStreamPageToken } from '../catalog/next-tokens.ts'

@@ -1,13 +1,11 @@
 import type { ListTagsForResourceInput, ListTagsForResourceOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN } from '../members.ts'
 import { resourceOf } from '../resources/resource-arns.ts'
 import { requireStream } from '../catalog/stream-lookup.ts'
 import { sortedTags } from '../resources/tags.ts'
-import { validated } from '../../aws/index.ts'
 
 /** ListTagsForResource: every tag of the stream or consumer, in key order. */
 export function listTagsForResourceOperation(

@@ -1,7 +1,6 @@
 import type { ListTagsForStreamInput, ListTagsForStreamOutput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagKey } from '../members.ts'
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'

@@ -1,10 +1,9 @@
 import type { MergeShardsInput } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ShardId, StreamARN, StreamName } from '../members.ts'
 import {
@@ -17,7 +16,6 @@ import { mergePlan } from '../resharding/reshard-plans.ts'
 import { startReshard } from '../resharding/resharding.ts'
 import { requireActive } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 /**
  * MergeShards: two open shards whose ranges meet (ShardToMerge's ends right below AdjacentShardToMerge's)

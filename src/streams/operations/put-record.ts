@@ -1,12 +1,11 @@
 import type { PutRecordInput, PutRecordOutput } from '@aws-sdk/client-kinesis'
 
-import { InternalFailure, type Operation } from '../../aws/index.ts'
+import { defineOperation, InternalFailure, validationException, type Operation } from '../../aws/index.ts'
 import { InvalidArgumentException } from '../errors.ts'
 import { decodeSequenceNumber, sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, PartitionKey, SequenceNumber, StreamARN, StreamName } from '../members.ts'
 import { confirmPlacements } from '../records/fenced-writes.ts'
@@ -18,7 +17,6 @@ import {
   oversizedRecordViolation,
   recordBytes,
 } from '../records/record-limits.ts'
-import { validationException } from '../../aws/index.ts'
 import { hashKeyOfRecord, StreamRoutingCache } from '../records/routing.ts'
 import { requireWritableStream } from '../records/stream-access.ts'
 import { streamKeyOf, streamNotFound } from '../catalog/stream-lookup.ts'

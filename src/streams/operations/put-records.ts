@@ -5,13 +5,12 @@ import type {
   PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validationException, type Operation } from '../../aws/index.ts'
 import type { HexHashKey } from '../../mapping/hash-keys.ts'
 import { SequenceNumberSeries } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, PartitionKey, StreamARN, StreamName } from '../members.ts'
 import { confirmPlacements } from '../records/fenced-writes.ts'
@@ -25,7 +24,6 @@ import {
   putRecordsTooLarge,
   recordBytes,
 } from '../records/record-limits.ts'
-import { validationException } from '../../aws/index.ts'
 import { hashKeyOfRecord, StreamRoutingCache } from '../records/routing.ts'
 import { requireWritableStream } from '../records/stream-access.ts'
 import { streamKeyOf, streamNotFound } from '../catalog/stream-lookup.ts'

@@ -1,13 +1,11 @@
 import type { PutResourcePolicyInput } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { Policy, ResourceARN } from '../members.ts'
 import { streamKeyOfResource } from '../resources/resource-arns.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
-import { validated } from '../../aws/index.ts'
 
 /**
  * PutResourcePolicy: stores the policy document on the stream, replacing any earlier one. The gateway does not

@@ -1,11 +1,10 @@
 import type { RegisterStreamConsumerInput, RegisterStreamConsumerOutput } from '@aws-sdk/client-kinesis'
 
 import { LimitExceededException, ResourceInUseException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { consumerArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { consumerRegistryOf } from '../fan-out/consumer-lookup.ts'
 import { ConsumerName } from '../fan-out/consumer-members.ts'
@@ -15,7 +14,6 @@ import { MAX_CONSUMERS_PER_STREAM, visibleConsumer } from '../fan-out/stream-con
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 import { effectiveStatus } from '../catalog/stream-status.ts'
 import { addTags } from '../resources/tags.ts'
-import { validated } from '../../aws/index.ts'
 
 /**
  * RegisterStreamConsumer: the consumer is CREATING for creatingDelayMs, then ACTIVE. A stream takes at most 20

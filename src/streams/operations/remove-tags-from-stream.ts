@@ -1,13 +1,11 @@
 import type { RemoveTagsFromStreamInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName, TagKeyList } from '../members.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { removeTags } from '../resources/tags.ts'
-import { validated } from '../../aws/index.ts'
 
 /** RemoveTagsFromStream: removes the tags with the given keys; keys the stream does not have are ignored. */
 export function removeTagsFromStreamOperation(

@@ -1,12 +1,11 @@
 import type { SplitShardInput } from '@aws-sdk/client-kinesis'
 
 import { InvalidArgumentException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { isValidSplitHashKey } from '../../mapping/hash-keys.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import { accountUsage, checkShardLimit } from '../catalog/account-usage.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { HashKey, ShardId, StreamARN, StreamName } from '../members.ts'
 import {
@@ -19,7 +18,6 @@ import { splitPlan } from '../resharding/reshard-plans.ts'
 import { startReshard } from '../resharding/resharding.ts'
 import { requireActive } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 /**
  * SplitShard: the shard closes and two children with the next indices take its hash key range, the upper one

@@ -1,10 +1,15 @@
 import type { SubscribeToShardInput } from '@aws-sdk/client-kinesis'
 
-import { eventStream, type EventStreamOutput, type Operation } from '../../aws/index.ts'
+import {
+  defineOperation,
+  eventStream,
+  validated,
+  type EventStreamOutput,
+  type Operation,
+} from '../../aws/index.ts'
 import { ResourceInUseException, ResourceNotFoundException } from '../errors.ts'
 import { parseConsumerArn } from '../../mapping/arns.ts'
 import { resolveShardId, shardIdOf } from '../../mapping/shard-ids.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { consumerArnNotFound, consumerNotActive, consumerRegistryOf } from '../fan-out/consumer-lookup.ts'
 import { ConsumerARN } from '../fan-out/consumer-members.ts'
@@ -16,7 +21,6 @@ import { SequenceNumber, ShardId } from '../members.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 import { visibleConsumer } from '../fan-out/stream-consumers.ts'
-import { validated } from '../../aws/index.ts'
 
 /** What the input table guarantees. */
 type SubscribeToShardRequest = Omit<SubscribeToShardInput, 'StartingPosition'> & {

@@ -1,13 +1,11 @@
 import type { TagResourceInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN, TagMap } from '../members.ts'
 import { resourceOf } from '../resources/resource-arns.ts'
 import { changeResourceTags } from '../resources/resource-tags.ts'
 import { addTags } from '../resources/tags.ts'
-import { validated } from '../../aws/index.ts'
 
 /** TagResource: AddTagsToStream for a stream named by its ARN, or tags a registered consumer. */
 export function tagResourceOperation(deps: StreamsDeps): Operation<TagResourceInput, undefined> {

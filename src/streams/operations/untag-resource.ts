@@ -1,13 +1,11 @@
 import type { UntagResourceInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { ResourceARN, TagKeyList } from '../members.ts'
 import { resourceOf } from '../resources/resource-arns.ts'
 import { changeResourceTags } from '../resources/resource-tags.ts'
 import { removeTags } from '../resources/tags.ts'
-import { validated } from '../../aws/index.ts'
 
 /** UntagResource: RemoveTagsFromStream for a stream named by its ARN, or untags a registered consumer. */
 export function untagResourceOperation(deps: StreamsDeps): Operation<UntagResourceInput, undefined> {

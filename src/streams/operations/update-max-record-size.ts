@@ -1,13 +1,11 @@
 import type { UpdateMaxRecordSizeInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
-import { defineOperation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamARN } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { applyTopicConfig } from '../settings/topic-config.ts'
-import { validated } from '../../aws/index.ts'
 
 /**
  * UpdateMaxRecordSize: the largest record (data and partition key) the stream accepts, 1 to 10 MiB. The

@@ -1,9 +1,8 @@
 import type { UpdateShardCountInput, UpdateShardCountOutput } from '@aws-sdk/client-kinesis'
 
 import { LimitExceededException } from '../errors.ts'
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { accountUsage } from '../catalog/account-usage.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamName } from '../members.ts'
 import { requireProvisioned } from '../resharding/reshard-checks.ts'
@@ -12,7 +11,6 @@ import { startReshard } from '../resharding/resharding.ts'
 import { openShardCount } from '../catalog/shard-map.ts'
 import { requireActive } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 /** UpdateShardCount neither scales a stream above this many shards nor keeps it above it when scaling down. */
 export const MAX_SHARDS_AFTER_UPDATE = 10_000

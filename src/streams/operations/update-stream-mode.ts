@@ -1,13 +1,11 @@
 import type { UpdateStreamModeInput } from '@aws-sdk/client-kinesis'
 
-import { type Operation } from '../../aws/index.ts'
+import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { accountUsage, checkOnDemandStreamLimit } from '../catalog/account-usage.ts'
-import { defineOperation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { StreamARN, StreamModeDetails } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
-import { validated } from '../../aws/index.ts'
 
 /**
  * UpdateStreamMode: switches between PROVISIONED and ON_DEMAND (the stream goes UPDATING). The shards stay as

@@ -2,7 +2,7 @@
 // operations): a stream, or a registered consumer of one.
 
 import { InvalidArgumentException, ResourceNotFoundException } from '../errors.ts'
-import { type RequestContext } from '../../aws/index.ts'
+import type { RequestContext } from '../../aws/index.ts'
 import { parseKinesisArn } from '../../mapping/arns.ts'
 import type { ConsumerRecord } from '../../ports/consumer-registry.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'

@@ -2,7 +2,7 @@
 
 import type { EnhancedMonitoringOutput, MetricsName } from '@aws-sdk/client-kinesis'
 
-import { type RequestContext } from '../../aws/index.ts'
+import type { RequestContext } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf, type StreamReference } from '../catalog/stream-lookup.ts'

@@ -3,6 +3,8 @@
 
 import type { MetricsName } from '@aws-sdk/client-kinesis'
 
+import type { Shape } from '../../aws/index.ts'
+
 export const SHARD_LEVEL_METRICS = [
   'IncomingBytes',
   'IncomingRecords',
@@ -14,6 +16,14 @@ export const SHARD_LEVEL_METRICS = [
 ] as const satisfies readonly MetricsName[]
 
 export const METRICS_NAMES: readonly string[] = [...SHARD_LEVEL_METRICS, 'ALL']
+
+/** The ShardLevelMetrics member of EnableEnhancedMonitoring and DisableEnhancedMonitoring. */
+export const MetricsNameList: Shape = {
+  type: 'list',
+  minLength: 1,
+  maxLength: 7,
+  member: { type: 'string', enum: METRICS_NAMES },
+}
 
 /** The metrics a request names, with ALL expanded, in canonical order. */
 export function expandMetrics(requested: readonly string[]): MetricsName[] {

@@ -4,7 +4,7 @@ import { createSecretKey, randomBytes } from 'node:crypto'
 
 import { MemoryRecordLog } from '../memory/memory-record-log.ts'
 import { MemoryStreamCatalog } from '../memory/memory-stream-catalog.ts'
-import { type RequestContext } from '../../../src/aws/index.ts'
+import type { RequestContext } from '../../../src/aws/index.ts'
 import { DEFAULT_TOPIC_TEMPLATE, parseTopicTemplate } from '../../../src/mapping/topic-names.ts'
 import type { StreamKey, StreamRecord } from '../../../src/ports/stream-catalog.ts'
 import type { KeyRing } from '../../../src/ports/key-ring.ts'

@@ -1,7 +1,7 @@
 // Test fixture for the data-plane operations: streams written straight into the memory catalog and the memory
 // record log of the fake dependencies, as the control plane would leave them.
 
-import { type RequestContext } from '../../../src/aws/index.ts'
+import type { RequestContext } from '../../../src/aws/index.ts'
 import { streamArn } from '../../../src/mapping/arns.ts'
 import { evenHashKeyRanges, splitHashKeyRange, midpointHashKey } from '../../../src/mapping/hash-keys.ts'
 import { topicNameFor } from '../../../src/mapping/topic-names.ts'
