@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-kinesis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { GatewaySettings } from './settings.ts'
-import { ResourceInUseException } from '../streams/errors.ts'
 import {
+  AwsError,
   defineService,
   eventStream,
   type EventStreamOutput,
@@ -22,6 +22,10 @@ import { encodeCbor } from './protocol/cbor-writer.ts'
 import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer } from './server.ts'
 import { decodeEventStream } from '../../test/support/event-stream-frames.ts'
+
+/** A service error as a Kinesis operation would throw it. */
+const ResourceInUseException = (message: string): AwsError =>
+  new AwsError('ResourceInUseException', message, 400)
 
 /** SubscribeToShard's event stream: Kinesis names internal failures InternalFailureException. */
 const kinesisEventStream = (initial: object, events: AsyncIterable<StreamEvent>) =>

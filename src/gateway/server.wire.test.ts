@@ -15,13 +15,16 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { decode as decodeReferenceCbor } from 'cbor2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewaySettings } from './settings.ts'
-import { ResourceNotFoundException } from '../streams/errors.ts'
 import { createLogger } from './logger.ts'
 import type { HealthReport } from './operational-routes.ts'
 import { encodeCbor } from './protocol/cbor-writer.ts'
-import { defineService, EMPTY_INPUT, type RequestContext } from '../aws/index.ts'
+import { AwsError, defineService, EMPTY_INPUT, type RequestContext } from '../aws/index.ts'
 import { structure } from '../../test/support/shapes.ts'
 import { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './server.ts'
+
+/** A service error as a Kinesis operation would throw it. */
+const ResourceNotFoundException = (message: string): AwsError =>
+  new AwsError('ResourceNotFoundException', message, 400)
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 

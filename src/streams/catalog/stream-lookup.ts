@@ -3,7 +3,7 @@ import type { RequestContext } from '../../aws/index.ts'
 import { parseStreamArn, streamArn } from '../../mapping/arns.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { sealDueShards } from '../resharding/shard-sealing.ts'
+import { sealDueShards } from './shard-sealing.ts'
 import { effectiveStatus } from './stream-status.ts'
 
 export interface StreamReference {

@@ -11,7 +11,7 @@ import type { AppendedRecord, RecordToAppend } from '../../ports/record-log.ts'
 import type { ShardRecord, StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { isOpen } from '../catalog/shard-map.ts'
-import { sealDueAt, sealDueShards } from '../resharding/shard-sealing.ts'
+import { sealDueAt, sealDueShards } from '../catalog/shard-sealing.ts'
 import { streamNotFound } from '../catalog/stream-lookup.ts'
 import type { StreamRoutingCache } from './routing.ts'
 

@@ -45,7 +45,7 @@ import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
 import type { ReshardPlan } from './reshard-plans.ts'
 import { isClosing } from '../catalog/shard-map.ts'
-import { reshardFenceMs, sealDueAt, sealDueShards } from './shard-sealing.ts'
+import { reshardFenceMs, sealDueAt, sealDueShards } from '../catalog/shard-sealing.ts'
 import { ConcurrentUpdateError, settled, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { requireStream } from '../catalog/stream-lookup.ts'
 

@@ -3,8 +3,8 @@
 
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { isClosing } from '../catalog/shard-map.ts'
-import { effectiveStatus } from '../catalog/stream-status.ts'
+import { isClosing } from './shard-map.ts'
+import { effectiveStatus } from './stream-status.ts'
 
 /** The default fence grace period: far above the time a catalog change takes to reach every replica. */
 export const DEFAULT_RESHARD_FENCE_MS = 1000
