@@ -1,12 +1,14 @@
 import { callerOf, credentialScopeOf, type CallerDefaults, type SignatureVerifier } from './auth.ts'
 import { readBody, RequestTooLargeError } from './body.ts'
 import { watchClient } from './client-watch.ts'
-import type { Dispatcher } from './dispatch.ts'
-import { AwsError, InternalFailure, isEventStreamOutput } from '../aws/index.ts'
+import type { Dispatcher, Route } from './dispatch.ts'
+import { AwsError, InternalFailure, isEventStreamOutput, type Service } from '../aws/index.ts'
 import { sendEventStream } from './event-stream-response.ts'
 import { headerValue, type GatewayRequest, type GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
-import { codecForContentType } from './protocol/content-type.ts'
+import type { ProtocolCodec } from './protocol/codec.ts'
+import { codecForRequest } from './protocol/content-type.ts'
+import { RPC_V2_CBOR_PROTOCOL } from './protocol/rpc-v2-cbor.ts'
 import {
   sendAccessDenied,
   sendAwsError,
@@ -33,8 +35,8 @@ export interface AwsCallRecord {
 }
 
 /**
- * Serves an AWS JSON-RPC call (a POST): read the body, pick the codec from the content type, parse, find the
- * operation from X-Amz-Target, establish the caller, read the typed input, run the operation, encode the result
+ * Serves an AWS call (a POST): read the body, pick the codec from the content type, parse, find the operation
+ * (from X-Amz-Target, the RPC v2 path, or the query Action and Version, as the codec's protocol routes), establish the caller, read the typed input, run the operation, encode the result
  * (or stream it, for an operation returning an event stream). Never rejects: every failure becomes an AWS error
  * response (or, for a vanished client, no response).
  */
@@ -60,7 +62,7 @@ export async function serveAwsRequest(
     return
   }
 
-  const codec = codecForContentType(headerValue(req.headers['content-type']))
+  const codec = codecForRequest(req.headers)
   if (codec === undefined) {
     if (target?.includes('.') === true) {
       call.errorType = 'UnknownOperationException'
@@ -71,13 +73,18 @@ export async function serveAwsRequest(
     }
     return
   }
+  if (codec.responseHeaders !== undefined) setHeaders(res, codec.responseHeaders)
 
+  let service: Service | undefined
   try {
-    const found = pipeline.dispatcher.find(target, codec.protocols)
+    const found = codec.routing === 'target' ? pipeline.dispatcher.find(target, codec.protocols) : undefined
     let input = found === undefined ? undefined : codec.readInputFromBody?.(body, found.operation.input)
     // Without the fast read, a malformed body is reported before an unknown operation, as AWS does.
     const document = input === undefined ? codec.parse(body) : undefined
-    const { service, operation } = found ?? pipeline.dispatcher.route(target, codec.protocols)
+    const route = found ?? routeOf(req, target, codec, document, pipeline.dispatcher)
+    service = route.service
+    const operation = route.operation
+    call.target ??= `${service.name}.${operation.name}`
     const scope = credentialScopeOf(req.headers, req.url)
     if (pipeline.verifySignature !== undefined) {
       await pipeline.verifySignature({
@@ -93,12 +100,46 @@ export async function serveAwsRequest(
     input ??= codec.readInput(document, operation.input)
     const output = await operation.handle(input, { requestId: call.requestId, ...caller })
     if (isEventStreamOutput(output)) await sendEventStream(res, client, codec, output, call, pipeline.logger)
-    else sendBody(res, 200, codec.contentType, codec.encodeChunks(output))
+    else {
+      const contentType =
+        output === undefined && codec.untypedEmptyOutput === true ? undefined : codec.contentType
+      sendBody(res, 200, contentType, codec.encodeChunks(output, operation.name, service, call.requestId))
+    }
   } catch (error) {
     const awsError = asAwsError(error, call, pipeline.logger)
     call.errorType = awsError.type
-    sendAwsError(res, codec, awsError)
+    sendAwsError(res, codec, awsError, call.requestId, service)
   }
+}
+
+/** The operation a request names, in its protocol's way (X-Amz-Target is tried before parsing, in the caller). */
+function routeOf(
+  req: GatewayRequest,
+  target: string | undefined,
+  codec: ProtocolCodec,
+  document: unknown,
+  dispatcher: Dispatcher,
+): Route {
+  switch (codec.routing) {
+    case 'target':
+      return dispatcher.route(target, codec.protocols)
+    case 'path': {
+      // RPC v2 requests must name their protocol and must not carry a target (Smithy's servers refuse them).
+      const valid =
+        headerValue(req.headers['smithy-protocol']) === RPC_V2_CBOR_PROTOCOL &&
+        target === undefined &&
+        req.headers['x-amzn-target'] === undefined
+      return dispatcher.routePath(valid ? req.url : undefined, codec.protocols)
+    }
+    case 'action': {
+      const named = codec.actionOf?.(document)
+      return dispatcher.routeAction(named?.action, named?.version, codec.protocols)
+    }
+  }
+}
+
+function setHeaders(res: GatewayResponse, headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
 }
 
 /** AwsErrors go to the client as they are; anything else is logged and becomes a bare InternalFailure. */

@@ -1,4 +1,4 @@
-import type { AwsError } from '../aws/index.ts'
+import type { AwsError, Service } from '../aws/index.ts'
 import type { GatewayResponse } from './http-types.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'
 
@@ -25,8 +25,22 @@ export function sendBody(
   else res.end(body[last])
 }
 
-/** An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`. */
-export function sendAwsError(res: GatewayResponse, codec: ProtocolCodec, error: AwsError): void {
+/**
+ * An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`, or the body
+ * the codec writes for its protocol's errors (RPC v2 CBOR, query XML). The service is undefined when the request
+ * reached none.
+ */
+export function sendAwsError(
+  res: GatewayResponse,
+  codec: ProtocolCodec,
+  error: AwsError,
+  requestId: string,
+  service: Service | undefined,
+): void {
+  if (codec.encodeError !== undefined) {
+    sendBody(res, error.status, codec.contentType, codec.encodeError(error, requestId, service))
+    return
+  }
   res.setHeader('x-amzn-ErrorType', errorTypeHeader(error))
   const document =
     error.message === '' ? { __type: error.type } : { __type: error.type, message: error.message }

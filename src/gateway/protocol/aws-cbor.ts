@@ -15,6 +15,7 @@ export function awsCborCodec(): ProtocolCodec {
   return {
     contentType: AWS_CBOR_1_1,
     protocols: ['aws-cbor-1.1'],
+    routing: 'target',
     parse: parseCbor,
     readInput: (document, shape) => readInput(document, shape, CBOR_SCALARS),
     encode: (value) => (value === undefined ? EMPTY : encodeCbor(value)),

@@ -19,6 +19,7 @@ export function awsJsonCodec(
   return {
     contentType,
     protocols,
+    routing: 'target',
     parse: parseJson,
     readInput: (document, shape) => readInput(document, shape, JSON_SCALARS),
     readInputFromBody: (body, shape) => readJsonInput(body, shape, JSON_SCALARS),

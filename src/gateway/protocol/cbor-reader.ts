@@ -1,14 +1,18 @@
 /**
  * Decodes one CBOR data item (RFC 8949) into plain values: maps become objects, byte strings become views into
- * the input (no copy), tag 1 becomes a Date read as epoch milliseconds (AWS CBOR 1.1's timestamps). Definite and
- * indefinite lengths are both read: Jackson, behind the Java SDKs, writes indefinite-length maps and arrays.
+ * the input (no copy), tag 1 becomes a Date read as epoch milliseconds (AWS CBOR 1.1's timestamps) or, with
+ * `epoch: 'seconds'`, as epoch seconds (RFC 8949 and Smithy RPC v2 CBOR). Definite and indefinite lengths are
+ * both read: Jackson, behind the Java SDKs, writes indefinite-length maps and arrays.
  */
-export function decodeCbor(input: Buffer): unknown {
-  const reader = new CborReader(input)
+export function decodeCbor(input: Buffer, epoch: EpochUnit = 'milliseconds'): unknown {
+  const reader = new CborReader(input, epoch === 'seconds' ? 1000 : 1)
   const value = reader.item()
   if (reader.position !== input.length) throw new CborError('trailing bytes after the data item')
   return value
 }
+
+/** What the number under tag 1 (an epoch date) counts. */
+export type EpochUnit = 'milliseconds' | 'seconds'
 
 export class CborError extends Error {
   override name = 'CborError'
@@ -21,7 +25,10 @@ class CborReader {
   position = 0
   private depth = 0
 
-  constructor(private readonly input: Buffer) {}
+  constructor(
+    private readonly input: Buffer,
+    private readonly millisPerEpochUnit: number,
+  ) {}
 
   item(): unknown {
     const value = this.itemOrBreak()
@@ -95,7 +102,9 @@ class CborReader {
     const value = this.item()
     if (tag !== 1) return value
     if (typeof value !== 'number') throw new CborError('tag 1 must hold a number')
-    return new Date(value)
+    return this.millisPerEpochUnit === 1
+      ? new Date(value)
+      : new Date(Math.round(value * this.millisPerEpochUnit))
   }
 
   private simple(info: number): unknown {

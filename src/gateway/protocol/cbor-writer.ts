@@ -1,25 +1,27 @@
+import type { EpochUnit } from './cbor-reader.ts'
 import { OutputChunks } from './output-chunks.ts'
 
 /**
  * Encodes a document as CBOR (RFC 8949) the way AWS's CBOR 1.1 protocol expects it:
  * - Uint8Array as a byte string, Date as tag 1 holding integer epoch MILLISECONDS (AWS's convention: the Java
- *   SDKs write and read `Instant.toEpochMilli()` under tag 1, not the epoch seconds RFC 8949 describes),
+ *   SDKs write and read `Instant.toEpochMilli()` under tag 1, not the epoch seconds RFC 8949 describes), or with
+ *   `epoch: 'seconds'` (Smithy RPC v2 CBOR) epoch seconds, integer or float64,
  * - objects as indefinite-length maps (as Jackson, and so AWS, writes them), null and undefined members omitted,
  * - integers in the shortest form, other numbers as float64.
  * Written in-house: AWS CBOR 1.1 writes timestamps as epoch milliseconds under tag 1, which general CBOR
  * libraries write as seconds.
  */
-export function encodeCbor(value: unknown): Buffer {
-  return writeCbor(value).writtenBytes()
+export function encodeCbor(value: unknown, epoch: EpochUnit = 'milliseconds'): Buffer {
+  return writeCbor(value, epoch).writtenBytes()
 }
 
 /** The same bytes as the chunks they were written in, for a response that sends them as they are. */
-export function encodeCborChunks(value: unknown): Buffer[] {
-  return writeCbor(value).writtenChunks()
+export function encodeCborChunks(value: unknown, epoch: EpochUnit = 'milliseconds'): Buffer[] {
+  return writeCbor(value, epoch).writtenChunks()
 }
 
-function writeCbor(value: unknown): CborWriter {
-  const writer = new CborWriter()
+function writeCbor(value: unknown, epoch: EpochUnit): CborWriter {
+  const writer = new CborWriter(epoch === 'seconds')
   writer.write(value)
   return writer
 }
@@ -40,7 +42,8 @@ const TWO_POW_32 = 2 ** 32
 const SHORT_STRING = 64
 
 class CborWriter extends OutputChunks {
-  constructor() {
+  /** Smithy RPC v2 CBOR writes dates as epoch seconds (a float when they have milliseconds). */
+  constructor(private readonly epochSeconds: boolean) {
     super(4096)
   }
 
@@ -94,7 +97,8 @@ class CborWriter extends OutputChunks {
       return
     }
     this.byte(TAG_EPOCH_DATE)
-    this.integer(millis)
+    if (this.epochSeconds) this.number(millis / 1000)
+    else this.integer(millis)
   }
 
   private number(value: number): void {
