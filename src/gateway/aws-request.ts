@@ -36,9 +36,10 @@ export interface AwsCallRecord {
 
 /**
  * Serves an AWS call (a POST): read the body, pick the codec from the content type, parse, find the operation
- * (from X-Amz-Target, the RPC v2 path, or the query Action and Version, as the codec's protocol routes), establish the caller, read the typed input, run the operation, encode the result
- * (or stream it, for an operation returning an event stream). Never rejects: every failure becomes an AWS error
- * response (or, for a vanished client, no response).
+ * (from X-Amz-Target, the RPC v2 path, or the query Action and Version, as the codec's protocol routes),
+ * establish the caller, read the typed input, run the operation, encode the result (or stream it, for an
+ * operation returning an event stream). Never rejects: every failure becomes an AWS error response (or, for a
+ * vanished client, no response).
  */
 export async function serveAwsRequest(
   req: GatewayRequest,
