@@ -59,13 +59,35 @@ function readStructure(
   scalars: WireScalars,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {}
-  for (const name of Object.keys(shape.members)) {
-    const member = value[name]
-    const memberShape = shape.members[name]
-    if (member === null || member === undefined || memberShape === undefined) continue
-    result[name] = readValue(member, memberShape, scalars)
+  try {
+    for (const name of Object.keys(shape.members)) {
+      const member = value[name]
+      const memberShape = shape.members[name]
+      if (member === null || member === undefined || memberShape === undefined) continue
+      result[name] = readValue(member, memberShape, scalars)
+    }
+  } catch (error) {
+    throwFirstInDocumentOrder(value, shape, scalars)
+    throw error
   }
   return result
+}
+
+/**
+ * AWS's deserializer meets members in the order the document has them and stops at the first value of the wrong
+ * type; the input is built in the shape's order, so when that finds a problem, the document is read again in
+ * its own order for the error AWS would report.
+ */
+function throwFirstInDocumentOrder(
+  value: Readonly<Record<string, unknown>>,
+  shape: StructureShape,
+  scalars: WireScalars,
+): void {
+  for (const [name, member] of Object.entries(value)) {
+    const memberShape = Object.hasOwn(shape.members, name) ? shape.members[name] : undefined
+    if (member === null || member === undefined || memberShape === undefined) continue
+    readValue(member, memberShape, scalars)
+  }
 }
 
 function readList(value: readonly unknown[], shape: ListShape, scalars: WireScalars): unknown[] {
