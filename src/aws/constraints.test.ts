@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { MAX_REPORTED_VIOLATIONS, checkConstraints, messageMemberName } from './constraints.ts'
 import type { Shape, StructureShape } from './shape.ts'
+import { MAX_VALUE_TEXT_LENGTH } from './value-text.ts'
 
 function structure(members: Record<string, Shape>): StructureShape {
   return { type: 'structure', members }
@@ -307,5 +308,33 @@ describe('messageMemberName', () => {
     expect(messageMemberName('ExclusiveStartShardId')).toBe('exclusiveStartShardId')
     expect(messageMemberName('StreamARN')).toBe('streamARN')
     expect(messageMemberName('')).toBe('')
+  })
+})
+
+describe('quoted values', () => {
+  const iterator = structure({
+    ShardIterator: { type: 'string', required: true, minLength: 1, maxLength: 512 },
+  })
+
+  it('quotes a value up to the bound whole', () => {
+    const value = 'a'.repeat(MAX_VALUE_TEXT_LENGTH)
+    expect(messageOf({ ShardIterator: value }, iterator)).toBe(
+      `1 validation error detected: Value '${value}' at 'shardIterator' failed to satisfy constraint: Member must have length less than or equal to 512`,
+    )
+  })
+
+  it('cuts a longer value and says how long it was', () => {
+    const value = 'a'.repeat(1_000_000)
+    const message = messageOf({ ShardIterator: value }, iterator)
+    expect(message).toBe(
+      `1 validation error detected: Value '${'a'.repeat(MAX_VALUE_TEXT_LENGTH)}... (1000000 characters)' at 'shardIterator' failed to satisfy constraint: Member must have length less than or equal to 512`,
+    )
+  })
+
+  it('never splits a surrogate pair', () => {
+    const value = `${'a'.repeat(MAX_VALUE_TEXT_LENGTH - 1)}\u{1F600}${'b'.repeat(10)}`
+    expect(messageOf({ ShardIterator: value }, iterator)).toContain(
+      `Value '${'a'.repeat(MAX_VALUE_TEXT_LENGTH - 1)}... (${String(value.length)} characters)'`,
+    )
   })
 })

@@ -13,7 +13,7 @@
 
 import { ValidationException, type AwsError } from './errors.ts'
 import type { ListShape, MapShape, Shape, StructureShape } from './shape.ts'
-import { blobByteLength, isRecord, valueText } from './value-text.ts'
+import { blobByteLength, boundedText, isRecord, valueText } from './value-text.ts'
 
 export const MAX_REPORTED_VIOLATIONS = 10
 
@@ -38,9 +38,12 @@ export function validationException(violations: readonly string[]): AwsError {
   )
 }
 
-/** A violation in AWS's words, for a value at a path such as 'records.3.member.data'. */
+/**
+ * A violation in AWS's words, for a value at a path such as 'records.3.member.data'. The value is quoted up to
+ * MAX_VALUE_TEXT_LENGTH characters (see value-text.ts).
+ */
 export function violationText(path: string, value: unknown, shape: Shape, description: string): string {
-  const shown = value === undefined || value === null ? 'null' : `'${valueText(value, shape)}'`
+  const shown = value === undefined || value === null ? 'null' : `'${boundedText(valueText(value, shape))}'`
   return `Value ${shown} at '${path}' failed to satisfy constraint: ${description}`
 }
 

@@ -27,7 +27,7 @@ export {
   validationException,
   violationText,
 } from './constraints.ts'
-export { valueText } from './value-text.ts'
+export { boundedText, MAX_VALUE_TEXT_LENGTH, valueText } from './value-text.ts'
 export { validated } from './validated.ts'
 export * from './errors.ts'
 export { eventStream, isEventStreamOutput, type EventStreamOutput, type StreamEvent } from './event-stream.ts'

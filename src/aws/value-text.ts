@@ -1,8 +1,27 @@
 // How AWS prints the offending value in "Value '...' at 'path' failed to satisfy constraint". The service
 // prints the Java object it deserialized: strings and numbers as they are, blobs as the ByteBuffer that holds
 // them, lists as [a, b], maps as {key=value}.
+//
+// A quoted value is cut to MAX_VALUE_TEXT_LENGTH characters: AWS echoes what it was sent, but no recorded
+// answer bounds it, and a 1 MB ShardIterator would otherwise come back whole in the message. The bound keeps
+// every recorded answer exact (the longest, a PutRecords list of 501 records, is about 28,600 characters).
 
 import type { Shape } from './shape.ts'
+
+/** The most characters of a value quoted in a message; longer ones are cut and say how long they were. */
+export const MAX_VALUE_TEXT_LENGTH = 32_768
+
+/**
+ * `text` when it is at most MAX_VALUE_TEXT_LENGTH characters, else its start followed by
+ * `... (N characters)`. Only error paths call it.
+ */
+export function boundedText(text: string): string {
+  if (text.length <= MAX_VALUE_TEXT_LENGTH) return text
+  // Never split a surrogate pair.
+  const last = text.charCodeAt(MAX_VALUE_TEXT_LENGTH - 1)
+  const end = last >= 0xd800 && last <= 0xdbff ? MAX_VALUE_TEXT_LENGTH - 1 : MAX_VALUE_TEXT_LENGTH
+  return `${text.slice(0, end)}... (${String(text.length)} characters)`
+}
 
 /** The text between the quotes after "Value", or `null` for a missing value (printed without quotes). */
 export function valueText(value: unknown, shape: Shape | undefined): string {

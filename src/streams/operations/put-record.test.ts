@@ -127,7 +127,25 @@ describe('PutRecord', () => {
       type: 'ValidationException',
       message:
         "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048574 cap=1048574]' at 'data' " +
-        'failed to satisfy constraint: Member must have length less than or equal to 1048576',
+        'failed to satisfy constraint: Member must have length less than or equal to 1048573 (the data blob ' +
+        'added to the partition key size, 1048577 bytes, must not exceed the maximum record size of 1048576 bytes)',
+    })
+  })
+
+  it('names data plus partition key when 10 MiB of data and a 1-byte key exceed a 10 MiB record size', async () => {
+    const plane = createTestDataPlane()
+    await createTestStream(plane, { name: 'large', maxRecordSizeKiB: 10240 })
+    await expect(
+      putRecord(plane.deps).handle(
+        { StreamName: 'large', PartitionKey: 'k', Data: new Uint8Array(10 * 1024 * 1024) },
+        plane.context,
+      ),
+    ).rejects.toMatchObject({
+      type: 'ValidationException',
+      message:
+        "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=10485760 cap=10485760]' at 'data' " +
+        'failed to satisfy constraint: Member must have length less than or equal to 10485759 (the data blob ' +
+        'added to the partition key size, 10485761 bytes, must not exceed the maximum record size of 10485760 bytes)',
     })
   })
 

@@ -47,8 +47,9 @@ export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRec
       const key = streamKeyOf(input, context)
       const stream = await requireWritableStream(deps, key)
       const maxBytes = maxRecordBytes(stream)
-      if (recordBytes(input.PartitionKey, input.Data) > maxBytes) {
-        throw validationException([oversizedRecordViolation('data', input.Data, maxBytes)])
+      const bytes = recordBytes(input.PartitionKey, input.Data)
+      if (bytes > maxBytes) {
+        throw validationException([oversizedRecordViolation('data', input.Data, bytes, maxBytes)])
       }
       const hashKey = hashKeyOfRecord(input.PartitionKey, input.ExplicitHashKey)
       if (input.SequenceNumberForOrdering !== undefined) {

@@ -126,7 +126,9 @@ describe('PutRecords', () => {
       type: 'ValidationException',
       message:
         "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048576 cap=1048576]' at " +
-        "'records.2.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+        "'records.2.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048575 " +
+        '(the data blob added to the partition key size, 1048577 bytes, must not exceed the maximum record size of ' +
+        '1048576 bytes)',
     })
     expect(await storedCount(plane, stream.topic, 1)).toBe(0)
   })

@@ -149,7 +149,9 @@ function checkSizes(entries: readonly PutRecordsEntry[], stream: StreamRecord): 
     const bytes = recordBytes(entry.PartitionKey, entry.Data)
     totalBytes += bytes
     if (bytes > maxBytes) {
-      violations.push(oversizedRecordViolation(`records.${position + 1}.member.data`, entry.Data, maxBytes))
+      violations.push(
+        oversizedRecordViolation(`records.${position + 1}.member.data`, entry.Data, bytes, maxBytes),
+      )
     }
   }
   if (violations.length > 0) throw validationException(violations)

@@ -6,6 +6,15 @@
 //
 //   1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data'
 //   failed to satisfy constraint: Member must have length less than or equal to 1048576
+//
+// A record whose data alone fits but whose data plus partition key does not is reported at the same member,
+// with the length its data may have beside that key and what was counted, in the words of Kinesis's
+// documentation ("When the data blob ... is added to the partition key size, the total size must not exceed
+// the maximum record size"):
+//
+//   ... Value 'java.nio.HeapByteBuffer[pos=0 lim=10485760 cap=10485760]' at 'data' failed to satisfy
+//   constraint: Member must have length less than or equal to 10485759 (the data blob added to the partition
+//   key size, 10485761 bytes, must not exceed the maximum record size of 10485760 bytes)
 
 import { maxLengthRule, violationText, type AwsError } from '../../aws/index.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
@@ -25,9 +34,25 @@ export function recordBytes(partitionKey: string, data: Uint8Array): number {
   return Buffer.byteLength(partitionKey, 'utf8') + data.length
 }
 
-/** One violation for a record larger than `maxBytes`, at `path` ('data' or 'records.3.member.data'). */
-export function oversizedRecordViolation(path: string, data: Uint8Array, maxBytes: number): string {
-  return violationText(path, data, BLOB, maxLengthRule(maxBytes))
+/**
+ * One violation for a record of `bytes` (data plus partition key) larger than `maxBytes`, at `path` ('data' or
+ * 'records.3.member.data').
+ */
+export function oversizedRecordViolation(
+  path: string,
+  data: Uint8Array,
+  bytes: number,
+  maxBytes: number,
+): string {
+  if (data.length > maxBytes) return violationText(path, data, BLOB, maxLengthRule(maxBytes))
+  const keyBytes = bytes - data.length
+  return violationText(
+    path,
+    data,
+    BLOB,
+    `${maxLengthRule(maxBytes - keyBytes)} (the data blob added to the partition key size, ${String(bytes)} ` +
+      `bytes, must not exceed the maximum record size of ${String(maxBytes)} bytes)`,
+  )
 }
 
 const BLOB = { type: 'blob' } as const
