@@ -340,6 +340,25 @@ describe('GetRecords', () => {
     ).rejects.toMatchObject({ type: 'InvalidArgumentException', message: 'Invalid ShardIterator.' })
   })
 
+  it('refuses a StreamARN that names another stream than the iterator, and reads under its own', async () => {
+    const { plane, read } = await setUp()
+    await createTestStream(plane, { name: 'other', shardCount: 1 })
+    await writeToShardZero(plane, ['a'])
+    const iterator = await iteratorOf(plane, '0', 'TRIM_HORIZON')
+    const arn = (name: string) =>
+      `arn:aws:kinesis:${plane.context.region}:${plane.context.accountId}:stream/${name}`
+    await expect(
+      read.handle({ ShardIterator: iterator, StreamARN: arn('other') }, plane.context),
+    ).rejects.toMatchObject({
+      type: 'InvalidArgumentException',
+      message:
+        `StreamARN ${arn('other')} and ShardIterator do not refer to the same stream: the iterator reads ` +
+        `stream logs under account ${plane.context.accountId}.`,
+    })
+    const own = await read.handle({ ShardIterator: iterator, StreamARN: arn('logs') }, plane.context)
+    expect(own.Records?.map((record) => record.PartitionKey)).toEqual(['a'])
+  })
+
   it('rejects an iterator older than five minutes with Kinesis wording', async () => {
     const { plane, read } = await setUp()
     const issued = plane.clock.now()

@@ -15,6 +15,7 @@ import { callRecordLog } from '../records/record-log-errors.ts'
 import { kinesisRecordsOf } from '../records/kinesis-records.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
+import { streamKeyOf } from '../catalog/stream-lookup.ts'
 
 /** What the input table guarantees. */
 type GetRecordsRequest = Omit<GetRecordsInput, 'ShardIterator'> & { ShardIterator: string }
@@ -41,6 +42,7 @@ export function getRecords(deps: StreamsDeps): Operation<GetRecordsRequest, GetR
     async handle(input, context) {
       const now = deps.clock.now()
       const iterator = openIterator(deps, input.ShardIterator, context, now)
+      if (input.StreamARN !== undefined) checkStreamArn(input.StreamARN, iterator, context)
       const { stream, routing, shard } = await locateShard(deps, routes, iterator)
       const endOfShard = shard.endingOffset
       const fromOffset = Number(iterator.offset)
@@ -83,6 +85,20 @@ export function getRecords(deps: StreamsDeps): Operation<GetRecordsRequest, GetR
       }
     },
   })
+}
+
+/**
+ * A StreamARN, when given, must name the stream the iterator reads, as PutRecord and GetShardIterator require
+ * StreamARN and StreamName to agree; reading another stream's records under it is refused.
+ */
+function checkStreamArn(arn: string, iterator: ShardIteratorContents, context: RequestContext): void {
+  const named = streamKeyOf({ StreamARN: arn }, context)
+  if (named.streamName !== iterator.streamName) {
+    throw InvalidArgumentException(
+      `StreamARN ${arn} and ShardIterator do not refer to the same stream: the iterator reads stream ` +
+        `${iterator.streamName} under account ${iterator.accountId}.`,
+    )
+  }
 }
 
 function keyOfIterator(iterator: ShardIteratorContents): StreamKey {

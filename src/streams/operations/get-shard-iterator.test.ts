@@ -116,7 +116,8 @@ describe('GetShardIterator', () => {
     expect(await at(before + 2)).toBe(1n)
     expect(await at(before - 1_000_000)).toBe(0n)
     expect(await at(-5)).toBe(0n)
-    expect(await at(before + 1_000_000)).toBe(3n)
+    plane.clock.advance(10)
+    expect(await at(plane.clock.now())).toBe(3n)
   })
 
   it('accepts the lenient shard id forms Kinesis accepts', async () => {
@@ -280,6 +281,7 @@ describe('GetShardIterator', () => {
     const { plane, stream, get } = await setUp()
     await writeToShardZero(plane, 2)
     await splitTestShard(plane, 'clicks', 0)
+    plane.clock.advance(1)
     await plane.recordLog.append(stream.topic, [
       { partition: 0, key: Buffer.from('late'), value: Buffer.from('x') },
     ])
@@ -293,11 +295,37 @@ describe('GetShardIterator', () => {
         StreamName: 'clicks',
         ShardId: '0',
         ShardIteratorType: 'AT_TIMESTAMP',
-        Timestamp: new Date(plane.clock.now() + 60_000),
+        Timestamp: new Date(plane.clock.now()),
       },
       plane.context,
     )
     expect(offsetOf(plane, afterEnd.ShardIterator)).toBe(2n)
+  })
+
+  it('refuses an AT_TIMESTAMP in the future with Kinesis wording', async () => {
+    const { plane, get } = await setUp()
+    const now = plane.clock.now()
+    await expect(
+      get.handle(
+        {
+          StreamName: 'clicks',
+          ShardId: '0',
+          ShardIteratorType: 'AT_TIMESTAMP',
+          Timestamp: new Date(now + 1),
+        },
+        plane.context,
+      ),
+    ).rejects.toMatchObject({
+      type: 'InvalidArgumentException',
+      message:
+        'The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. ' +
+        `timestampInMillis: ${String(now + 1)}, currentTimestampInMillis: ${String(now)}`,
+    })
+    const atNow = await get.handle(
+      { StreamName: 'clicks', ShardId: '0', ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(now) },
+      plane.context,
+    )
+    expect(offsetOf(plane, atNow.ShardIterator)).toBe(0n)
   })
 
   it('reads the stream from the cached catalog only, never the catalog store', async () => {

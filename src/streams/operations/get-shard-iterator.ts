@@ -107,6 +107,14 @@ async function startingOffset(
             'Current request has no timestamp parameter.',
         )
       }
+      const timestampInMillis = input.Timestamp.getTime()
+      const now = deps.clock.now()
+      if (timestampInMillis > now) {
+        throw InvalidArgumentException(
+          'The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. ' +
+            `timestampInMillis: ${String(timestampInMillis)}, currentTimestampInMillis: ${String(now)}`,
+        )
+      }
       return BigInt(await offsetAtTimestamp(deps, target, input.Timestamp))
     }
     case 'TRIM_HORIZON':

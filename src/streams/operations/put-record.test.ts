@@ -213,6 +213,11 @@ describe('PutRecord', () => {
       },
       plane.context,
     )
+    const afterZero = await put.handle(
+      { StreamName: 'orders', PartitionKey: 'a', Data: bytes('2'), SequenceNumberForOrdering: '0' },
+      plane.context,
+    )
+    expect(afterZero.ShardId).toBe('shardId-000000000000')
     await expect(
       put.handle(
         { StreamName: 'orders', PartitionKey: 'a', Data: bytes('3'), SequenceNumberForOrdering: '12' },

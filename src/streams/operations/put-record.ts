@@ -96,10 +96,10 @@ export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRec
 
 /**
  * Kafka keeps the records of one partition key in the order they were acknowledged, which is the order this
- * parameter asks for; only its form is checked.
+ * parameter asks for; only its form is checked. '0', before every sequence number, is accepted as Kinesis does.
  */
 function checkSequenceNumberForOrdering(sequenceNumber: string, key: StreamKey): void {
-  if (decodeSequenceNumber(sequenceNumber).ok) return
+  if (sequenceNumber === '0' || decodeSequenceNumber(sequenceNumber).ok) return
   throw InvalidArgumentException(
     `ExclusiveMinimumSequenceNumber ${sequenceNumber} used in PutRecord on stream ${key.streamName} ` +
       `under account ${key.accountId} is invalid.`,

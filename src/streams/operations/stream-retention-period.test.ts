@@ -68,6 +68,13 @@ describe('IncreaseStreamRetentionPeriod', () => {
     })
   })
 
+  it('changes nothing for the current period: the stream stays ACTIVE', async () => {
+    const deps = await activeStream()
+    const before = await storedStream(deps, 'orders')
+    await expect(increase(deps, 24)).resolves.toBeUndefined()
+    expect(await storedStream(deps, 'orders')).toEqual(before)
+  })
+
   it('needs an ACTIVE stream', async () => {
     const deps = await activeStream()
     await increase(deps, 48)
@@ -97,6 +104,13 @@ describe('DecreaseStreamRetentionPeriod', () => {
     await decrease(deps, 48)
     expect((await storedStream(deps, 'orders')).retentionPeriodHours).toBe(48)
     expect(deps.recordLog.topicConfig(TOPIC)['retention.ms']).toBe(String(48 * 3_600_000))
+  })
+
+  it('changes nothing for the current period: the stream stays ACTIVE', async () => {
+    const deps = await activeStream()
+    const before = await storedStream(deps, 'orders')
+    await expect(decrease(deps, 24)).resolves.toBeUndefined()
+    expect(await storedStream(deps, 'orders')).toEqual(before)
   })
 
   it('refuses a longer period', async () => {

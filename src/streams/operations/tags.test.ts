@@ -63,6 +63,14 @@ describe('AddTagsToStream', () => {
       message:
         'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.',
     })
+    for (const tags of [{ 'a\tb': 'c' }, { a: 'line\nbreak' }, { a: 'carriage\rreturn' }]) {
+      await expect(add.handle({ StreamName: 'orders', Tags: tags }, context)).rejects.toMatchObject({
+        type: 'InvalidArgumentException',
+        message:
+          'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.',
+      })
+    }
+    await add.handle({ StreamName: 'orders', Tags: { 'a b\u00a0c': 'd\u3000e' } }, context)
     await expect(add.handle({ StreamName: 'orders', Tags: { a: '50%' } }, context)).rejects.toMatchObject({
       type: 'InvalidArgumentException',
       message: expect.stringContaining(

@@ -7,7 +7,9 @@ import type { StreamRecord } from '../../ports/stream-catalog.ts'
 export const MAX_TAGS_PER_STREAM = 50
 
 // Unicode letters, digits, white space and _ . / = + - % @ : are accepted; '%' then fails the second rule.
-const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Z}\s_./=+\-%@:]*$/u
+// White space is Unicode's separators (\p{Z}: spaces); tabs, newlines and other control characters are refused,
+// as in the tag pattern AWS documents for its services, ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$.
+const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Z}_./=+\-%@:]*$/u
 
 export type TagAction = 'add tags to' | 'remove tags from'
 

@@ -10,14 +10,17 @@ export const MAX_RETENTION_PERIOD_HOURS = 8760
 
 export type RetentionDirection = 'increase' | 'decrease'
 
-/** The stream with its new retention period (UPDATING), or the refusal Kinesis gives. */
+/**
+ * The stream with its new retention period (UPDATING), undefined when the period asked for is the current one
+ * (nothing changes, the stream stays ACTIVE), or the refusal Kinesis gives.
+ */
 export function changeRetention(
   deps: StreamsDeps,
   stream: StreamRecord,
   requestedHours: number,
   direction: RetentionDirection,
   nowMillis: number,
-): StreamRecord {
+): StreamRecord | undefined {
   requireActive(stream, nowMillis)
   if (requestedHours < MIN_RETENTION_PERIOD_HOURS) {
     throw InvalidArgumentException(
@@ -44,5 +47,6 @@ export function changeRetention(
         `than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`,
     )
   }
+  if (requestedHours === current) return undefined
   return { ...startUpdating(deps, stream, nowMillis), retentionPeriodHours: requestedHours }
 }
