@@ -16,6 +16,14 @@ export const StreamARN: Shape = {
   pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
 }
 
+/** Optional on most operations in the current model; checked for form, otherwise unused. */
+export const StreamId: Shape = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 24,
+  pattern: '[a-z0-9]{20}-[a-z0-9]{3}',
+}
+
 export const ShardId: Shape = {
   type: 'string',
   minLength: 1,
@@ -37,7 +45,7 @@ export const ResourceARN: Shape = {
   type: 'string',
   minLength: 1,
   maxLength: 2048,
-  pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.+',
+  pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
 }
 
 export const StreamModeDetails: Shape = {

@@ -2,7 +2,7 @@ import type { AddTagsToStreamInput } from '@aws-sdk/client-kinesis'
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamName, TagMap } from '../members.ts'
+import { StreamARN, StreamId, StreamName, TagMap } from '../members.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { addTags } from '../resources/tags.ts'
@@ -11,7 +11,7 @@ import { addTags } from '../resources/tags.ts'
 export function addTagsToStreamOperation(deps: StreamsDeps): Operation<AddTagsToStreamInput, undefined> {
   return defineOperation({
     name: 'AddTagsToStream',
-    input: { Tags: { ...TagMap, required: true }, StreamName, StreamARN },
+    input: { Tags: { ...TagMap, required: true }, StreamName, StreamARN, StreamId },
     async handle(input, context) {
       const tags = validated(input.Tags, 'Tags')
       await updateStream(deps, streamKeyOf(input, context), (stream, now) => {

@@ -3,7 +3,7 @@ import type { DeleteStreamInput } from '@aws-sdk/client-kinesis'
 import { ResourceInUseException } from '../errors.ts'
 import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamName } from '../members.ts'
+import { StreamARN, StreamId, StreamName } from '../members.ts'
 import { updateStream, withStatus } from '../catalog/stream-changes.ts'
 import { registeredConsumerCount } from '../fan-out/stream-consumers.ts'
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
@@ -17,7 +17,7 @@ import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStreamInput, undefined> {
   return defineOperation({
     name: 'DeleteStream',
-    input: { StreamName, EnforceConsumerDeletion: { type: 'boolean' }, StreamARN },
+    input: { StreamName, EnforceConsumerDeletion: { type: 'boolean' }, StreamARN, StreamId },
     async handle(input, context) {
       const key = streamKeyOf(input, context)
       const consumerCount = await registeredConsumerCount(deps, await requireStream(deps, key))

@@ -5,7 +5,7 @@ import type { StreamsDeps } from '../deps.ts'
 import { updateConsumer } from '../fan-out/consumer-changes.ts'
 import { consumerNotActive, requireConsumer } from '../fan-out/consumer-lookup.ts'
 import { ConsumerARN, ConsumerName } from '../fan-out/consumer-members.ts'
-import { StreamARN } from '../members.ts'
+import { StreamARN, StreamId } from '../members.ts'
 
 /**
  * DeregisterStreamConsumer, by ConsumerARN or by StreamARN and ConsumerName: an ACTIVE consumer is DELETING for
@@ -16,7 +16,7 @@ export function deregisterStreamConsumerOperation(
 ): Operation<DeregisterStreamConsumerInput, undefined> {
   return defineOperation<DeregisterStreamConsumerInput, undefined>({
     name: 'DeregisterStreamConsumer',
-    input: { StreamARN, ConsumerName, ConsumerARN },
+    input: { StreamARN, ConsumerName, ConsumerARN, StreamId },
     async handle(input, context) {
       const { stream, consumer } = await requireConsumer(deps, input, context)
       await updateConsumer(deps, stream, consumer.consumerArn, consumer.consumerName, (current, now) => {

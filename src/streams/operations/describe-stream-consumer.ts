@@ -5,7 +5,7 @@ import type { StreamsDeps } from '../deps.ts'
 import { requireConsumer } from '../fan-out/consumer-lookup.ts'
 import { ConsumerARN, ConsumerName } from '../fan-out/consumer-members.ts'
 import { consumerDescriptionOf } from '../fan-out/consumer-shapes.ts'
-import { StreamARN } from '../members.ts'
+import { StreamARN, StreamId } from '../members.ts'
 
 /** DescribeStreamConsumer, by ConsumerARN or by StreamARN and ConsumerName. */
 export function describeStreamConsumerOperation(
@@ -13,7 +13,7 @@ export function describeStreamConsumerOperation(
 ): Operation<DescribeStreamConsumerInput, DescribeStreamConsumerOutput> {
   return defineOperation<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>({
     name: 'DescribeStreamConsumer',
-    input: { StreamARN, ConsumerName, ConsumerARN },
+    input: { StreamARN, ConsumerName, ConsumerARN, StreamId },
     async handle(input, context) {
       const { consumer } = await requireConsumer(deps, input, context)
       return { ConsumerDescription: consumerDescriptionOf(consumer) }

@@ -2,7 +2,7 @@ import type { DescribeStreamSummaryInput, DescribeStreamSummaryOutput } from '@a
 
 import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamName } from '../members.ts'
+import { StreamARN, StreamId, StreamName } from '../members.ts'
 import { openShardCount } from '../catalog/shard-map.ts'
 import { registeredConsumerCount } from '../fan-out/stream-consumers.ts'
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
@@ -13,7 +13,7 @@ export function describeStreamSummaryOperation(
 ): Operation<DescribeStreamSummaryInput, DescribeStreamSummaryOutput> {
   return defineOperation({
     name: 'DescribeStreamSummary',
-    input: { StreamName, StreamARN },
+    input: { StreamName, StreamARN, StreamId },
     async handle(input, context) {
       const stream = await requireStream(deps, streamKeyOf(input, context))
       const status = visibleStatus(stream, deps.clock.now())

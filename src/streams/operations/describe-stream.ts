@@ -2,7 +2,7 @@ import type { DescribeStreamInput, DescribeStreamOutput } from '@aws-sdk/client-
 
 import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { ShardId, StreamARN, StreamName } from '../members.ts'
+import { ShardId, StreamARN, StreamId, StreamName } from '../members.ts'
 import { DEFAULT_SHARD_SELECTION, describeShard, selectShards, shardsAfter } from '../catalog/shard-map.ts'
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 import { encryptionFields, enhancedMonitoring, visibleStatus } from '../catalog/stream-description.ts'
@@ -24,6 +24,7 @@ export function describeStreamOperation(
       ExclusiveStartShardId: ShardId,
       StreamName,
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const stream = await requireStream(deps, streamKeyOf(input, context))

@@ -3,7 +3,7 @@ import type { EnableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '@a
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { changeShardLevelMetrics } from '../settings/enhanced-monitoring.ts'
-import { StreamARN, StreamName } from '../members.ts'
+import { StreamARN, StreamId, StreamName } from '../members.ts'
 import { enableMetrics, MetricsNameList } from '../settings/shard-level-metrics.ts'
 
 export function enableEnhancedMonitoringOperation(
@@ -11,7 +11,7 @@ export function enableEnhancedMonitoringOperation(
 ): Operation<EnableEnhancedMonitoringInput, EnhancedMonitoringOutput> {
   return defineOperation({
     name: 'EnableEnhancedMonitoring',
-    input: { ShardLevelMetrics: { ...MetricsNameList, required: true }, StreamName, StreamARN },
+    input: { ShardLevelMetrics: { ...MetricsNameList, required: true }, StreamName, StreamARN, StreamId },
     async handle(input, context) {
       const metrics = validated(input.ShardLevelMetrics, 'ShardLevelMetrics')
       return changeShardLevelMetrics(deps, input, context, (current) => enableMetrics(current, metrics))

@@ -10,7 +10,7 @@ import {
 } from '../../mapping/shard-iterators.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN } from '../members.ts'
+import { StreamARN, StreamId } from '../members.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'
 import { kinesisRecordsOf } from '../records/kinesis-records.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
@@ -38,6 +38,7 @@ export function getRecords(deps: StreamsDeps): Operation<GetRecordsRequest, GetR
       Limit: { type: 'integer', min: 1, max: MAX_RECORDS_PER_GET },
       ShardIterator: { type: 'string', required: true, minLength: 1, maxLength: 512 },
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const now = deps.clock.now()

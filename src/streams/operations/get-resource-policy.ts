@@ -2,7 +2,7 @@ import type { GetResourcePolicyInput, GetResourcePolicyOutput } from '@aws-sdk/c
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { ResourceARN } from '../members.ts'
+import { ResourceARN, StreamId } from '../members.ts'
 import { streamKeyOfResource } from '../resources/resource-arns.ts'
 import { requireStream } from '../catalog/stream-lookup.ts'
 
@@ -12,7 +12,7 @@ export function getResourcePolicyOperation(
 ): Operation<GetResourcePolicyInput, GetResourcePolicyOutput> {
   return defineOperation({
     name: 'GetResourcePolicy',
-    input: { ResourceARN: { ...ResourceARN, required: true } },
+    input: { ResourceARN: { ...ResourceARN, required: true }, StreamId },
     async handle(input, context) {
       const key = await streamKeyOfResource(deps, validated(input.ResourceARN, 'ResourceARN'), context)
       const stream = await requireStream(deps, key)

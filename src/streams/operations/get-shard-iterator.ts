@@ -10,7 +10,7 @@ import { offsetAfterSequenceNumber, offsetAtSequenceNumber } from '../../mapping
 import { resolveShardId } from '../../mapping/shard-ids.ts'
 import { encodeShardIterator } from '../../mapping/shard-iterators.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { SequenceNumber, ShardId, StreamARN, StreamName } from '../members.ts'
+import { SequenceNumber, ShardId, StreamARN, StreamId, StreamName } from '../members.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import {
   decodeStartingSequenceNumber,
@@ -54,6 +54,7 @@ export function getShardIterator(
       Timestamp: { type: 'timestamp' },
       StreamName,
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf(input, context)

@@ -2,7 +2,7 @@ import type { IncreaseStreamRetentionPeriodInput } from '@aws-sdk/client-kinesis
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { RetentionPeriodHours, StreamARN, StreamName } from '../members.ts'
+import { RetentionPeriodHours, StreamARN, StreamId, StreamName } from '../members.ts'
 import { changeRetention } from '../settings/retention.ts'
 import { applyTopicConfig } from '../settings/topic-config.ts'
 import { updateStream } from '../catalog/stream-changes.ts'
@@ -14,7 +14,12 @@ export function increaseStreamRetentionPeriodOperation(
 ): Operation<IncreaseStreamRetentionPeriodInput, undefined> {
   return defineOperation({
     name: 'IncreaseStreamRetentionPeriod',
-    input: { RetentionPeriodHours: { ...RetentionPeriodHours, required: true }, StreamName, StreamARN },
+    input: {
+      RetentionPeriodHours: { ...RetentionPeriodHours, required: true },
+      StreamName,
+      StreamARN,
+      StreamId,
+    },
     async handle(input, context) {
       const hours = validated(input.RetentionPeriodHours, 'RetentionPeriodHours')
       const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) =>

@@ -4,7 +4,7 @@ import { InvalidArgumentException } from '../errors.ts'
 import { defineOperation, type Operation, type RequestContext } from '../../aws/index.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { NextToken, ShardId, StreamARN, StreamName, Timestamp } from '../members.ts'
+import { NextToken, ShardId, StreamARN, StreamId, StreamName, Timestamp } from '../members.ts'
 import { decodeShardPageToken, encodeShardPageToken } from '../catalog/next-tokens.ts'
 import {
   DEFAULT_SHARD_SELECTION,
@@ -50,6 +50,7 @@ export function listShardsOperation(deps: StreamsDeps): Operation<ListShardsInpu
         },
       },
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const now = deps.clock.now()

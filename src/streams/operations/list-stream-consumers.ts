@@ -9,7 +9,7 @@ import {
   isAfterToken,
 } from '../fan-out/consumer-page-tokens.ts'
 import { consumerOf } from '../fan-out/consumer-shapes.ts'
-import { NextToken, StreamARN } from '../members.ts'
+import { NextToken, StreamARN, StreamId } from '../members.ts'
 import { registeredConsumers } from '../fan-out/stream-consumers.ts'
 import { requireStream, streamNotFound, streamKeyOf } from '../catalog/stream-lookup.ts'
 
@@ -30,6 +30,7 @@ export function listStreamConsumersOperation(
       NextToken,
       MaxResults: { type: 'integer', min: 1, max: 10000 },
       StreamCreationTimestamp: { type: 'timestamp' },
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf({ StreamARN: validated(input.StreamARN, 'StreamARN') }, context)

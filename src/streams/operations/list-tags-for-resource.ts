@@ -2,7 +2,7 @@ import type { ListTagsForResourceInput, ListTagsForResourceOutput } from '@aws-s
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { ResourceARN } from '../members.ts'
+import { ResourceARN, StreamId } from '../members.ts'
 import { resourceOf } from '../resources/resource-arns.ts'
 import { requireStream } from '../catalog/stream-lookup.ts'
 import { sortedTags } from '../resources/tags.ts'
@@ -13,7 +13,7 @@ export function listTagsForResourceOperation(
 ): Operation<ListTagsForResourceInput, ListTagsForResourceOutput> {
   return defineOperation({
     name: 'ListTagsForResource',
-    input: { ResourceARN: { ...ResourceARN, required: true } },
+    input: { ResourceARN: { ...ResourceARN, required: true }, StreamId },
     async handle(input, context) {
       const resource = await resourceOf(deps, validated(input.ResourceARN, 'ResourceARN'), context)
       if (resource.kind === 'consumer') return { Tags: sortedTags(resource.consumer.tags ?? {}) }

@@ -2,7 +2,7 @@ import type { ListTagsForStreamInput, ListTagsForStreamOutput } from '@aws-sdk/c
 
 import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamName, TagKey } from '../members.ts'
+import { StreamARN, StreamId, StreamName, TagKey } from '../members.ts'
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 import { MAX_TAGS_PER_STREAM, sortedTags } from '../resources/tags.ts'
 
@@ -17,6 +17,7 @@ export function listTagsForStreamOperation(
       ExclusiveStartTagKey: TagKey,
       StreamName,
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const stream = await requireStream(deps, streamKeyOf(input, context))

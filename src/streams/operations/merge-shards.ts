@@ -5,7 +5,7 @@ import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { ShardId, StreamARN, StreamName } from '../members.ts'
+import { ShardId, StreamARN, StreamId, StreamName } from '../members.ts'
 import {
   requireOpenShard,
   requireProvisioned,
@@ -31,6 +31,7 @@ export function mergeShardsOperation(deps: StreamsDeps): Operation<MergeShardsIn
       AdjacentShardToMerge: { ...ShardId, required: true },
       StreamName,
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf(input, context)

@@ -7,7 +7,7 @@ import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamKey } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { HashKey, PartitionKey, SequenceNumber, StreamARN, StreamName } from '../members.ts'
+import { HashKey, PartitionKey, SequenceNumber, StreamARN, StreamId, StreamName } from '../members.ts'
 import { confirmPlacements } from '../records/fenced-writes.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'
 import { sealingOf, toRecordToAppend } from '../records/record-envelope.ts'
@@ -42,6 +42,7 @@ export function putRecord(deps: StreamsDeps): Operation<PutRecordRequest, PutRec
       Data: { type: 'blob', required: true, maxLength: MAX_DATA_BYTES },
       StreamName,
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf(input, context)

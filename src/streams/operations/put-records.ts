@@ -12,7 +12,7 @@ import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { RecordToAppend } from '../../ports/record-log.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { HashKey, PartitionKey, StreamARN, StreamName } from '../members.ts'
+import { HashKey, PartitionKey, StreamARN, StreamId, StreamName } from '../members.ts'
 import { confirmPlacements } from '../records/fenced-writes.ts'
 import { callRecordLog } from '../records/record-log-errors.ts'
 import { sealingOf, toRecordToAppend } from '../records/record-envelope.ts'
@@ -70,6 +70,7 @@ export function putRecords(deps: StreamsDeps): Operation<PutRecordsRequest, PutR
       },
       StreamName,
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf(input, context)

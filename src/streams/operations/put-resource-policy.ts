@@ -3,7 +3,7 @@ import type { PutResourcePolicyInput } from '@aws-sdk/client-kinesis'
 import { InvalidArgumentException } from '../errors.ts'
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { Policy, ResourceARN } from '../members.ts'
+import { Policy, ResourceARN, StreamId } from '../members.ts'
 import { streamKeyOfResource } from '../resources/resource-arns.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 
@@ -14,7 +14,11 @@ import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 export function putResourcePolicyOperation(deps: StreamsDeps): Operation<PutResourcePolicyInput, undefined> {
   return defineOperation({
     name: 'PutResourcePolicy',
-    input: { ResourceARN: { ...ResourceARN, required: true }, Policy: { ...Policy, required: true } },
+    input: {
+      ResourceARN: { ...ResourceARN, required: true },
+      Policy: { ...Policy, required: true },
+      StreamId,
+    },
     async handle(input, context) {
       const policy = validated(input.Policy, 'Policy')
       checkPolicyDocument(policy)

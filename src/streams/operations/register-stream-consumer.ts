@@ -9,7 +9,7 @@ import type { StreamsDeps } from '../deps.ts'
 import { consumerRegistryOf } from '../fan-out/consumer-lookup.ts'
 import { ConsumerName } from '../fan-out/consumer-members.ts'
 import { consumerOf } from '../fan-out/consumer-shapes.ts'
-import { StreamARN, TagMap } from '../members.ts'
+import { StreamARN, StreamId, TagMap } from '../members.ts'
 import { MAX_CONSUMERS_PER_STREAM, visibleConsumer } from '../fan-out/stream-consumers.ts'
 import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 import { effectiveStatus } from '../catalog/stream-status.ts'
@@ -29,6 +29,7 @@ export function registerStreamConsumerOperation(
       StreamARN: { ...StreamARN, required: true },
       ConsumerName: { ...ConsumerName, required: true },
       Tags: TagMap,
+      StreamId,
     },
     async handle(input, context) {
       const registry = consumerRegistryOf(deps)

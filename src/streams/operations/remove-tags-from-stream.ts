@@ -2,7 +2,7 @@ import type { RemoveTagsFromStreamInput } from '@aws-sdk/client-kinesis'
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamName, TagKeyList } from '../members.ts'
+import { StreamARN, StreamId, StreamName, TagKeyList } from '../members.ts'
 import { requireActive, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { removeTags } from '../resources/tags.ts'
@@ -13,7 +13,7 @@ export function removeTagsFromStreamOperation(
 ): Operation<RemoveTagsFromStreamInput, undefined> {
   return defineOperation({
     name: 'RemoveTagsFromStream',
-    input: { TagKeys: { ...TagKeyList, required: true }, StreamName, StreamARN },
+    input: { TagKeys: { ...TagKeyList, required: true }, StreamName, StreamARN, StreamId },
     async handle(input, context) {
       const tagKeys = validated(input.TagKeys, 'TagKeys')
       await updateStream(deps, streamKeyOf(input, context), (stream, now) => {

@@ -36,10 +36,37 @@ describe('PutResourcePolicy, GetResourcePolicy, DeleteResourcePolicy', () => {
     expect(await get()).toEqual({ Policy: POLICY })
     expect((await storedStream(deps, 'orders')).status).toBe('ACTIVE')
     await deleteResourcePolicyOperation(deps).handle({ ResourceARN: arn }, context)
+    // Kinesis answers an empty policy document for a stream without one.
     expect(await get()).toEqual({ Policy: '{}' })
     await expect(
       deleteResourcePolicyOperation(deps).handle({ ResourceARN: arn }, context),
-    ).resolves.toBeUndefined()
+    ).rejects.toMatchObject({
+      type: 'ResourceNotFoundException',
+      message: `No resource policy found for resource ARN ${arn}.`,
+    })
+  })
+
+  it('check ResourceARN and StreamId against the current service model', async () => {
+    const deps = await activeStream()
+    const get = getResourcePolicyOperation(deps)
+    const notAStream = 'arn:aws:kinesis:us-east-1:123456789012:table/orders'
+    await expect(get.handle({ ResourceARN: notAStream }, context)).rejects.toMatchObject({
+      type: 'ValidationException',
+      message:
+        `1 validation error detected: Value '${notAStream}' at 'resourceARN' failed to satisfy constraint: ` +
+        'Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
+    })
+    await expect(
+      get.handle({ ResourceARN: arnOf('orders'), StreamId: 'not-a-stream-id' }, context),
+    ).rejects.toMatchObject({
+      type: 'ValidationException',
+      message:
+        "1 validation error detected: Value 'not-a-stream-id' at 'streamId' failed to satisfy constraint: " +
+        'Member must satisfy regular expression pattern: [a-z0-9]{20}-[a-z0-9]{3}',
+    })
+    await expect(
+      get.handle({ ResourceARN: arnOf('orders'), StreamId: 'abcdefghij0123456789-abc' }, context),
+    ).resolves.toEqual({ Policy: '{}' })
   })
 
   it('refuse a policy that is not a JSON object', async () => {

@@ -7,7 +7,7 @@ import { shardIdOf } from '../../mapping/shard-ids.ts'
 import type { ShardRecord, StreamRecord } from '../../ports/stream-catalog.ts'
 import { accountUsage, checkShardLimit } from '../catalog/account-usage.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { HashKey, ShardId, StreamARN, StreamName } from '../members.ts'
+import { HashKey, ShardId, StreamARN, StreamId, StreamName } from '../members.ts'
 import {
   requireOpenShard,
   requireProvisioned,
@@ -32,6 +32,7 @@ export function splitShardOperation(deps: StreamsDeps): Operation<SplitShardInpu
       StreamName,
       ShardToSplit: { ...ShardId, required: true },
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf(input, context)

@@ -17,7 +17,7 @@ import { fanOutSettingsOf } from '../fan-out/fan-out-settings.ts'
 import { leaseTtlMs, subscriptionEvents } from '../fan-out/shard-subscription.ts'
 import { DEFAULT_SHARD_TAIL_LIMITS, ShardTails } from '../fan-out/shard-tail.ts'
 import { STARTING_POSITION_TYPES, startingOffsetOf } from '../fan-out/starting-position.ts'
-import { SequenceNumber, ShardId } from '../members.ts'
+import { SequenceNumber, ShardId, StreamId } from '../members.ts'
 import { StreamRoutingCache } from '../records/routing.ts'
 import { findReadableStream, shardNotFound } from '../records/stream-access.ts'
 import { visibleConsumer } from '../fan-out/stream-consumers.ts'
@@ -57,6 +57,7 @@ export function subscribeToShardOperation(
           Timestamp: { type: 'timestamp' },
         },
       },
+      StreamId,
     },
     async handle(input, context) {
       const consumerArn = validated(input.ConsumerARN, 'ConsumerARN')

@@ -2,7 +2,7 @@ import type { TagResourceInput } from '@aws-sdk/client-kinesis'
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { ResourceARN, TagMap } from '../members.ts'
+import { ResourceARN, StreamId, TagMap } from '../members.ts'
 import { resourceOf } from '../resources/resource-arns.ts'
 import { changeResourceTags } from '../resources/resource-tags.ts'
 import { addTags } from '../resources/tags.ts'
@@ -11,7 +11,7 @@ import { addTags } from '../resources/tags.ts'
 export function tagResourceOperation(deps: StreamsDeps): Operation<TagResourceInput, undefined> {
   return defineOperation({
     name: 'TagResource',
-    input: { Tags: { ...TagMap, required: true }, ResourceARN: { ...ResourceARN, required: true } },
+    input: { Tags: { ...TagMap, required: true }, ResourceARN: { ...ResourceARN, required: true }, StreamId },
     async handle(input, context) {
       const tags = validated(input.Tags, 'Tags')
       const resource = await resourceOf(deps, validated(input.ResourceARN, 'ResourceARN'), context)

@@ -2,7 +2,7 @@ import type { UpdateMaxRecordSizeInput } from '@aws-sdk/client-kinesis'
 
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { MaxRecordSizeInKiB, StreamARN } from '../members.ts'
+import { MaxRecordSizeInKiB, StreamARN, StreamId } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 import { applyTopicConfig } from '../settings/topic-config.ts'
@@ -16,7 +16,7 @@ export function updateMaxRecordSizeOperation(
 ): Operation<UpdateMaxRecordSizeInput, undefined> {
   return defineOperation({
     name: 'UpdateMaxRecordSize',
-    input: { StreamARN, MaxRecordSizeInKiB: { ...MaxRecordSizeInKiB, required: true } },
+    input: { StreamARN, MaxRecordSizeInKiB: { ...MaxRecordSizeInKiB, required: true }, StreamId },
     async handle(input, context) {
       const sizeKiB = validated(input.MaxRecordSizeInKiB, 'MaxRecordSizeInKiB')
       const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) => {

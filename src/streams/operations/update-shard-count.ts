@@ -4,7 +4,7 @@ import { LimitExceededException } from '../errors.ts'
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { accountUsage } from '../catalog/account-usage.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamName } from '../members.ts'
+import { StreamARN, StreamId, StreamName } from '../members.ts'
 import { requireProvisioned } from '../resharding/reshard-checks.ts'
 import { uniformScalingPlan } from '../resharding/reshard-plans.ts'
 import { startReshard } from '../resharding/resharding.ts'
@@ -31,6 +31,7 @@ export function updateShardCountOperation(
       StreamName,
       TargetShardCount: { type: 'integer', required: true, min: 1, max: 100_000 },
       StreamARN,
+      StreamId,
     },
     async handle(input, context) {
       const key = streamKeyOf(input, context)

@@ -3,7 +3,7 @@ import type { UpdateStreamModeInput } from '@aws-sdk/client-kinesis'
 import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { accountUsage, checkOnDemandStreamLimit } from '../catalog/account-usage.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { StreamARN, StreamModeDetails } from '../members.ts'
+import { StreamARN, StreamId, StreamModeDetails } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 
@@ -17,6 +17,7 @@ export function updateStreamModeOperation(deps: StreamsDeps): Operation<UpdateSt
     input: {
       StreamARN: { ...StreamARN, required: true },
       StreamModeDetails: { ...StreamModeDetails, required: true },
+      StreamId,
     },
     async handle(input, context) {
       const mode = validated(input.StreamModeDetails?.StreamMode, 'StreamModeDetails.StreamMode')

@@ -8,7 +8,7 @@ import { requireActive, startUpdating, updateStream } from '../catalog/stream-ch
 import { streamKeyOf, type StreamReference } from '../catalog/stream-lookup.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { InvalidArgumentException } from '../errors.ts'
-import { EncryptionType, KeyId, StreamARN, StreamName } from '../members.ts'
+import { EncryptionType, KeyId, StreamARN, StreamId, StreamName } from '../members.ts'
 
 /** The input of both operations: AWS requires the KMS type and a key for stopping encryption too. */
 export const ENCRYPTION_CHANGE_INPUT: InputMembers = {
@@ -16,6 +16,7 @@ export const ENCRYPTION_CHANGE_INPUT: InputMembers = {
   KeyId: { ...KeyId, required: true },
   StreamName,
   StreamARN,
+  StreamId,
 }
 
 /**
