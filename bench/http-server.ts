@@ -25,6 +25,11 @@ import type { Service } from '../src/aws/index.ts'
 import { createLogger } from '../src/gateway/index.ts'
 import { createListeners, type Listeners, type TransportHandler } from '../src/gateway/listeners.ts'
 import { createRequestHandler } from '../src/gateway/request-handler.ts'
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_BODY_TIMEOUT_MS,
+} from '../src/gateway/settings.ts'
 import { shardIteratorKey } from '../src/mapping/shard-iterators.ts'
 import { DEFAULT_TOPIC_TEMPLATE, parseTopicTemplate } from '../src/mapping/topic-names.ts'
 import { systemClock } from '../src/ports/clock.ts'
@@ -92,13 +97,17 @@ function streamsService(): Service {
 /** The gateway's listeners (plaintext port, HTTP/1.1) in front of `variant`'s handler of the shared service. */
 function startServer(variant: Variant, service: Service): Listeners {
   const logger = createLogger('silent')
-  const connections = new ConnectionTracker()
+  const connections = new ConnectionTracker(
+    { maxConnections: DEFAULT_MAX_CONNECTIONS, http2IdleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS },
+    logger,
+  )
   const gatewayHandler = createRequestHandler({
     aws: {
       dispatcher: createDispatcher([service]),
       callerDefaults: { defaultAccountId: ACCOUNT, defaultRegion: REGION },
       verifySignature: undefined,
       maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+      requestBodyTimeoutMs: DEFAULT_REQUEST_BODY_TIMEOUT_MS,
       logger,
     },
     routes: [],

@@ -46,4 +46,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SHARD_LIMIT: '-1' })).toThrow(/SHARD_LIMIT must be a whole number/)
     expect(() => loadConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS must be between 1 and 64/)
   })
+
+  it('reads the connection limits, with defaults', () => {
+    const defaults = loadConfig({})
+    expect(defaults.http2IdleTimeoutMs).toBe(65_000)
+    expect(defaults.requestBodyTimeoutMs).toBe(60_000)
+    expect(defaults.maxConnections).toBe(10_000)
+
+    const config = loadConfig({
+      HTTP2_IDLE_TIMEOUT_MS: '30000',
+      REQUEST_BODY_TIMEOUT_MS: '5000',
+      MAX_CONNECTIONS: '200',
+    })
+    expect(config.http2IdleTimeoutMs).toBe(30_000)
+    expect(config.requestBodyTimeoutMs).toBe(5_000)
+    expect(config.maxConnections).toBe(200)
+  })
+
+  it.each([
+    ['HTTP2_IDLE_TIMEOUT_MS', 'soon', "HTTP2_IDLE_TIMEOUT_MS must be a whole number, got 'soon'"],
+    ['HTTP2_IDLE_TIMEOUT_MS', '0', "HTTP2_IDLE_TIMEOUT_MS must be at least 1, got '0'"],
+    ['REQUEST_BODY_TIMEOUT_MS', '1.5', "REQUEST_BODY_TIMEOUT_MS must be a whole number, got '1.5'"],
+    ['REQUEST_BODY_TIMEOUT_MS', '0', "REQUEST_BODY_TIMEOUT_MS must be at least 1, got '0'"],
+    ['MAX_CONNECTIONS', '-5', "MAX_CONNECTIONS must be a whole number, got '-5'"],
+    ['MAX_CONNECTIONS', '0', "MAX_CONNECTIONS must be at least 1, got '0'"],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message))
+  })
 })

@@ -1,4 +1,10 @@
-import { LOG_LEVELS, type LogLevel } from './gateway/index.ts'
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_BODY_TIMEOUT_MS,
+  LOG_LEVELS,
+  type LogLevel,
+} from './gateway/index.ts'
 
 export interface S3Config {
   endpoint: string
@@ -27,6 +33,12 @@ export interface GatewayConfig {
   logLevel: LogLevel
   defaultAccountId: string
   defaultRegion: string
+  /** An HTTP/2 connection without a request in flight this long is closed (HTTP2_IDLE_TIMEOUT_MS). */
+  http2IdleTimeoutMs: number
+  /** A request body not received in full after this long is answered 408 (REQUEST_BODY_TIMEOUT_MS). */
+  requestBodyTimeoutMs: number
+  /** Open connections at most; more are refused (MAX_CONNECTIONS). */
+  maxConnections: number
   streams: StreamsConfig
 }
 
@@ -76,6 +88,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     logLevel: logLevel(env),
     defaultAccountId: accountId(env),
     defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    http2IdleTimeoutMs: positiveNumber(env, 'HTTP2_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS),
+    requestBodyTimeoutMs: positiveNumber(env, 'REQUEST_BODY_TIMEOUT_MS', DEFAULT_REQUEST_BODY_TIMEOUT_MS),
+    maxConnections: positiveNumber(env, 'MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS),
     streams: {
       topicTemplate: optional(env, 'TOPIC_TEMPLATE') ?? 'kinesis.{accountId}.{region}.{streamName}',
       creatingDelayMs: wholeNumber(env, 'STREAM_CREATING_DELAY_MS', 500),
@@ -97,6 +112,12 @@ function wholeNumber(env: Env, name: string, fallback: number): number {
   if (!Number.isSafeInteger(number) || number < 0) {
     throw new ConfigError(`${name} must be a whole number, got '${value}'`)
   }
+  return number
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const number = wholeNumber(env, name, fallback)
+  if (number === 0) throw new ConfigError(`${name} must be at least 1, got '0'`)
   return number
 }
 

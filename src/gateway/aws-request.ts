@@ -1,18 +1,27 @@
 import { callerOf, credentialScopeOf, type CallerDefaults, type SignatureVerifier } from './auth.ts'
-import { readBody, RequestTooLargeError } from './body.ts'
+import { readBody, RequestTimeoutError, RequestTooLargeError } from './body.ts'
 import { watchClient } from './client-watch.ts'
 import type { Dispatcher, Route } from './dispatch.ts'
-import { AwsError, InternalFailure, isEventStreamOutput, type Service } from '../aws/index.ts'
+import {
+  AwsError,
+  InternalFailure,
+  isEventStreamOutput,
+  SerializationException,
+  UnknownOperationException,
+  type Service,
+} from '../aws/index.ts'
 import { sendEventStream } from './event-stream-response.ts'
 import { headerValue, type GatewayRequest, type GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'
+import { awsCborCodec } from './protocol/aws-cbor.ts'
 import { codecForRequest } from './protocol/content-type.ts'
 import { RPC_V2_CBOR_PROTOCOL } from './protocol/rpc-v2-cbor.ts'
 import {
   sendAccessDenied,
   sendAwsError,
   sendBody,
+  sendRequestTimeout,
   sendRequestTooLarge,
   sendUnsupportedContentType,
 } from './responses.ts'
@@ -22,6 +31,7 @@ export interface AwsPipeline {
   readonly callerDefaults: CallerDefaults
   readonly verifySignature: SignatureVerifier | undefined
   readonly maxRequestBytes: number
+  readonly requestBodyTimeoutMs: number
   readonly logger: Logger
 }
 
@@ -53,11 +63,14 @@ export async function serveAwsRequest(
 
   let body: Buffer
   try {
-    body = await readBody(req, pipeline.maxRequestBytes)
+    body = await readBody(req, pipeline.maxRequestBytes, pipeline.requestBodyTimeoutMs)
   } catch (error) {
     if (error instanceof RequestTooLargeError) {
       call.errorType = 'RequestEntityTooLarge'
       sendRequestTooLarge(res, req.httpVersionMajor === 1)
+    } else if (error instanceof RequestTimeoutError) {
+      call.errorType = 'RequestTimeout'
+      sendRequestTimeout(req, res)
     }
     // Otherwise the client went away and there is no one to answer.
     return
@@ -65,7 +78,15 @@ export async function serveAwsRequest(
 
   const codec = codecForRequest(req.headers)
   if (codec === undefined) {
-    if (target?.includes('.') === true) {
+    if (body.length === 0) {
+      // Without a body AWS takes the request for AWS CBOR 1.1, whatever its content type.
+      const error =
+        pipeline.dispatcher.find(target, CBOR.protocols) === undefined
+          ? UnknownOperationException()
+          : SerializationException()
+      call.errorType = error.type
+      sendAwsError(res, CBOR, error, call.requestId, undefined)
+    } else if (namesOperation(target)) {
       call.errorType = 'UnknownOperationException'
       sendUnsupportedContentType(res)
     } else {
@@ -79,6 +100,10 @@ export async function serveAwsRequest(
   let service: Service | undefined
   try {
     const found = codec.routing === 'target' ? pipeline.dispatcher.find(target, codec.protocols) : undefined
+    // An empty body is reported as malformed only for an operation that exists, as AWS does.
+    if (found === undefined && codec.routing === 'target' && body.length === 0) {
+      throw UnknownOperationException()
+    }
     let input = found === undefined ? undefined : codec.readInputFromBody?.(body, found.operation.input)
     // Without the fast read, a malformed body is reported before an unknown operation, as AWS does.
     const document = input === undefined ? codec.parse(body) : undefined
@@ -111,6 +136,14 @@ export async function serveAwsRequest(
     call.errorType = awsError.type
     sendAwsError(res, codec, awsError, call.requestId, service)
   }
+}
+
+const CBOR = awsCborCodec()
+
+/** Whether an X-Amz-Target has the form `<service>.<operation>`, both parts present. */
+function namesOperation(target: string | undefined): boolean {
+  const dot = target?.indexOf('.') ?? -1
+  return target !== undefined && dot > 0 && dot < target.length - 1
 }
 
 /** The operation a request names, in its protocol's way (X-Amz-Target is tried before parsing, in the caller). */

@@ -7,6 +7,10 @@ export class RequestTooLargeError extends Error {
   override readonly name = 'RequestTooLargeError'
 }
 
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError'
+}
+
 export class RequestAbortedError extends Error {
   override readonly name = 'RequestAbortedError'
 }
@@ -14,9 +18,10 @@ export class RequestAbortedError extends Error {
 /**
  * Collects a request body: chunks are kept as they arrive and concatenated once at the end (a single chunk is
  * returned as is). Rejects with RequestTooLargeError as soon as the declared or received length exceeds the
- * limit, and with RequestAbortedError when the client goes away first.
+ * limit, with RequestTimeoutError when the body has not arrived in full after `timeoutMs`, and with
+ * RequestAbortedError when the client goes away first.
  */
-export function readBody(req: GatewayRequest, maxBytes: number): Promise<Buffer> {
+export function readBody(req: GatewayRequest, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])
   if (declared > maxBytes)
     return Promise.reject(new RequestTooLargeError(`Content-Length ${declared} exceeds ${maxBytes}`))
@@ -25,6 +30,7 @@ export function readBody(req: GatewayRequest, maxBytes: number): Promise<Buffer>
     const chunks: Buffer[] = []
     let length = 0
     const stop = (): void => {
+      clearTimeout(timer)
       req.off('data', onData)
       req.off('end', onEnd)
       req.off('error', onError)
@@ -51,6 +57,10 @@ export function readBody(req: GatewayRequest, maxBytes: number): Promise<Buffer>
       stop()
       reject(new RequestAbortedError('The client closed the request before sending its body'))
     }
+    const timer = setTimeout(() => {
+      stop()
+      reject(new RequestTimeoutError(`The request body did not arrive within ${timeoutMs} ms`))
+    }, timeoutMs)
     req.on('data', onData)
     req.on('end', onEnd)
     req.on('error', onError)

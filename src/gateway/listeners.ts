@@ -4,6 +4,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import type { ConnectionTracker } from './connections.ts'
 import type { Logger } from './logger.ts'
+import { DEFAULT_IDLE_TIMEOUT_MS } from './settings.ts'
 import { sniffProtocol, type WireProtocol } from './sniff.ts'
 
 /** The one request listener both protocols call, with their own request and response objects. */
@@ -44,7 +45,7 @@ const HTTP2_OPTIONS: http2.ServerOptions = {
 const HTTP2_CONNECTION_WINDOW = 32 * MiB
 
 /** Longer than the idle timeouts of common clients' pools, so the server is not the side closing mid-request. */
-const HTTP1_KEEP_ALIVE_MS = 65_000
+const HTTP1_KEEP_ALIVE_MS = DEFAULT_IDLE_TIMEOUT_MS
 /**
  * An HTTP/1.1 connection silent this long in the middle of a request is dropped. (Node's headersTimeout and
  * requestTimeout are not in force: they are checked only for servers that listen themselves.)
@@ -90,8 +91,7 @@ export function createListeners(
   }
 
   const plaintext = net.createServer({ noDelay: true }, (socket) => {
-    connections.accepted(socket)
-    sniffThenServe(socket)
+    if (connections.accepted(socket)) sniffThenServe(socket)
   })
 
   const secure =
@@ -114,7 +114,11 @@ export function createListeners(
           },
         )
   secure?.on('connection', (socket: net.Socket) => {
+    // A refused socket is destroyed before its TLS handshake.
     connections.accepted(socket)
+  })
+  secure?.on('tlsClientError', (error: Error) => {
+    logger.debug('tls client error', { error: error.message })
   })
 
   return {

@@ -7,7 +7,7 @@ import type { TransportHandler } from './listeners.ts'
 import { errorFields, type Logger } from './logger.ts'
 import { answerOperationalRoute, pathOf, type OperationalRoute } from './operational-routes.ts'
 import { newExtendedRequestId, newRequestId } from './request-id.ts'
-import { sendAccessDenied } from './responses.ts'
+import { sendAccessDenied, sendPreflight, setCorsHeaders } from './responses.ts'
 
 export interface RequestHandlerOptions {
   readonly aws: AwsPipeline
@@ -31,11 +31,19 @@ export function createRequestHandler(options: RequestHandlerOptions): TransportH
     const started = performance.now()
     const call: AwsCallRecord = { requestId: newRequestId() }
     res.setHeader('x-amzn-RequestId', call.requestId)
-    res.setHeader('x-amz-id-2', newExtendedRequestId())
     connections.requestStarted(req, res)
     res.once('close', () => {
       logRequest(logger, req, res, call, performance.now() - started)
     })
+
+    // Browsers (the AWS SDK in a web page) send Origin; AWS answers their preflights without x-amz-id-2.
+    const cors = req.headers.origin !== undefined
+    if (cors && req.method === 'OPTIONS') {
+      sendPreflight(req, res)
+      return
+    }
+    res.setHeader('x-amz-id-2', newExtendedRequestId())
+    if (cors) setCorsHeaders(res)
 
     if (req.method === 'POST') {
       serveAwsRequest(req, res, call, aws).catch((error: unknown) => {

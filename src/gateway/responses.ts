@@ -1,5 +1,6 @@
+import { constants, Http2ServerRequest } from 'node:http2'
 import type { AwsError, Service } from '../aws/index.ts'
-import type { GatewayResponse } from './http-types.ts'
+import { headerValue, type GatewayRequest, type GatewayResponse } from './http-types.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'
 
 /** Ends a response with a complete body; headers set earlier (request ids) are kept. */
@@ -26,7 +27,8 @@ export function sendBody(
 }
 
 /**
- * An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`, or the body
+ * An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType` (AWS names the
+ * member `Message` for SerializationException, whose text comes from its deserializer), or the body
  * the codec writes for its protocol's errors (RPC v2 CBOR, query XML). The service is undefined when the request
  * reached none.
  */
@@ -43,8 +45,18 @@ export function sendAwsError(
   }
   res.setHeader('x-amzn-ErrorType', errorTypeHeader(error))
   const document =
-    error.message === '' ? { __type: error.type } : { __type: error.type, message: error.message }
+    error.message === ''
+      ? { __type: error.type }
+      : { __type: error.type, [messageMember(error.type)]: error.message }
   sendBody(res, error.status, codec.contentType, codec.encode(document))
+}
+
+/**
+ * AWS's JSON and CBOR 1.1 services send the message of the deserializer's SerializationException as `Message`
+ * and every other error's as `message` (as kinesalite records Kinesis's answers).
+ */
+function messageMember(type: string): string {
+  return type === 'SerializationException' ? 'Message' : 'message'
 }
 
 function errorTypeHeader(error: AwsError): string {
@@ -79,6 +91,47 @@ export function sendUnsupportedContentType(res: GatewayResponse): void {
 export function sendRequestTooLarge(res: GatewayResponse, http1: boolean): void {
   if (http1) res.setHeader('connection', 'close')
   sendBody(res, 413, undefined, Buffer.alloc(0))
+}
+
+/**
+ * The body did not arrive in time: 408 without a body, then the request's connection (HTTP/1.1) or stream
+ * (HTTP/2) is closed, since the rest of the body will not be read.
+ */
+export function sendRequestTimeout(req: GatewayRequest, res: GatewayResponse): void {
+  if (req.httpVersionMajor === 1) {
+    res.setHeader('connection', 'close')
+    sendBody(res, 408, undefined, Buffer.alloc(0))
+    return
+  }
+  sendBody(res, 408, undefined, Buffer.alloc(0))
+  // RST_STREAM (NO_ERROR) after the response, which tells the client to stop sending the body.
+  if (req instanceof Http2ServerRequest) req.stream.close(constants.NGHTTP2_NO_ERROR)
+}
+
+/** Headers a browser may read from a cross-origin response (the AWS SDKs read the request id and error type). */
+const EXPOSED_HEADERS =
+  'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date'
+/** How long browsers may cache a preflight answer, as AWS sends it. */
+const PREFLIGHT_MAX_AGE = '172800'
+
+/** CORS headers of a response to a request carrying `Origin`: AWS allows every origin. */
+export function setCorsHeaders(res: GatewayResponse): void {
+  res.setHeader('access-control-allow-origin', '*')
+  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS)
+}
+
+/**
+ * A CORS preflight (`OPTIONS` with `Origin`), answered as AWS does: 200 with no body, every origin allowed, the
+ * requested method and headers echoed as allowed.
+ */
+export function sendPreflight(req: GatewayRequest, res: GatewayResponse): void {
+  res.setHeader('access-control-allow-origin', '*')
+  const headers = headerValue(req.headers['access-control-request-headers'])
+  if (headers !== undefined) res.setHeader('access-control-allow-headers', headers)
+  const method = headerValue(req.headers['access-control-request-method'])
+  if (method !== undefined) res.setHeader('access-control-allow-methods', method)
+  res.setHeader('access-control-max-age', PREFLIGHT_MAX_AGE)
+  sendBody(res, 200, undefined, Buffer.alloc(0))
 }
 
 /** A JSON document for operational routes (health, metrics). */

@@ -7,7 +7,13 @@ import { createListeners, type BoundPorts } from './listeners.ts'
 import type { Logger } from './logger.ts'
 import { healthRoute, type HealthCheck, type OperationalRoute } from './operational-routes.ts'
 import { createRequestHandler } from './request-handler.ts'
-import { readTlsFiles, type GatewaySettings } from './settings.ts'
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_BODY_TIMEOUT_MS,
+  readTlsFiles,
+  type GatewaySettings,
+} from './settings.ts'
 
 export interface GatewayServerOptions {
   readonly settings: GatewaySettings
@@ -32,13 +38,20 @@ export interface GatewayServer {
 
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
   const { settings, logger } = options
-  const connections = new ConnectionTracker()
+  const connections = new ConnectionTracker(
+    {
+      maxConnections: settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      http2IdleTimeoutMs: settings.http2IdleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    },
+    logger,
+  )
   const handler = createRequestHandler({
     aws: {
       dispatcher: createDispatcher(options.services),
       callerDefaults: settings,
       verifySignature: options.verifySignature,
       maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      requestBodyTimeoutMs: settings.requestBodyTimeoutMs ?? DEFAULT_REQUEST_BODY_TIMEOUT_MS,
       logger,
     },
     routes: [healthRoute(options.healthCheck), ...(options.routes ?? [])],

@@ -428,10 +428,39 @@ describe('gateway on the wire', () => {
         body: '{"StreamName":"s","PartitionKey":"pk","Data":"not base64!!"}',
       })
       expect(response.status).toBe(400)
+      // AWS names this member `Message`, unlike other errors' `message`.
       expect(jsonOf(response)).toEqual({
         __type: 'SerializationException',
-        message: "'not base64!!' can not be converted to a Blob: Invalid Base64 character: ' '",
+        Message: "'not base64!!' can not be converted to a Blob: Invalid Base64 character: ' '",
       })
+    })
+
+    it('keeps `message` for the other errors', async () => {
+      const response = await http1Request(t.url, {
+        headers: jsonHeaders('Kinesis_20131202.DeleteStream'),
+        body: '{"StreamName":"missing"}',
+      })
+      expect(jsonOf(response)).toEqual({
+        __type: 'ResourceNotFoundException',
+        message: 'Stream missing under account 000000000000 not found.',
+      })
+    })
+
+    it('refuses a fraction for an integer member, as AWS does, without calling the operation', async () => {
+      const calls = t.fake.calls.length
+      for (const body of ['{"ShardIterator":"it","Limit":1.5}', '{"Limit":2.5,"ShardIterator":"it"}']) {
+        const response = await http1Request(t.url, {
+          headers: jsonHeaders('Kinesis_20131202.GetRecords'),
+          body,
+        })
+        expect(response.status).toBe(400)
+        expect(jsonOf(response)).toEqual({
+          __type: 'SerializationException',
+          Message:
+            'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Integer',
+        })
+      }
+      expect(t.fake.calls.length).toBe(calls)
     })
 
     it.each([
@@ -454,6 +483,36 @@ describe('gateway on the wire', () => {
       expect(jsonOf(response)).toEqual({ __type: 'UnknownOperationException' })
     })
 
+    it('answers an empty body without a known target with UnknownOperationException, not SerializationException', async () => {
+      for (const headers of [
+        { 'content-type': 'application/x-amz-json-1.1' },
+        jsonHeaders('Kinesis_20131202.Nope'),
+      ]) {
+        const response = await http1Request(t.url, { headers })
+        expect(response.status).toBe(400)
+        expect(response.headers['content-type']).toBe('application/x-amz-json-1.1')
+        expect(jsonOf(response)).toEqual({ __type: 'UnknownOperationException' })
+      }
+      // With an operation that exists, the empty body is what is wrong.
+      const known = await http1Request(t.url, { headers: jsonHeaders('Kinesis_20131202.DescribeLimits') })
+      expect(known.status).toBe(400)
+      expect(jsonOf(known)).toEqual({ __type: 'SerializationException' })
+    })
+
+    it('answers a POST with neither content type nor body in AWS CBOR, as AWS does', async () => {
+      const bare = await http1Request(t.url, {})
+      expect(bare.status).toBe(400)
+      expect(bare.headers['content-type']).toBe('application/x-amz-cbor-1.1')
+      expect(bare.headers['x-amzn-errortype']).toMatch(/^UnknownOperationException:/)
+      expect(decodeReferenceCbor(bare.body)).toEqual({ __type: 'UnknownOperationException' })
+
+      const known = await http1Request(t.url, {
+        headers: { 'x-amz-target': 'Kinesis_20131202.DescribeLimits' },
+      })
+      expect(known.status).toBe(400)
+      expect(decodeReferenceCbor(known.body)).toEqual({ __type: 'SerializationException' })
+    })
+
     it('treats application/json as JSON 1.1', async () => {
       const response = await http1Request(t.url, {
         headers: { 'content-type': 'application/json', 'x-amz-target': 'Kinesis_20131202.DescribeLimits' },
@@ -473,12 +532,17 @@ describe('gateway on the wire', () => {
       expect(withTarget.body.toString()).toBe('<UnknownOperationException/>\n')
       expect(withTarget.headers['x-amzn-requestid']).toMatch(UUID)
 
-      const withoutTarget = await http1Request(t.url, {
-        body: '{}',
-        headers: { 'content-type': 'text/plain' },
-      })
-      expect(withoutTarget.status).toBe(403)
-      expect(withoutTarget.body.toString()).toContain('<AccessDeniedException>')
+      for (const target of [undefined, 'Kinesis_20131202', 'Kinesis_20131202.']) {
+        const withoutTarget = await http1Request(t.url, {
+          body: '{}',
+          headers: {
+            'content-type': 'text/plain',
+            ...(target === undefined ? {} : { 'x-amz-target': target }),
+          },
+        })
+        expect(withoutTarget.status).toBe(403)
+        expect(withoutTarget.body.toString()).toContain('<AccessDeniedException>')
+      }
     })
 
     it('reuses HTTP/1.1 connections (keep-alive)', async () => {
@@ -529,6 +593,20 @@ describe('gateway on the wire', () => {
       expect(t.fake.calls.at(-1)?.input).toEqual({ ShardIterator: 'it', Limit: 5 })
     })
 
+    it('refuses a float for an integer member', async () => {
+      const response = await http2Request(
+        t.url,
+        cborHeaders('Kinesis_20131202.GetRecords'),
+        encodeCbor({ ShardIterator: 'it', Limit: 2.5 }),
+      )
+      expect(response.status).toBe(400)
+      expect(decodeReferenceCbor(response.body)).toEqual({
+        __type: 'SerializationException',
+        Message:
+          'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Integer',
+      })
+    })
+
     it('answers errors in CBOR', async () => {
       const response = await http2Request(t.url, cborHeaders('Kinesis_20131202.Nope'), encodeCbor({}))
       expect(response.status).toBe(400)
@@ -543,6 +621,61 @@ describe('gateway on the wire', () => {
       )
       expect(malformed.status).toBe(400)
       expect(decodeReferenceCbor(malformed.body)).toEqual({ __type: 'SerializationException' })
+    })
+  })
+
+  describe('CORS, for the AWS SDK in browsers', () => {
+    it('answers a preflight as AWS does, over HTTP/1.1 and HTTP/2', async () => {
+      const request = {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-amz-target,x-amz-date,authorization',
+      }
+      const overHttp1 = await http1Request(t.url, { method: 'OPTIONS', headers: request })
+      const overHttp2 = await http2Request(t.url, { ':method': 'OPTIONS', ':path': '/', ...request })
+      for (const response of [overHttp1, overHttp2]) {
+        expect(response.status).toBe(200)
+        expect(response.headers['access-control-allow-origin']).toBe('*')
+        expect(response.headers['access-control-allow-methods']).toBe('POST')
+        expect(response.headers['access-control-allow-headers']).toBe(
+          'content-type,x-amz-target,x-amz-date,authorization',
+        )
+        expect(response.headers['access-control-max-age']).toBe('172800')
+        expect(response.headers['x-amzn-requestid']).toMatch(UUID)
+        expect(response.headers['x-amz-id-2']).toBeUndefined()
+        expect(response.body.length).toBe(0)
+      }
+    })
+
+    it('answers an OPTIONS without Origin as any other non-AWS request', async () => {
+      const response = await http1Request(t.url, { method: 'OPTIONS' })
+      expect(response.status).toBe(403)
+      expect(response.headers['access-control-allow-origin']).toBeUndefined()
+    })
+
+    it('lets a page read the answer and its request id: allowed origin and exposed headers', async () => {
+      const headers = {
+        origin: 'https://app.example',
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'Kinesis_20131202.DescribeLimits',
+      }
+      const ok = await http1Request(t.url, { headers, body: '{}' })
+      const failed = await http1Request(t.url, {
+        headers: { ...headers, 'x-amz-target': 'Kinesis_20131202.Nope' },
+        body: '{}',
+      })
+      for (const response of [ok, failed]) {
+        expect(response.headers['access-control-allow-origin']).toBe('*')
+        const exposed = String(response.headers['access-control-expose-headers']).split(',')
+        expect(exposed).toEqual(
+          expect.arrayContaining(['x-amzn-RequestId', 'x-amzn-ErrorType', 'x-amz-id-2']),
+        )
+      }
+      expect(ok.status).toBe(200)
+      expect(failed.status).toBe(400)
+      const { origin: _origin, ...withoutOrigin } = headers
+      const plain = await http1Request(t.url, { headers: withoutOrigin, body: '{}' })
+      expect(plain.headers['access-control-allow-origin']).toBeUndefined()
     })
   })
 

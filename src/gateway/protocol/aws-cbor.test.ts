@@ -114,6 +114,22 @@ describe('AWS CBOR 1.1 input', () => {
     })
   })
 
+  it('refuses a float with a fraction (half, single or double precision) for an integer member', () => {
+    // 2.5 as a half-precision, single-precision and double-precision float.
+    for (const float of ['f9 4100', 'fa 40200000', 'fb 4004000000000000']) {
+      const body = hex('bf 65' + ascii('Limit') + float + ' ff')
+      expect(() => codec.readInput(codec.parse(body), shape)).toThrow(
+        'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Integer',
+      )
+    }
+    // A float holding a whole number is that number.
+    expect(
+      codec.readInput(codec.parse(hex('bf 65' + ascii('Limit') + 'fb 4000000000000000 ff')), shape),
+    ).toEqual({
+      Limit: 2,
+    })
+  })
+
   it('reads tag 1 with a 4-byte integer, and an untagged number, as milliseconds', () => {
     const tagged = hex('bf 69' + ascii('Timestamp') + 'c1 1a 000f4240 ff')
     expect(codec.readInput(codec.parse(tagged), shape)).toEqual({ Timestamp: new Date(1_000_000) })

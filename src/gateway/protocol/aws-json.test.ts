@@ -93,9 +93,11 @@ describe('AWS JSON 1.1 input', () => {
     expect(read('{"StreamName":null,"Limit":null}')).toEqual({})
   })
 
-  it('truncates numbers to integers', () => {
-    expect(read('{"Limit":10.9,"Offset":-3.5}')).toEqual({ Limit: 10, Offset: -3 })
-    expect(read('{"Limit":1e20}')).toEqual({ Limit: 2147483647 })
+  it('refuses a fraction for an integer or long member, and clamps whole numbers to an Integer', () => {
+    const number = 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber'
+    expect(serializationError('{"Limit":10.9}').message).toBe(`${number} can not be converted to an Integer`)
+    expect(serializationError('{"Offset":-3.5}').message).toBe(`${number} can not be converted to an Long`)
+    expect(read('{"Limit":1e20,"Offset":4.0}')).toEqual({ Limit: 2147483647, Offset: 4 })
   })
 
   it('keeps a __proto__ map key as an ordinary key', () => {

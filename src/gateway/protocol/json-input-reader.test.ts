@@ -78,7 +78,11 @@ const record = fc.record(
 const wellTypedInput = fc.record(
   {
     StreamName: plainText,
-    Limit: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(2 ** 40)),
+    Limit: fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(Math.trunc),
+      fc.constant(2 ** 40),
+    ),
     Records: fc.array(fc.oneof(record, fc.constant(null)), { maxLength: 5 }),
     Timestamp: fc.oneof(fc.integer({ min: 0, max: 2 ** 34 }), fc.double({ min: 0, max: 2e9, noNaN: true })),
     Enabled: fc.boolean(),
@@ -229,6 +233,24 @@ describe('AWS JSON input read straight from the body', () => {
       expect(fast(body), body).toBeUndefined()
       expect(general(body), body).toBeInstanceOf(Error)
     }
+  })
+
+  it('refuses a fraction for an integer member as the general way does (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }).filter((value) => !Number.isInteger(value)),
+        fc.constantFrom('Limit', 'Offset'),
+        (value, member) => {
+          const body = `{"StreamName":"s","${member}":${JSON.stringify(value)}}`
+          expect(fast(body)).toBeUndefined()
+          const error = general(body) as { type: string; message: string }
+          expect(error.type).toBe('SerializationException')
+          expect(error.message).toMatch(/TruncatingBigNumber can not be converted to an (Integer|Long)$/)
+        },
+      ),
+      { numRuns: 200 },
+    )
+    expect(fast('{"Options":{"Count":1.5}}')).toBeUndefined()
   })
 
   it('accepts whitespace wherever JSON allows it', () => {

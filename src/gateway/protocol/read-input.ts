@@ -125,10 +125,11 @@ export function readScalar(value: unknown, type: ScalarType, scalars: WireScalar
     case 'double': {
       const number = typeof value === 'bigint' ? Number(value) : value
       if (typeof number !== 'number') break
-      // The AWS JSON reader truncates numbers to the member's type.
       if (type === 'double') return number
-      const truncated = Math.trunc(number)
-      return type === 'integer' ? Math.min(INT_MAX, Math.max(INT_MIN, truncated)) : truncated
+      // AWS refuses a fraction (or a CBOR NaN or infinity) for an integer member, in the words of a number that
+      // cannot be converted; whole numbers out of an Integer's range are clamped to it.
+      if (!Number.isInteger(number)) break
+      return type === 'integer' ? Math.min(INT_MAX, Math.max(INT_MIN, number)) : number
     }
     case 'blob': {
       const blob = scalars.blob(value)

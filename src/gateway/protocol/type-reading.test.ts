@@ -52,6 +52,8 @@ describe('wrong JSON types', () => {
     ['integer', true, 'class java.lang.Boolean can not be converted to an Integer'],
     ['integer', [], 'Start of list found where not expected'],
     ['integer', {}, 'Start of structure or map found where not expected.'],
+    ['integer', 5.7, `${NUMBER} can not be converted to an Integer`],
+    ['long', -0.5, `${NUMBER} can not be converted to an Long`],
     ['long', '23', 'class java.lang.String can not be converted to an Long'],
     ['long', false, 'class java.lang.Boolean can not be converted to an Long'],
     ['boolean', 23, `${NUMBER} can not be converted to an Boolean`],
@@ -103,7 +105,6 @@ describe('accepted values', () => {
   it.each([
     ['string', 'text'],
     ['integer', 5],
-    ['integer', 5.7],
     ['long', 9007199254740993n],
     ['boolean', false],
     ['blob', new Uint8Array([1, 2])],
