@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster'
+import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import type { GatewayConfig } from './config.ts'
@@ -13,7 +14,10 @@ import type { StackEndpoints } from './stack/types.ts'
  * through Redis and Kafka), so nothing else changes; a single process is bound to one core by JavaScript.
  */
 
-const WORKER_MODULE = fileURLToPath(new URL('./gateway-worker.ts', import.meta.url))
+// Beside this module, with its extension: `.ts` when run from source, `.js` when built to dist/.
+const WORKER_MODULE = fileURLToPath(
+  new URL(`./gateway-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+)
 const RESTART_DELAY_MS = 1_000
 
 export interface WorkerMessage {

@@ -41,7 +41,35 @@ describe('compose.yaml (checked by parsing; no Docker engine needed)', () => {
       expect.arrayContaining(['kafka', 'redis', 'minio', 'gateway']),
     )
     expect(service('gateway').build).toBe('.')
-    expect(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')).toMatch(/src\/main\.ts/)
+  })
+
+  it('builds the image on a current Node LTS: compiled in one stage, run by plain node from the next', () => {
+    const stages = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')
+      .split(/^(?=FROM )/m)
+      .filter((stage) => stage.startsWith('FROM '))
+    expect(stages).toHaveLength(2)
+    const [build = '', runtime = ''] = stages
+    for (const stage of stages) {
+      const major = Number(/^FROM node:(\d+)-/.exec(stage)?.[1])
+      expect(major, stage.split('\n')[0]).toBeGreaterThanOrEqual(22)
+    }
+    expect(build).toMatch(/^FROM \S+ AS build$/m)
+    expect(build).toMatch(/^RUN npm run build$/m)
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m)
+    expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m)
+    expect(runtime).not.toMatch(/^COPY (src|tsconfig)/m)
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m)
+
+    const buildConfig = JSON.parse(
+      readFileSync(new URL('../../tsconfig.build.json', import.meta.url), 'utf8'),
+    ) as {
+      compilerOptions: Record<string, unknown>
+    }
+    expect(buildConfig.compilerOptions).toMatchObject({
+      rootDir: 'src',
+      outDir: 'dist',
+      rewriteRelativeImportExtensions: true,
+    })
   })
 
   it('gives every server a health check and the gateway waits for them', () => {
