@@ -44,5 +44,9 @@ export function changeRetention(
         `than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`,
     )
   }
-  return { ...startUpdating(deps, stream, nowMillis), retentionPeriodHours: requestedHours }
+  return {
+    ...startUpdating(deps, stream, nowMillis),
+    retentionPeriodHours: requestedHours,
+    topicConfigPending: true,
+  }
 }
