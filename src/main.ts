@@ -17,7 +17,15 @@ import { parseTopicTemplate } from './mapping/topic-names.ts'
 import { shardIteratorKey } from './mapping/shard-iterators.ts'
 import { systemClock } from './ports/clock.ts'
 import { derivedKeyRing } from './streams/records/record-encryption.ts'
+import { startReconciler } from './streams/catalog/stream-reconciler.ts'
+import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
+
+/**
+ * How often each replica completes what interrupted control-plane operations left (creations, topic configs,
+ * seals, deletions) and deletes orphan topics; the first run is at start-up.
+ */
+const RECONCILE_INTERVAL_MS = 60_000
 
 export interface RunningGateway {
   ports: BoundPorts
@@ -49,7 +57,7 @@ export async function startGateway(
   await connectRedis(redis)
   const { streams } = config
   const catalog = new RedisStreamCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
-  const streamsService = createStreamsService({
+  const streamsDeps: StreamsDeps = {
     catalog,
     recordLog,
     clock: systemClock,
@@ -69,7 +77,8 @@ export async function startGateway(
       onDemandShardCount: streams.onDemandShardCount,
       reshardFenceMs: streams.reshardFenceMs,
     },
-  })
+  }
+  const streamsService = createStreamsService(streamsDeps)
 
   const healthCheck = async (): Promise<HealthReport> => {
     const checks: Record<string, string> = {}
@@ -92,9 +101,22 @@ export async function startGateway(
   const server = createGatewayServer({ settings: config, services: [streamsService], healthCheck, logger })
   const ports = await server.listen()
   logger.info('gateway listening', { port: ports.port, tlsPort: ports.tlsPort })
+  const reconciler = startReconciler(streamsDeps, {
+    intervalMs: RECONCILE_INTERVAL_MS,
+    onReport: (report) => {
+      if (report.resumed.length + report.deletedTopics.length + report.failed.length === 0) return
+      logger.info('streams: reconciled interrupted operations', { ...report })
+    },
+    onError: (error) => {
+      logger.warn('streams: reconciliation failed', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    },
+  })
   return {
     ports,
     stop: async () => {
+      reconciler.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])
       await redis.quit()

@@ -3,8 +3,14 @@
  * Offsets are plain numbers: Kafka offsets are 64-bit, but a partition would need 2^53 records to overflow.
  */
 export interface RecordLog {
+  /**
+   * Creates the topic, and resolves once every partition is served. A topic of that name that exists already
+   * is accepted (an earlier attempt may have created it before it was interrupted): creating is idempotent.
+   */
   createTopic(topic: string, partitions: number, config: Readonly<Record<string, string>>): Promise<void>
+  /** Deletes the topic if it exists; resolves once the cluster no longer lists it. */
   deleteTopic(topic: string): Promise<void>
+  topicExists(topic: string): Promise<boolean>
   /** Grows the topic to `totalPartitions`; partitions can only be added. */
   addPartitions(topic: string, totalPartitions: number): Promise<void>
   setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void>

@@ -21,7 +21,26 @@ export interface StreamCatalog {
   listNames(scope: AccountScope, exclusiveStartName: string | undefined, limit: number): Promise<string[]>
   /** Every stream of one account and region (for account-wide limits such as the open shard count). */
   listAll(scope: AccountScope): Promise<StreamRecord[]>
+  /**
+   * Marks `claim.topic` as a topic the gateway creates for a stream (replacing an earlier mark of that topic).
+   * Written before the topic is created and kept until it is deleted: a topic without a mark was not created by
+   * the gateway, and is never deleted as an orphan.
+   */
+  claimTopic(claim: TopicClaim): Promise<void>
+  topicClaim(topic: string): Promise<TopicClaim | undefined>
+  /** Every topic mark, of every account and region. */
+  topicClaims(): Promise<TopicClaim[]>
+  /** Replaces (or with undefined, removes) the mark of `expected.topic` if it is still exactly `expected`. */
+  replaceTopicClaim(expected: TopicClaim, next: TopicClaim | undefined): Promise<boolean>
   close(): Promise<void>
+}
+
+/** The mark of a Kafka topic the gateway created (or is about to create) for a stream. */
+export interface TopicClaim extends StreamKey {
+  topic: string
+  claimedAtMillis: number
+  /** Set by whoever is deleting the topic as an orphan, before it deletes it. */
+  deletingSinceMillis?: number
 }
 
 export interface AccountScope {
@@ -49,6 +68,13 @@ export interface StreamRecord {
   status: StreamStatus
   /** When the current CREATING / UPDATING / DELETING phase ends (epoch millis); undefined while ACTIVE. */
   statusUntilMillis?: number
+  /**
+   * Set while the stream's topic is not known to serve every partition: the stream stays CREATING until it is
+   * cleared, and is rolled back (topic and record removed) when it is still set at `deadlineMillis`.
+   */
+  creation?: { deadlineMillis: number }
+  /** Set by a change that the topic configuration must follow, until the topic has been given it. */
+  topicConfigPending?: true
   mode: StreamMode
   retentionPeriodHours: number
   encryption: StreamEncryption

@@ -47,6 +47,16 @@ export interface StreamsSettings {
    * within this time. See resharding.ts.
    */
   reshardFenceMs?: number
+  /**
+   * How long a new stream's topic may take to be created and served (DEFAULT_CREATION_TIMEOUT_MS when absent).
+   * The stream is CREATING meanwhile; a creation that has not completed by then is rolled back.
+   */
+  creationTimeoutMs?: number
+  /**
+   * How old the mark of a topic without a stream must be before the reconciler deletes the topic as an orphan
+   * (DEFAULT_ORPHAN_TOPIC_GRACE_MS when absent).
+   */
+  orphanTopicGraceMs?: number
 }
 
 /** How SubscribeToShard subscriptions behave in time. */

@@ -100,6 +100,22 @@ export function describeStreamCatalogContract(name: string, openStore: () => Sha
       for (const replica of replicas) expect(await replica.get(keyOf(record))).toEqual(winner)
     })
 
+    it('keeps topic marks: set, read, listed, and replaced or removed only when unchanged', async () => {
+      const store = openStore()
+      const [one, other] = [store.openReplica(), store.openReplica()]
+      const topic = `kinesis.${ACCOUNT}.${REGION}.${uniqueName('claimed')}`
+      const claim = { accountId: ACCOUNT, region: REGION, streamName: 'claimed', topic, claimedAtMillis: 1 }
+      await one.claimTopic(claim)
+      expect(await other.topicClaim(topic)).toEqual(claim)
+      expect(await other.topicClaims()).toContainEqual(claim)
+      const deleting = { ...claim, deletingSinceMillis: 5 }
+      expect(await other.replaceTopicClaim(claim, deleting)).toBe(true)
+      expect(await one.replaceTopicClaim(claim, undefined)).toBe(false)
+      expect(await one.topicClaim(topic)).toEqual(deleting)
+      expect(await one.replaceTopicClaim(deleting, undefined)).toBe(true)
+      expect(await other.topicClaim(topic)).toBeUndefined()
+    })
+
     it('removes a stream only at the expected version', async () => {
       const catalog = openStore().openReplica()
       const record = aStream({ streamName: 'orders' })

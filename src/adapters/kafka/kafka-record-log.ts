@@ -45,6 +45,11 @@ export class KafkaRecordLog implements RecordLog {
     await this.forgetDeletedTopics(await this.admin.deleteTopic(topic))
   }
 
+  async topicExists(topic: string): Promise<boolean> {
+    await this.connect()
+    return (await this.admin.existingTopics()).has(topic)
+  }
+
   async addPartitions(topic: string, totalPartitions: number): Promise<void> {
     await this.connect()
     await this.admin.addPartitions(topic, totalPartitions)

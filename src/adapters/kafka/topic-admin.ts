@@ -11,6 +11,9 @@ import {
   SETTLING_RETRY_MAX_MS,
 } from './partition-settling.ts'
 
+/** How long the controller may take over a topic creation or deletion before it answers. */
+const TOPIC_REQUEST_TIMEOUT_MS = 10_000
+
 /**
  * The record log's administration on a kafkajs admin client: topics, partitions, topic configs and offset
  * lookups. Its callers connect it first (KafkaRecordLog connects it together with the producer).
@@ -33,15 +36,24 @@ export class TopicAdmin {
     return this.admin.disconnect()
   }
 
+  /**
+   * Creates the topic, or accepts it when it exists (growing it to `partitions` if it has fewer, and giving it
+   * `config`), and waits,
+   * within PARTITION_SERVED_TIMEOUT_MS, until every partition is served. kafkajs's own wait for leaders is not
+   * used: on a busy broker it gives up with "This server does not host this topic-partition" while the topic
+   * is still being created.
+   */
   async createTopic(
     topic: string,
     partitions: number,
     config: Readonly<Record<string, string>>,
   ): Promise<void> {
     await this.forgetAdminTopics()
-    await unavailableOnFailure(() =>
-      this.admin.createTopics({
-        waitForLeaders: true,
+    let created: boolean
+    try {
+      created = await this.admin.createTopics({
+        waitForLeaders: false,
+        timeout: TOPIC_REQUEST_TIMEOUT_MS,
         topics: [
           {
             topic,
@@ -50,23 +62,55 @@ export class TopicAdmin {
             configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
           },
         ],
-      }),
-    )
+      })
+    } catch (error) {
+      // A request that timed out may still have created the topic; the wait below settles whether it did.
+      if (!(await this.existingTopics()).has(topic)) throw unavailable(error)
+      created = false
+    }
+    if (!created) {
+      // Left by an earlier attempt, perhaps of another size or with other settings: made what was asked.
+      await this.growTo(topic, partitions)
+      await this.setTopicConfig(topic, config)
+    }
     await this.untilServed(topic, partitions)
   }
 
-  /** Deletes `topic` if it exists, and resolves with the topics of the cluster that remain. */
+  /** Adds partitions to an existing topic that has fewer than `partitions` (an earlier, smaller creation). */
+  private async growTo(topic: string, partitions: number): Promise<void> {
+    const counts = await this.admin.fetchTopicMetadata({ topics: [topic] }).then(
+      (metadata) => metadata.topics.map((entry) => entry.partitions.length),
+      () => [],
+    )
+    const existing = counts[0]
+    if (existing === undefined || existing >= partitions) return
+    await unavailableOnFailure(() =>
+      this.admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] }),
+    )
+  }
+
+  /**
+   * Deletes `topic` if it exists, waits until the cluster no longer lists it, and resolves with the topics of
+   * the cluster that remain.
+   */
   async deleteTopic(topic: string): Promise<ReadonlySet<string>> {
     // Deleting a topic that is gone already would spend kafkajs's whole retry budget on "unknown topic".
-    const existing = await this.existingTopics()
-    if (existing.has(topic)) {
-      try {
-        await this.admin.deleteTopics({ topics: [topic] })
-      } catch (error) {
-        if (!isUnknownTopic(error)) throw unavailable(error)
-      }
+    let existing = await this.existingTopics()
+    if (!existing.has(topic)) return existing
+    try {
+      await this.admin.deleteTopics({ topics: [topic], timeout: TOPIC_REQUEST_TIMEOUT_MS })
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw unavailable(error)
     }
-    return new Set([...existing].filter((name) => name !== topic))
+    const startedAt = performance.now()
+    for (let attempt = 0; ; attempt++) {
+      existing = await this.existingTopics()
+      if (!existing.has(topic)) return existing
+      if (performance.now() - startedAt > PARTITION_SERVED_TIMEOUT_MS) {
+        throw new RecordLogUnavailableError(`Kafka did not complete the deletion of ${topic} in time`)
+      }
+      await delay(Math.min(SETTLING_RETRY_MAX_MS, SETTLING_RETRY_FIRST_MS * 2 ** attempt))
+    }
   }
 
   async addPartitions(topic: string, totalPartitions: number): Promise<void> {

@@ -20,6 +20,14 @@ export class CatalogKeys {
     return `${this.scope(scope)}streams`
   }
 
+  /**
+   * A hash of the topics the gateway created or is creating: topic name -> TopicClaim as JSON. Kafka topic names
+   * are global to the cluster, so this key is too.
+   */
+  topicClaims(): string {
+    return `${this.prefix}topic-claims`
+  }
+
   /** The pub/sub channel on which every successful write announces itself. */
   changes(): string {
     return `${this.prefix}catalog-changes`

@@ -37,3 +37,19 @@ redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `
+
+/**
+ * KEYS: topic claims hash. ARGV: topic, expected claim JSON, next claim JSON or ''. Replaces (or removes) the
+ * field when it holds exactly the expected claim. Returns 1 or 0.
+ */
+export const REPLACE_TOPIC_CLAIM = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then
+  return 0
+end
+if ARGV[3] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
+return 1
+`

@@ -6,12 +6,13 @@ import {
   type StreamCatalog,
   type StreamKey,
   type StreamRecord,
+  type TopicClaim,
 } from '../../ports/stream-catalog.ts'
 import { StreamRecordCache } from './catalog-cache.ts'
 import { encodeCatalogChange, type CatalogChange } from './catalog-change.ts'
 import { CatalogChangeFeed } from './catalog-change-feed.ts'
 import { CatalogKeys, DEFAULT_CATALOG_KEY_PREFIX } from './catalog-keys.ts'
-import { CREATE_STREAM, REMOVE_STREAM, UPDATE_STREAM } from './catalog-scripts.ts'
+import { CREATE_STREAM, REMOVE_STREAM, REPLACE_TOPIC_CLAIM, UPDATE_STREAM } from './catalog-scripts.ts'
 
 export interface RedisStreamCatalogOptions {
   /** Starts every key and channel name; default `kinesis:`. */
@@ -131,6 +132,36 @@ export class RedisStreamCatalog implements StreamCatalog {
     return docs.filter((doc) => doc !== null).map(parseRecord)
   }
 
+  async claimTopic(claim: TopicClaim): Promise<void> {
+    await this.unavailableOnFailure(() =>
+      this.redis.hset(this.keys.topicClaims(), claim.topic, encodeClaim(claim)),
+    )
+  }
+
+  async topicClaim(topic: string): Promise<TopicClaim | undefined> {
+    const doc = await this.unavailableOnFailure(() => this.redis.hget(this.keys.topicClaims(), topic))
+    return doc === null ? undefined : (JSON.parse(doc) as TopicClaim)
+  }
+
+  async topicClaims(): Promise<TopicClaim[]> {
+    const claims = await this.unavailableOnFailure(() => this.redis.hgetall(this.keys.topicClaims()))
+    return Object.values(claims).map((doc) => JSON.parse(doc) as TopicClaim)
+  }
+
+  async replaceTopicClaim(expected: TopicClaim, next: TopicClaim | undefined): Promise<boolean> {
+    const replaced = await this.unavailableOnFailure(() =>
+      this.redis.eval(
+        REPLACE_TOPIC_CLAIM,
+        1,
+        this.keys.topicClaims(),
+        expected.topic,
+        encodeClaim(expected),
+        next === undefined ? '' : encodeClaim(next),
+      ),
+    )
+    return replaced === 1
+  }
+
   async close(): Promise<void> {
     await this.changes.close()
     this.cache.clear()
@@ -167,6 +198,12 @@ function subscriberFor(redis: Redis): Redis {
 function notice(kind: CatalogChange['kind'], key: StreamKey, version: number): string {
   const { accountId, region, streamName } = key
   return encodeCatalogChange({ kind, accountId, region, streamName, version })
+}
+
+/** The members in a fixed order, so that equal claims encode to equal strings (release compares them). */
+function encodeClaim(claim: TopicClaim): string {
+  const { topic, accountId, region, streamName, claimedAtMillis, deletingSinceMillis } = claim
+  return JSON.stringify({ topic, accountId, region, streamName, claimedAtMillis, deletingSinceMillis })
 }
 
 function parseRecord(doc: string): StreamRecord {

@@ -51,13 +51,16 @@ export function settled(stream: StreamRecord, nowMillis: number): StreamRecord {
   return withStatus(stream, status)
 }
 
-/** The stream in `status`, for `durationMs` when the status is a phase (CREATING, UPDATING, DELETING). */
+/**
+ * The stream in `status`, for `durationMs` when the status is a phase (UPDATING, DELETING). A pending creation
+ * ends with it: a stream deleted while CREATING must not be made ACTIVE by its creation completing.
+ */
 export function withStatus(
   stream: StreamRecord,
   status: StreamStatus,
   phase?: { nowMillis: number; durationMs: number },
 ): StreamRecord {
-  const { statusUntilMillis: _previousPhaseEnd, ...rest } = stream
+  const { statusUntilMillis: _previousPhaseEnd, creation: _pendingCreation, ...rest } = stream
   if (status === 'ACTIVE' || phase === undefined) return { ...rest, status }
   return { ...rest, status, statusUntilMillis: phase.nowMillis + phase.durationMs }
 }

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../aws/index.ts'
 import { parseStreamArn, streamArn } from '../../mapping/arns.ts'
 import type { StreamKey, StreamRecord } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
-import { sealDueShards } from './shard-sealing.ts'
+import { completePendingWork } from './pending-work.ts'
 import { effectiveStatus } from './stream-status.ts'
 
 export interface StreamReference {
@@ -39,18 +39,16 @@ export function streamNotFound(key: StreamKey): Error {
 }
 
 /**
- * The stream as stored now (control plane). A stream whose DELETING phase ended counts as not found. A reshard
- * whose parents are due to be sealed is completed first, so an interrupted one never stays pending for long.
+ * The stream as stored now (control plane). A stream whose DELETING phase ended counts as not found. What an
+ * interrupted operation left is completed first (pending-work.ts: a creation continued or rolled back, a topic
+ * configuration applied, parents due to be sealed sealed), so it never stays pending for long.
  */
 export async function requireStream(deps: StreamsDeps, key: StreamKey): Promise<StreamRecord> {
-  const stream = await deps.catalog.get(key)
-  if (stream === undefined || effectiveStatus(stream, deps.clock.now()) === 'GONE') throw streamNotFound(key)
-  try {
-    return await sealDueShards(deps, stream)
-  } catch {
-    // Kafka or the catalog failed meanwhile: the stream shows UPDATING until a later access seals it.
-    return stream
-  }
+  const stored = await deps.catalog.get(key)
+  if (stored === undefined || effectiveStatus(stored, deps.clock.now()) === 'GONE') throw streamNotFound(key)
+  const stream = await completePendingWork(deps, stored)
+  if (stream === undefined) throw streamNotFound(key)
+  return stream
 }
 
 /** The stream from this replica's cache (data plane: no store round trip on a warm cache). */

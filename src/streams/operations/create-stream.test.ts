@@ -6,10 +6,12 @@ import {
   createActiveStream,
   fakeContext,
   fakeStreamsDeps,
+  settleBackgroundWork,
   storedStream,
   streamKey,
   type FakeStreamsDeps,
 } from '../../../test/support/streams/fake-streams-deps.ts'
+import { DEFAULT_CREATION_TIMEOUT_MS } from '../catalog/stream-creation.ts'
 import { createStreamOperation } from './create-stream.ts'
 import { deleteStreamOperation } from './delete-stream.ts'
 import { describeStreamOperation } from './describe-stream.ts'
@@ -25,12 +27,34 @@ function create(
 }
 
 describe('CreateStream', () => {
-  it('reserves the stream as CREATING and creates its topic, one partition per shard', async () => {
+  it('marks the topic, stores the stream CREATING, and creates its topic in the background', async () => {
+    const deps = fakeStreamsDeps()
+    const now = deps.clock.now()
+    deps.recordLog.faults.plan('createTopic', 'hang-before')
+    await expect(create(deps, { StreamName: 'orders', ShardCount: 3 })).resolves.toBeUndefined()
+    await settleBackgroundWork()
+    // Returned at once, with the topic not there yet.
+    expect(await deps.recordLog.topicExists(TOPIC)).toBe(false)
+    expect(await deps.catalog.topicClaim(TOPIC)).toEqual({
+      ...streamKey('orders'),
+      topic: TOPIC,
+      claimedAtMillis: now,
+    })
+    expect(await storedStream(deps, 'orders')).toMatchObject({
+      status: 'CREATING',
+      creation: { deadlineMillis: now + DEFAULT_CREATION_TIMEOUT_MS },
+      version: 1,
+    })
+  })
+
+  it('clears the pending creation once its topic serves one partition per shard', async () => {
     const deps = fakeStreamsDeps()
     const now = deps.clock.now()
     await expect(create(deps, { StreamName: 'orders', ShardCount: 3 })).resolves.toBeUndefined()
+    await settleBackgroundWork()
 
     const stream = await storedStream(deps, 'orders')
+    expect(stream.creation).toBeUndefined()
     expect(stream).toMatchObject({
       streamArn: `arn:aws:kinesis:us-east-1:${ACCOUNT_ID}:stream/orders`,
       topic: TOPIC,
@@ -43,7 +67,7 @@ describe('CreateStream', () => {
       encryption: { type: 'NONE' },
       maxRecordSizeKiB: 1024,
       tags: {},
-      version: 1,
+      version: 2,
     })
     expect(stream.shards).toHaveLength(3)
     expect(deps.recordLog.topicConfig(TOPIC)).toEqual({
@@ -149,8 +173,9 @@ describe('CreateStream', () => {
     await create(deps, { StreamName: 'orders', ShardCount: 1 })
     const second = await storedStream(deps, 'orders')
     expect(second.incarnation).toBeGreaterThan(first.incarnation)
-    expect(second).toMatchObject({ status: 'CREATING', version: 1 })
+    expect(second).toMatchObject({ status: 'CREATING' })
     expect(second.shards).toHaveLength(1)
+    await settleBackgroundWork()
     expect((await deps.recordLog.offsetRange(TOPIC, 0)).latest).toBe(0)
   })
 
@@ -238,10 +263,14 @@ describe('CreateStream', () => {
     expect(await deps.catalog.get(streamKey('orders'))).toBeUndefined()
   })
 
-  it('withdraws the reservation when the topic cannot be created', async () => {
+  it('refuses a name whose topic exists without the mark of the gateway, and leaves that topic alone', async () => {
     const deps = fakeStreamsDeps()
     await deps.recordLog.createTopic(TOPIC, 1, {})
-    await expect(create(deps, { StreamName: 'orders', ShardCount: 1 })).rejects.toThrow(/exists/)
+    await deps.recordLog.append(TOPIC, [{ partition: 0, key: Buffer.from('k'), value: Buffer.from('v') }])
+    await expect(create(deps, { StreamName: 'orders', ShardCount: 1 })).rejects.toThrow(
+      `the Kafka topic ${TOPIC} exists and was not created by this gateway`,
+    )
     expect(await deps.catalog.get(streamKey('orders'))).toBeUndefined()
+    expect((await deps.recordLog.offsetRange(TOPIC, 0)).latest).toBe(1)
   })
 })

@@ -16,7 +16,12 @@ import { MaxRecordSizeInKiB, StreamModeDetails, StreamName, TagMap } from '../me
 import { initialShards } from '../catalog/shard-map.ts'
 import { effectiveStatus } from '../catalog/stream-status.ts'
 import { addTags } from '../resources/tags.ts'
-import { topicConfigFor } from '../settings/topic-config.ts'
+import {
+  continueCreation,
+  creationTimeoutMs,
+  isCreationOverdue,
+  rollBackCreation,
+} from '../catalog/stream-creation.ts'
 
 export const DEFAULT_RETENTION_PERIOD_HOURS = 24
 export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024
@@ -24,9 +29,10 @@ export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024
 export const MAX_SHARDS_PER_STREAM = 100_000
 
 /**
- * CreateStream: reserves the stream in the catalog (CREATING), then creates its topic with one partition per
- * shard. If the topic cannot be created the reservation is withdrawn and the error propagates (a retriable
- * internal failure), so a failed CreateStream leaves nothing behind.
+ * CreateStream: marks the topic as the gateway's, stores the stream CREATING and returns, as Kinesis does; the
+ * topic (one partition per shard) is created in the background, and the stream becomes ACTIVE only once every
+ * partition is served. An interrupted creation is completed, or rolled back at its deadline, by whichever
+ * replica meets the stream next (see catalog/stream-creation.ts).
  */
 export function createStreamOperation(deps: StreamsDeps): Operation<CreateStreamInput, undefined> {
   return defineOperation({
@@ -47,7 +53,7 @@ export function createStreamOperation(deps: StreamsDeps): Operation<CreateStream
       const mode: StreamMode = input.StreamModeDetails?.StreamMode ?? 'PROVISIONED'
       const shardCount = shardCountOf(input.ShardCount, mode, deps)
 
-      const previous = await deps.catalog.get(key)
+      const previous = await settledPrevious(deps, key)
       const now = deps.clock.now()
       if (previous !== undefined && effectiveStatus(previous, now) !== 'GONE') throw alreadyExists(key)
       const usage = await accountUsage(deps, key)
@@ -71,14 +77,10 @@ export function createStreamOperation(deps: StreamsDeps): Operation<CreateStream
       })
       const record = { ...untagged, tags: addTags(untagged, input.Tags ?? {}) }
 
-      if (previous !== undefined) await removeDeletedStream(deps, previous)
+      await clearTopicName(deps, key, topic, previous)
+      await deps.catalog.claimTopic({ ...key, topic, claimedAtMillis: now })
       if (!(await deps.catalog.create(record))) throw alreadyExists(key)
-      try {
-        await deps.recordLog.createTopic(topic, shardCount, topicConfigFor(record))
-      } catch (error) {
-        await deps.catalog.remove(key, record.version)
-        throw error
-      }
+      continueCreation(deps, record)
       return undefined
     },
   })
@@ -134,6 +136,7 @@ function newStreamRecord(
     createdAtMillis: now,
     status: 'CREATING',
     statusUntilMillis: now + deps.settings.creatingDelayMs,
+    creation: { deadlineMillis: now + creationTimeoutMs(deps) },
     mode,
     retentionPeriodHours: DEFAULT_RETENTION_PERIOD_HOURS,
     encryption: { type: 'NONE' },
@@ -146,10 +149,42 @@ function newStreamRecord(
 }
 
 /**
- * Removes the record of a deleted stream of the same name. Its topic was deleted by DeleteStream; deleting it
- * again (a no-op when it is gone) covers a DeleteStream whose topic deletion failed.
+ * The stored stream of that name, after what is due on it: a creation past its deadline is rolled back first,
+ * so that retrying CreateStream resolves a creation that could not complete.
  */
-async function removeDeletedStream(deps: StreamsDeps, previous: StreamRecord): Promise<void> {
-  await deps.recordLog.deleteTopic(previous.topic)
-  await deps.catalog.remove(previous, previous.version)
+async function settledPrevious(deps: StreamsDeps, key: StreamKey): Promise<StreamRecord | undefined> {
+  const stored = await deps.catalog.get(key)
+  if (stored === undefined || !isCreationOverdue(stored, deps.clock.now())) return stored
+  return (await rollBackCreation(deps, stored)) ? undefined : stored
+}
+
+/**
+ * Makes sure no topic of that name is in the way. A deleted stream's record goes, with its topic (deleted
+ * again: a no-op when it is gone, and it covers a DeleteStream whose topic deletion failed). A topic the gateway
+ * marked but no stream owns (a creation that failed or was interrupted) is empty and is left for the new
+ * creation to adopt, unless someone is deleting it as an orphan: then it is deleted before it is claimed again.
+ * A topic without a mark was not created by the gateway and is refused.
+ */
+async function clearTopicName(
+  deps: StreamsDeps,
+  key: StreamKey,
+  topic: string,
+  previous: StreamRecord | undefined,
+): Promise<void> {
+  if (previous !== undefined) {
+    await deps.recordLog.deleteTopic(previous.topic)
+    await deps.catalog.remove(previous, previous.version)
+    return
+  }
+  const claim = await deps.catalog.topicClaim(topic)
+  if (claim?.deletingSinceMillis !== undefined) {
+    await deps.recordLog.deleteTopic(topic)
+    return
+  }
+  if (claim === undefined && (await deps.recordLog.topicExists(topic))) {
+    throw ResourceInUseException(
+      `Stream ${key.streamName} under account ${key.accountId} cannot be created because the Kafka topic ` +
+        `${topic} exists and was not created by this gateway. Delete the topic or choose another stream name.`,
+    )
+  }
 }

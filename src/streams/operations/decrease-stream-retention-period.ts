@@ -4,7 +4,7 @@ import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { RetentionPeriodHours, StreamARN, StreamId, StreamName } from '../members.ts'
 import { changeRetention } from '../settings/retention.ts'
-import { applyTopicConfig } from '../settings/topic-config.ts'
+import { applyPendingTopicConfig } from '../catalog/topic-config.ts'
 import { updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
 
@@ -25,7 +25,7 @@ export function decreaseStreamRetentionPeriodOperation(
       const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) =>
         changeRetention(deps, current, hours, 'decrease', now),
       )
-      await applyTopicConfig(deps, stream)
+      await applyPendingTopicConfig(deps, stream)
       return undefined
     },
   })

@@ -6,6 +6,7 @@ import {
   createActiveStream,
   fakeContext,
   fakeStreamsDeps,
+  settleBackgroundWork,
   storedStream,
   streamKey,
 } from '../../../test/support/streams/fake-streams-deps.ts'
@@ -67,16 +68,35 @@ describe('DeleteStream', () => {
     expect((await storedStream(deps, 'orders')).status).toBe('DELETING')
   })
 
-  it('refuses a stream that is still CREATING', async () => {
+  it('deletes a stream that is still CREATING, as Kinesis does', async () => {
     const deps = fakeStreamsDeps()
+    // The topic is slow to come: the creation is still pending when the stream is deleted.
+    deps.recordLog.faults.plan('createTopic', 'hang-after')
     await createStreamOperation(deps).handle({ StreamName: 'orders', ShardCount: 1 }, context)
-    await expect(deleteStreamOperation(deps).handle({ StreamName: 'orders' }, context)).rejects.toMatchObject(
-      {
-        type: 'ResourceInUseException',
-        message: `Stream orders under account ${ACCOUNT_ID} not ACTIVE, instead in state CREATING`,
-      },
-    )
-    expect(deps.recordLog.topicConfig(TOPIC)).toBeDefined()
+    await settleBackgroundWork()
+    expect((await storedStream(deps, 'orders')).status).toBe('CREATING')
+    await expect(
+      deleteStreamOperation(deps).handle({ StreamName: 'orders' }, context),
+    ).resolves.toBeUndefined()
+    const deleted = await storedStream(deps, 'orders')
+    expect(deleted).toMatchObject({ status: 'DELETING' })
+    expect(deleted.creation).toBeUndefined()
+    expect(await deps.recordLog.topicExists(TOPIC)).toBe(false)
+  })
+
+  it('deletes a topic that a creation still under way creates after the deletion', async () => {
+    const deps = fakeStreamsDeps()
+    // The first attempt fails; the retry comes after DeleteStream.
+    deps.recordLog.faults.plan('createTopic', 'fail')
+    await createStreamOperation(deps).handle({ StreamName: 'orders', ShardCount: 1 }, context)
+    await settleBackgroundWork()
+    await deleteStreamOperation(deps).handle({ StreamName: 'orders' }, context)
+    deps.clock.advance(1000)
+    await settleBackgroundWork()
+    await settleBackgroundWork()
+    expect(deps.recordLog.faults.calls.filter((call) => call === 'createTopic')).toHaveLength(2)
+    expect(await deps.recordLog.topicExists(TOPIC)).toBe(false)
+    expect((await storedStream(deps, 'orders')).status).toBe('DELETING')
   })
 
   it('answers ResourceNotFoundException for an unknown stream, and requires a name or ARN', async () => {
@@ -110,7 +130,8 @@ describe('DeleteStream', () => {
     expect(await storedStream(deps, 'orders')).toMatchObject({
       status: 'DELETING',
       tags: { by: 'other' },
-      version: 3,
+      // 2: the creation completed; 3: the other writer; 4: the deletion.
+      version: 4,
     })
   })
 })

@@ -11,8 +11,9 @@ import { requireStream, streamKeyOf } from '../catalog/stream-lookup.ts'
 /**
  * DeleteStream: marks the stream DELETING (it is gone once deletingDelayMs has passed), then deletes its topic.
  * Deleting a stream that is already DELETING succeeds and deletes the topic again, so a retry after a failed
- * topic deletion finishes the job. A stream still CREATING cannot be deleted yet, nor one with registered
- * consumers unless EnforceConsumerDeletion is set (they are removed with it).
+ * topic deletion finishes the job. A stream still CREATING is deleted too, as Kinesis does: its creation ends
+ * (a topic created after this deletion is deleted by the creation itself, see catalog/stream-creation.ts). A
+ * stream with registered consumers is refused unless EnforceConsumerDeletion is set (they are removed with it).
  */
 export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStreamInput, undefined> {
   return defineOperation({
@@ -23,11 +24,6 @@ export function deleteStreamOperation(deps: StreamsDeps): Operation<DeleteStream
       const consumerCount = await registeredConsumerCount(deps, await requireStream(deps, key))
       const stream = await updateStream(deps, key, (current, now) => {
         if (current.status === 'DELETING') return undefined
-        if (current.status === 'CREATING') {
-          throw ResourceInUseException(
-            `Stream ${key.streamName} under account ${key.accountId} not ACTIVE, instead in state CREATING`,
-          )
-        }
         if (consumerCount > 0 && input.EnforceConsumerDeletion !== true) {
           throw ResourceInUseException(
             `DeleteStream can't delete ${current.streamArn} because there are consumers associated with this ` +

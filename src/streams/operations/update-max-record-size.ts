@@ -5,7 +5,7 @@ import type { StreamsDeps } from '../deps.ts'
 import { MaxRecordSizeInKiB, StreamARN, StreamId } from '../members.ts'
 import { requireActive, startUpdating, updateStream } from '../catalog/stream-changes.ts'
 import { streamKeyOf } from '../catalog/stream-lookup.ts'
-import { applyTopicConfig } from '../settings/topic-config.ts'
+import { applyPendingTopicConfig } from '../catalog/topic-config.ts'
 
 /**
  * UpdateMaxRecordSize: the largest record (data and partition key) the stream accepts, 1 to 10 MiB. The
@@ -21,9 +21,9 @@ export function updateMaxRecordSizeOperation(
       const sizeKiB = validated(input.MaxRecordSizeInKiB, 'MaxRecordSizeInKiB')
       const stream = await updateStream(deps, streamKeyOf(input, context), (current, now) => {
         requireActive(current, now)
-        return { ...startUpdating(deps, current, now), maxRecordSizeKiB: sizeKiB }
+        return { ...startUpdating(deps, current, now), maxRecordSizeKiB: sizeKiB, topicConfigPending: true }
       })
-      await applyTopicConfig(deps, stream)
+      await applyPendingTopicConfig(deps, stream)
       return undefined
     },
   })

@@ -8,6 +8,7 @@ import {
   fakeContext,
   fakeStreamsDeps,
   passFence,
+  settleBackgroundWork,
   storedStream,
   type FakeStreamsDeps,
 } from '../../../test/support/streams/fake-streams-deps.ts'
@@ -161,6 +162,7 @@ describe('UpdateShardCount', () => {
       { StreamName: 'auto', StreamModeDetails: { StreamMode: 'ON_DEMAND' } },
       context,
     )
+    await settleBackgroundWork()
     deps.clock.advance(deps.settings.creatingDelayMs)
     await expect(scale(deps, 2, 'auto')).rejects.toMatchObject({
       type: 'ValidationException',

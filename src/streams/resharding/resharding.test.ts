@@ -9,6 +9,7 @@ import type {
   StreamCatalog,
   StreamKey,
   StreamRecord,
+  TopicClaim,
 } from '../../ports/stream-catalog.ts'
 import type { StreamsDeps } from '../deps.ts'
 import { openShards } from '../catalog/shard-map.ts'
@@ -79,6 +80,22 @@ class LaggingCatalog implements StreamCatalog {
 
   listAll(scope: AccountScope) {
     return this.store.listAll(scope)
+  }
+
+  claimTopic(claim: TopicClaim) {
+    return this.store.claimTopic(claim)
+  }
+
+  topicClaim(topic: string) {
+    return this.store.topicClaim(topic)
+  }
+
+  topicClaims() {
+    return this.store.topicClaims()
+  }
+
+  replaceTopicClaim(expected: TopicClaim, next: TopicClaim | undefined) {
+    return this.store.replaceTopicClaim(expected, next)
   }
 
   close() {

@@ -48,5 +48,9 @@ export function changeRetention(
     )
   }
   if (requestedHours === current) return undefined
-  return { ...startUpdating(deps, stream, nowMillis), retentionPeriodHours: requestedHours }
+  return {
+    ...startUpdating(deps, stream, nowMillis),
+    retentionPeriodHours: requestedHours,
+    topicConfigPending: true,
+  }
 }

@@ -9,6 +9,9 @@ import {
   type StoredRecord,
 } from '../../../src/ports/record-log.ts'
 import type { Clock } from '../../../src/ports/clock.ts'
+import { Faults } from './faults.ts'
+
+export type RecordLogAdminMethod = 'createTopic' | 'deleteTopic' | 'addPartitions' | 'setTopicConfig'
 
 interface MemoryTopic {
   config: Record<string, string>
@@ -20,26 +23,52 @@ interface MemoryTopic {
 /** In-memory RecordLog for unit tests: Kafka's offsets, timestamps and partition rules, one process only. */
 export class MemoryRecordLog implements RecordLog {
   private readonly topics = new Map<string, MemoryTopic>()
+  /** Failures of the administrative calls, planned by tests. */
+  readonly faults = new Faults<RecordLogAdminMethod>()
 
   constructor(private readonly clock: Clock = { now: () => Date.now() }) {}
 
   createTopic(topic: string, partitions: number, config: Readonly<Record<string, string>>): Promise<void> {
-    if (this.topics.has(topic)) return Promise.reject(new Error(`topic ${topic} exists`))
-    this.topics.set(topic, {
-      config: { ...config },
-      partitions: Array.from({ length: partitions }, () => []),
-      logStart: Array.from({ length: partitions }, () => 0),
+    return this.faults.run('createTopic', () => {
+      // Idempotent, as the port says: a topic that exists is accepted, grown to `partitions` if smaller.
+      const existing = this.topics.get(topic)
+      if (existing !== undefined) {
+        while (existing.partitions.length < partitions) {
+          existing.partitions.push([])
+          existing.logStart.push(0)
+        }
+        Object.assign(existing.config, config)
+        return
+      }
+      this.topics.set(topic, {
+        config: { ...config },
+        partitions: Array.from({ length: partitions }, () => []),
+        logStart: Array.from({ length: partitions }, () => 0),
+      })
     })
-    return Promise.resolve()
   }
 
   deleteTopic(topic: string): Promise<void> {
-    this.topics.delete(topic)
-    return Promise.resolve()
+    return this.faults.run('deleteTopic', () => {
+      this.topics.delete(topic)
+    })
+  }
+
+  topicExists(topic: string): Promise<boolean> {
+    return Promise.resolve(this.topics.has(topic))
+  }
+
+  /** The topics that exist. */
+  topicNames(): string[] {
+    return [...this.topics.keys()]
+  }
+
+  partitionCount(topic: string): number {
+    return this.topic(topic).partitions.length
   }
 
   addPartitions(topic: string, totalPartitions: number): Promise<void> {
-    return settle(() => {
+    return this.faults.run('addPartitions', () => {
       const entry = this.topic(topic)
       if (totalPartitions <= entry.partitions.length) {
         throw new Error(`${topic} has ${entry.partitions.length} partitions already`)
@@ -52,7 +81,7 @@ export class MemoryRecordLog implements RecordLog {
   }
 
   setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void> {
-    return settle(() => {
+    return this.faults.run('setTopicConfig', () => {
       Object.assign(this.topic(topic).config, config)
     })
   }

@@ -3,11 +3,18 @@ import type {
   StreamCatalog,
   StreamKey,
   StreamRecord,
+  TopicClaim,
 } from '../../../src/ports/stream-catalog.ts'
+import { Faults } from './faults.ts'
+
+export type CatalogWriteMethod = 'create' | 'update' | 'remove' | 'claimTopic' | 'replaceTopicClaim'
 
 /** In-memory StreamCatalog for unit tests: same contract as the Redis one, one process only. */
 export class MemoryStreamCatalog implements StreamCatalog {
   private readonly streams = new Map<string, StreamRecord>()
+  private readonly claims = new Map<string, TopicClaim>()
+  /** Failures of the writes, planned by tests. */
+  readonly faults = new Faults<CatalogWriteMethod>()
 
   get(key: StreamKey): Promise<StreamRecord | undefined> {
     return Promise.resolve(copy(this.streams.get(keyOf(key))))
@@ -20,25 +27,56 @@ export class MemoryStreamCatalog implements StreamCatalog {
   }
 
   create(record: StreamRecord): Promise<boolean> {
-    const key = keyOf(record)
-    if (this.streams.has(key)) return Promise.resolve(false)
-    this.streams.set(key, structuredClone(record))
-    return Promise.resolve(true)
+    return this.faults.run('create', () => {
+      const key = keyOf(record)
+      if (this.streams.has(key)) return false
+      this.streams.set(key, structuredClone(record))
+      return true
+    })
   }
 
   update(record: StreamRecord): Promise<boolean> {
-    const key = keyOf(record)
-    const stored = this.streams.get(key)
-    if (stored?.version !== record.version - 1) return Promise.resolve(false)
-    this.streams.set(key, structuredClone(record))
-    return Promise.resolve(true)
+    return this.faults.run('update', () => {
+      const key = keyOf(record)
+      const stored = this.streams.get(key)
+      if (stored?.version !== record.version - 1) return false
+      this.streams.set(key, structuredClone(record))
+      return true
+    })
   }
 
   remove(key: StreamKey, expectedVersion: number): Promise<boolean> {
-    const stored = this.streams.get(keyOf(key))
-    if (stored?.version !== expectedVersion) return Promise.resolve(false)
-    this.streams.delete(keyOf(key))
-    return Promise.resolve(true)
+    return this.faults.run('remove', () => {
+      const stored = this.streams.get(keyOf(key))
+      if (stored?.version !== expectedVersion) return false
+      this.streams.delete(keyOf(key))
+      return true
+    })
+  }
+
+  claimTopic(claim: TopicClaim): Promise<void> {
+    return this.faults.run('claimTopic', () => {
+      this.claims.set(claim.topic, { ...claim })
+    })
+  }
+
+  topicClaim(topic: string): Promise<TopicClaim | undefined> {
+    const claim = this.claims.get(topic)
+    return Promise.resolve(claim === undefined ? undefined : { ...claim })
+  }
+
+  topicClaims(): Promise<TopicClaim[]> {
+    return Promise.resolve([...this.claims.values()].map((claim) => ({ ...claim })))
+  }
+
+  replaceTopicClaim(expected: TopicClaim, next: TopicClaim | undefined): Promise<boolean> {
+    return this.faults.run('replaceTopicClaim', () => {
+      const stored = this.claims.get(expected.topic)
+      if (stored === undefined || !sameClaim(stored, expected)) return false
+      if (next === undefined) this.claims.delete(expected.topic)
+      else this.claims.set(expected.topic, { ...next })
+      return true
+    })
   }
 
   async listNames(
@@ -63,6 +101,17 @@ export class MemoryStreamCatalog implements StreamCatalog {
   close(): Promise<void> {
     return Promise.resolve()
   }
+}
+
+function sameClaim(a: TopicClaim, b: TopicClaim): boolean {
+  return (
+    a.topic === b.topic &&
+    a.accountId === b.accountId &&
+    a.region === b.region &&
+    a.streamName === b.streamName &&
+    a.claimedAtMillis === b.claimedAtMillis &&
+    a.deletingSinceMillis === b.deletingSinceMillis
+  )
 }
 
 function keyOf(key: StreamKey | StreamRecord): string {

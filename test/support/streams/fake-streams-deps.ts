@@ -95,7 +95,7 @@ export async function passFence(deps: FakeStreamsDeps): Promise<void> {
   await settleBackgroundWork()
 }
 
-/** Creates a stream through CreateStream and lets its CREATING phase pass. */
+/** Creates a stream through CreateStream, lets its topic be created and its CREATING phase pass. */
 export async function createActiveStream(
   deps: FakeStreamsDeps,
   streamName: string,
@@ -103,6 +103,7 @@ export async function createActiveStream(
   context: RequestContext = fakeContext(),
 ): Promise<void> {
   await createStreamOperation(deps).handle({ StreamName: streamName, ShardCount: shardCount }, context)
+  await settleBackgroundWork()
   deps.clock.advance(deps.settings.creatingDelayMs)
 }
 

@@ -43,3 +43,29 @@ export function topicConfigFor(stream: StreamRecord): Record<string, string> {
 export async function applyTopicConfig(deps: StreamsDeps, stream: StreamRecord): Promise<void> {
   await deps.recordLog.setTopicConfig(stream.topic, topicConfigFor(stream))
 }
+
+/** How often clearing the pending mark is tried again when other writers keep winning the compare-and-set. */
+const MAX_CLEAR_ATTEMPTS = 5
+
+/**
+ * Completes a change that the topic configuration must follow (`topicConfigPending`): gives the topic the
+ * stored stream's configuration, then clears the mark. Idempotent, so the change itself and any later lookup
+ * of the stream (after a crash between the two writes) can run it. Resolves to the stream as stored afterwards.
+ */
+export async function applyPendingTopicConfig(
+  deps: StreamsDeps,
+  stream: StreamRecord,
+): Promise<StreamRecord> {
+  let current = stream
+  for (let attempt = 0; attempt < MAX_CLEAR_ATTEMPTS; attempt++) {
+    if (current.topicConfigPending !== true || current.status === 'DELETING') return current
+    await applyTopicConfig(deps, current)
+    const { topicConfigPending: _applied, ...rest } = current
+    const applied: StreamRecord = { ...rest, version: current.version + 1 }
+    if (await deps.catalog.update(applied)) return applied
+    const fresh = await deps.catalog.get(current)
+    if (fresh?.incarnation !== current.incarnation) return current
+    current = fresh
+  }
+  return current
+}
