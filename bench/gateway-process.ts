@@ -21,6 +21,15 @@ export interface GatewayProcess {
   /** Starts the peak over from the current resident memory. */
   resetPeakResident(): void
   stop(): Promise<void>
+  /** SIGKILL, as a crash or an out-of-memory kill would end it: no draining, no goodbye to Kafka or Redis. */
+  kill(): Promise<void>
+}
+
+export interface GatewayProcessOptions {
+  /** Listen here (a replica restarted on its old address); a free port by default. */
+  port?: number
+  /** Where the gateway's own output goes; the terminal by default. */
+  output?: 'inherit' | 'ignore'
 }
 
 /** The checkout this module belongs to, whatever the current directory. */
@@ -30,8 +39,9 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url))
 export async function startGatewayProcess(
   stack: StackEndpoints,
   environment: Record<string, string> = {},
+  options: GatewayProcessOptions = {},
 ): Promise<GatewayProcess> {
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const nodeArguments = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   const child: ChildProcess = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
@@ -46,7 +56,7 @@ export async function startGatewayProcess(
       STREAM_DELETING_DELAY_MS: '0',
       ...environment,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
   })
   const pid = child.pid
   if (pid === undefined) throw new Error('the gateway process did not start')
@@ -84,14 +94,19 @@ export async function startGatewayProcess(
       // Linux resets VmHWM to the current RSS when '5' is written to clear_refs.
       for (const member of processTree(pid)) writeFileSync(`/proc/${member}/clear_refs`, '5')
     },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          resolve()
-        })
-        child.kill('SIGTERM')
-      }),
+    stop: () => endWith(child, 'SIGTERM'),
+    kill: () => endWith(child, 'SIGKILL'),
   }
+}
+
+function endWith(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve()
+    })
+    child.kill(signal)
+  })
 }
 
 /** The process and its children (a gateway's workers). */

@@ -82,18 +82,18 @@ export async function startGateway(
 
   const healthCheck = async (): Promise<HealthReport> => {
     const checks: Record<string, string> = {}
-    const probe = async (name: string, check: () => Promise<unknown>): Promise<void> => {
+    const probe = async (name: string, what: string, check: () => Promise<unknown>): Promise<void> => {
       try {
-        await withTimeout(check(), 3_000)
+        await withTimeout(check(), HEALTH_PROBE_TIMEOUT_MS)
         checks[name] = 'ok'
       } catch (error) {
-        checks[name] = error instanceof Error ? error.message : String(error)
+        checks[name] = `${what} is unavailable: ${error instanceof Error ? error.message : String(error)}`
       }
     }
     await Promise.all([
-      probe('kafka', () => recordLog.ping()),
-      probe('redis', () => redis.ping()),
-      probe('s3', () => objectStore.ping()),
+      probe('kafka', `Kafka (${kafkaBrokers.join(',')})`, () => recordLog.ping()),
+      probe('redis', `Redis (${hostOf(redisUrl)})`, () => redis.ping()),
+      probe('s3', `S3 (${hostOf(s3.endpoint)})`, () => objectStore.ping()),
     ])
     return { ok: Object.values(checks).every((result) => result === 'ok'), checks }
   }
@@ -139,6 +139,18 @@ function requireAddresses(config: GatewayConfig): StackEndpoints {
     throw new ConfigError('KAFKA_BROKERS, REDIS_URL and S3_ENDPOINT must all be set (or run `npm start`)')
   }
   return { kafkaBrokers, redisUrl, s3 }
+}
+
+/** Below the SDKs' and load balancers' usual health-check timeouts (5 s). */
+const HEALTH_PROBE_TIMEOUT_MS = 3_000
+
+/** Host and port of a URL, without the credentials it may carry. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'invalid address'
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
