@@ -123,3 +123,12 @@ function statusBytes(pid: number, field: string): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return Number(match?.[1] ?? 0) * 1024
 }
+
+/** How a failed AWS SDK call is counted: its HTTP status and error name, or the connection error behind it. */
+export function failureKey(error: unknown): string {
+  const failure = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } }
+  const status = failure.$metadata?.httpStatusCode
+  return status === undefined
+    ? `connection ${failure.code ?? failure.name ?? 'error'}`
+    : `${String(status)} ${failure.name ?? ''}`
+}

@@ -18,7 +18,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 
 import { endpoints } from './common.ts'
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts'
+import { failureKey, startGatewayProcess, type GatewayProcess } from './gateway-process.ts'
 import { format, printTable } from './table.ts'
 
 /**
@@ -62,12 +62,7 @@ function clientFor(port: number): KinesisClient {
 }
 
 function countError(operation: string, error: unknown): void {
-  const failure = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } }
-  const status = failure.$metadata?.httpStatusCode
-  const key =
-    status === undefined
-      ? `connection ${failure.code ?? failure.name ?? 'error'}`
-      : `${String(status)} ${failure.name ?? ''}`
+  const key = failureKey(error)
   errors[`${operation}: ${key}`] = (errors[`${operation}: ${key}`] ?? 0) + 1
 }
 

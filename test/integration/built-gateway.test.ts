@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { endpointVariables } from '../../src/stack/environment.ts'
 import { freePort, waitUntil } from '../../src/stack/processes.ts'
-import { kinesisClient, testAccountId } from './fixture/gateway.ts'
+import { isHealthy, kinesisClient, testAccountId } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 import { createActiveStream, readShard } from './fixture/streams.ts'
 
@@ -48,13 +48,6 @@ function specifiersOf(source: string): string[] {
 function packageOf(specifier: string): string {
   const parts = specifier.split('/')
   return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/')
-}
-
-function healthy(endpoint: string): Promise<boolean> {
-  return fetch(`${endpoint}/health`).then(
-    (response) => response.ok,
-    () => false,
-  )
 }
 
 describe('the gateway built by `npm run build`, run with plain node as the image runs it', () => {
@@ -119,7 +112,7 @@ describe('the gateway built by `npm run build`, run with plain node as the image
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     gateway = started
-    const answered = await waitUntil(() => healthy(endpoint), {
+    const answered = await waitUntil(() => isHealthy(endpoint), {
       timeoutMs: 30_000,
       intervalMs: 100,
       giveUp: () =>

@@ -1,7 +1,7 @@
 import { DeleteStreamCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { startGatewayProcess, type GatewayProcess } from '../../bench/gateway-process.ts'
+import { failureKey, startGatewayProcess, type GatewayProcess } from '../../bench/gateway-process.ts'
 import { kinesisClient, testAccountId } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 import { createActiveStream, readShard } from './fixture/streams.ts'
@@ -112,12 +112,7 @@ function produce(client: KinesisClient, streamName: string, producer: string): P
           else failures[`entry ${entry.ErrorCode}`] = (failures[`entry ${entry.ErrorCode}`] ?? 0) + 1
         })
       } catch (error) {
-        const failure = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } }
-        const status = failure.$metadata?.httpStatusCode
-        const key =
-          status === undefined
-            ? `connection ${failure.code ?? failure.name ?? 'error'}`
-            : `${String(status)} ${failure.name ?? ''}`
+        const key = failureKey(error)
         failures[key] = (failures[key] ?? 0) + 1
         state.failed++
         await new Promise((resolve) => setTimeout(resolve, 100))

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { endpointVariables } from '../../src/stack/environment.ts'
 import { freePort, waitUntil } from '../../src/stack/processes.ts'
-import { testAccountId, kinesisClient } from './fixture/gateway.ts'
+import { isHealthy, kinesisClient, testAccountId } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 import { createActiveStream, readShard } from './fixture/streams.ts'
 
@@ -23,13 +23,6 @@ function workerPids(primary: number): number[] {
 async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
   const held = await waitUntil(async () => condition(), { timeoutMs: 20_000, intervalMs: 100 })
   if (!held) throw new Error(`${what} did not happen within 20 s`)
-}
-
-function healthy(endpoint: string): Promise<boolean> {
-  return fetch(`${endpoint}/health`).then(
-    (response) => response.ok,
-    () => false,
-  )
 }
 
 describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
@@ -53,7 +46,7 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
-    await until('the gateway answering /health', () => healthy(endpoint))
+    await until('the gateway answering /health', () => isHealthy(endpoint))
   })
 
   afterAll(() => {
@@ -91,7 +84,7 @@ describe('GATEWAY_WORKERS=2: two gateway processes on one port', () => {
     })
     const replaced = workerPids(primary)
     expect(replaced).toContain(second)
-    await until('the gateway answering /health', () => healthy(endpoint))
+    await until('the gateway answering /health', () => isHealthy(endpoint))
     for (const client of clients) client.destroy()
     const fresh = Array.from({ length: 4 }, () => kinesisClient(endpoint, account, 'HTTP/1.1'))
     clients.splice(0, clients.length, ...fresh)
