@@ -64,14 +64,22 @@ export class PartitionReader {
     await dropTargetTopics(this.cluster, exists)
   }
 
+  /** One attempt at a time; a failed one is forgotten, so that the next read tries again (Kafka came back). */
+  private connect(): Promise<void> {
+    this.connected ??= this.cluster.connect().catch((error: unknown) => {
+      this.connected = undefined
+      throw error
+    })
+    return this.connected
+  }
+
   async close(): Promise<void> {
     if (this.connected !== undefined) await this.cluster.disconnect()
     this.connected = undefined
   }
 
   private async ensureTopic(topic: string): Promise<void> {
-    this.connected ??= this.cluster.connect()
-    await this.connected
+    await this.connect()
     if (this.knownTopics.has(topic)) return
     await this.cluster.addTargetTopic(topic)
     this.knownTopics.add(topic)
