@@ -39,6 +39,9 @@ export interface AwsPipeline {
 export interface AwsCallRecord {
   readonly requestId: string
   target?: string
+  /** The service and operation the request reached, once found. */
+  service?: string
+  operation?: string
   errorType?: string
   /** For an event stream: how many events were sent. */
   events?: number
@@ -111,6 +114,8 @@ export async function serveAwsRequest(
     service = route.service
     const operation = route.operation
     call.target ??= `${service.name}.${operation.name}`
+    call.service = service.name
+    call.operation = operation.name
     const scope = credentialScopeOf(req.headers, req.url)
     if (pipeline.verifySignature !== undefined) {
       await pipeline.verifySignature({
