@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 
 import { layeringRule } from './eslint/layering.js'
 
-const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/']
+const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/', 'src/cloudwatch/']
 
 /** Who may import whom; see eslint/layering.js and docs/layout.md. */
 const LAYERS = [
@@ -50,6 +50,14 @@ const STREAMS_PARTS = {
   'service.ts': ['operations'],
 }
 
+/** The parts of CloudWatch: operations use the metric-data rules. */
+const CLOUDWATCH_PARTS = {
+  '.': [],
+  'metric-data': [],
+  operations: ['*'],
+  'service.ts': ['operations'],
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', '.stack', 'coverage', 'bench/.peers'] },
   js.configs.recommended,
@@ -89,7 +97,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { layering: { rules: { layers: layeringRule } } },
     rules: {
-      'layering/layers': ['error', { layers: LAYERS, parts: { 'src/streams/': STREAMS_PARTS } }],
+      'layering/layers': [
+        'error',
+        { layers: LAYERS, parts: { 'src/streams/': STREAMS_PARTS, 'src/cloudwatch/': CLOUDWATCH_PARTS } },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -52,15 +52,18 @@ describe('loadConfig', () => {
     expect(defaults.http2IdleTimeoutMs).toBe(65_000)
     expect(defaults.requestBodyTimeoutMs).toBe(60_000)
     expect(defaults.maxConnections).toBe(10_000)
+    expect(defaults.metricsMaxSeries).toBe(10_000)
 
     const config = loadConfig({
       HTTP2_IDLE_TIMEOUT_MS: '30000',
       REQUEST_BODY_TIMEOUT_MS: '5000',
       MAX_CONNECTIONS: '200',
+      METRICS_MAX_SERIES: '50',
     })
     expect(config.http2IdleTimeoutMs).toBe(30_000)
     expect(config.requestBodyTimeoutMs).toBe(5_000)
     expect(config.maxConnections).toBe(200)
+    expect(config.metricsMaxSeries).toBe(50)
   })
 
   it.each([
@@ -70,6 +73,7 @@ describe('loadConfig', () => {
     ['REQUEST_BODY_TIMEOUT_MS', '0', "REQUEST_BODY_TIMEOUT_MS must be at least 1, got '0'"],
     ['MAX_CONNECTIONS', '-5', "MAX_CONNECTIONS must be a whole number, got '-5'"],
     ['MAX_CONNECTIONS', '0', "MAX_CONNECTIONS must be at least 1, got '0'"],
+    ['METRICS_MAX_SERIES', '0', "METRICS_MAX_SERIES must be at least 1, got '0'"],
   ])('refuses %s=%s', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message))
   })

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_SERIES } from './adapters/prometheus/cloudwatch-metrics.ts'
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
@@ -39,6 +40,8 @@ export interface GatewayConfig {
   requestBodyTimeoutMs: number
   /** Open connections at most; more are refused (MAX_CONNECTIONS). */
   maxConnections: number
+  /** CloudWatch metric series kept for /metrics; beyond it the least recently updated is dropped. */
+  metricsMaxSeries: number
   streams: StreamsConfig
 }
 
@@ -91,6 +94,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     http2IdleTimeoutMs: positiveNumber(env, 'HTTP2_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS),
     requestBodyTimeoutMs: positiveNumber(env, 'REQUEST_BODY_TIMEOUT_MS', DEFAULT_REQUEST_BODY_TIMEOUT_MS),
     maxConnections: positiveNumber(env, 'MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS),
+    metricsMaxSeries: positiveNumber(env, 'METRICS_MAX_SERIES', DEFAULT_MAX_SERIES),
     streams: {
       topicTemplate: optional(env, 'TOPIC_TEMPLATE') ?? 'kinesis.{accountId}.{region}.{streamName}',
       creatingDelayMs: wholeNumber(env, 'STREAM_CREATING_DELAY_MS', 500),

@@ -1,6 +1,10 @@
 import { pathToFileURL } from 'node:url'
 
+import { CloudWatchMetrics } from './adapters/prometheus/cloudwatch-metrics.ts'
+import { RequestMetrics } from './adapters/prometheus/request-metrics.ts'
+import { PROMETHEUS_CONTENT_TYPE } from './adapters/prometheus/text-format.ts'
 import { createKafkaClient } from './adapters/kafka/kafka-client.ts'
+import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
@@ -9,7 +13,13 @@ import { RedisSubscriptionLeases } from './adapters/redis/redis-subscription-lea
 import { sharedSecret } from './adapters/redis/shared-secret.ts'
 import { MinioObjectStore } from './adapters/s3/minio-object-store.ts'
 import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
-import { createGatewayServer, createLogger, type HealthReport, type Logger } from './gateway/index.ts'
+import {
+  createGatewayServer,
+  createLogger,
+  type HealthReport,
+  type Logger,
+  type OperationalRoute,
+} from './gateway/index.ts'
 import type { BoundPorts } from './gateway/listeners.ts'
 import { startGatewayWorkers } from './gateway-workers.ts'
 import type { StackEndpoints } from './stack/types.ts'
@@ -98,7 +108,18 @@ export async function startGateway(
     return { ok: Object.values(checks).every((result) => result === 'ok'), checks }
   }
 
-  const server = createGatewayServer({ settings: config, services: [streamsService], healthCheck, logger })
+  const cloudWatchMetrics = new CloudWatchMetrics(config.metricsMaxSeries)
+  const requestMetrics = new RequestMetrics()
+  const server = createGatewayServer({
+    settings: config,
+    services: [streamsService, createCloudWatchService({ metrics: cloudWatchMetrics })],
+    healthCheck,
+    logger,
+    routes: [metricsRoute(requestMetrics, cloudWatchMetrics)],
+    observeRequest: (request) => {
+      requestMetrics.observe(request)
+    },
+  })
   const ports = await server.listen()
   logger.info('gateway listening', { port: ports.port, tlsPort: ports.tlsPort })
   const reconciler = startReconciler(streamsDeps, {
@@ -121,6 +142,19 @@ export async function startGateway(
       await Promise.allSettled([recordLog.close(), catalog.close()])
       await redis.quit()
     },
+  }
+}
+
+/** `GET /metrics`: the gateway's request metrics and the metrics received through CloudWatch, for Prometheus. */
+export function metricsRoute(requests: RequestMetrics, cloudWatch: CloudWatchMetrics): OperationalRoute {
+  return {
+    path: '/metrics',
+    handle: () =>
+      Promise.resolve({
+        status: 200,
+        text: requests.exposition() + cloudWatch.exposition(),
+        contentType: PROMETHEUS_CONTENT_TYPE,
+      }),
   }
 }
 

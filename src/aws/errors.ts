@@ -16,6 +16,12 @@ export class AwsError extends Error {
      * Known for the framework errors; service errors leave it undefined and the header carries the bare type.
      */
     readonly namespace?: string,
+    /**
+     * The code the AWS query protocol names the error by, when it differs from the type (CloudWatch's
+     * InvalidParameterValueException is `InvalidParameterValue`); query-compatible JSON and CBOR answers carry it
+     * in `x-amzn-query-error`.
+     */
+    readonly queryCode?: string,
   ) {
     super(message)
   }

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util'
+import { gunzip } from 'node:zlib'
 import { callerOf, credentialScopeOf, type CallerDefaults, type SignatureVerifier } from './auth.ts'
 import { readBody, RequestTimeoutError, RequestTooLargeError } from './body.ts'
 import { watchClient } from './client-watch.ts'
@@ -39,6 +41,9 @@ export interface AwsPipeline {
 export interface AwsCallRecord {
   readonly requestId: string
   target?: string
+  /** The service and operation the request reached, once found. */
+  service?: string
+  operation?: string
   errorType?: string
   /** For an event stream: how many events were sent. */
   events?: number
@@ -76,6 +81,16 @@ export async function serveAwsRequest(
     return
   }
 
+  if (isGzip(req)) {
+    const inflated = await inflate(body, pipeline.maxRequestBytes)
+    if (inflated === 'too large') {
+      call.errorType = 'RequestEntityTooLarge'
+      sendRequestTooLarge(res, false)
+      return
+    }
+    body = inflated
+  }
+
   const codec = codecForRequest(req.headers)
   if (codec === undefined) {
     if (body.length === 0) {
@@ -111,6 +126,8 @@ export async function serveAwsRequest(
     service = route.service
     const operation = route.operation
     call.target ??= `${service.name}.${operation.name}`
+    call.service = service.name
+    call.operation = operation.name
     const scope = credentialScopeOf(req.headers, req.url)
     if (pipeline.verifySignature !== undefined) {
       await pipeline.verifySignature({
@@ -139,6 +156,26 @@ export async function serveAwsRequest(
 }
 
 const CBOR = awsCborCodec()
+
+const gunzipAsync = promisify(gunzip)
+
+/** `Content-Encoding: gzip`: the SDKs compress large requests of operations that allow it (PutMetricData). */
+function isGzip(req: GatewayRequest): boolean {
+  return headerValue(req.headers['content-encoding'])?.trim().toLowerCase() === 'gzip'
+}
+
+/**
+ * A gzip body inflated, within the same limit as plain bodies. A body that is not gzip goes on as it is, to be
+ * answered as the malformed body it is by the codec.
+ */
+async function inflate(body: Buffer, maxBytes: number): Promise<Buffer | 'too large'> {
+  try {
+    return await gunzipAsync(body, { maxOutputLength: maxBytes })
+  } catch (error) {
+    if (error instanceof RangeError) return 'too large'
+    return body
+  }
+}
 
 /** Whether an X-Amz-Target has the form `<service>.<operation>`, both parts present. */
 function namesOperation(target: string | undefined): boolean {

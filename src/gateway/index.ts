@@ -10,4 +10,5 @@ export {
 export type { BoundPorts } from './listeners.ts'
 export { createLogger, LOG_LEVELS, type Logger, type LogFields, type LogLevel } from './logger.ts'
 export type { HealthCheck, HealthReport, OperationalReply, OperationalRoute } from './operational-routes.ts'
+export type { RequestObservation, RequestObserver } from './request-handler.ts'
 export type { CredentialScope, SignatureVerifier, SignedRequest } from './auth.ts'

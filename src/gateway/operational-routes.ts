@@ -1,14 +1,13 @@
 import type { GatewayRequest, GatewayResponse } from './http-types.ts'
-import { sendJson } from './responses.ts'
+import { sendJson, sendText } from './responses.ts'
 
-export interface OperationalReply {
-  readonly status: number
-  /** Sent as JSON. */
-  readonly body: unknown
-}
+/** A JSON document (`body`), or a text in its own content type (`text`, e.g. Prometheus's exposition format). */
+export type OperationalReply =
+  | { readonly status: number; readonly body: unknown }
+  | { readonly status: number; readonly text: string; readonly contentType: string }
 
 /**
- * A non-AWS route (health, later metrics), answered to GET and HEAD. Plain functions, so that Express serves
+ * A non-AWS route (health, metrics), answered to GET and HEAD. Plain functions, so that Express serves
  * them on HTTP/1.1 and the HTTP/2 side (which Express cannot serve) answers them the same way.
  */
 export interface OperationalRoute {
@@ -45,7 +44,9 @@ export async function answerOperationalRoute(
   res: GatewayResponse,
 ): Promise<void> {
   const reply = await route.handle()
-  sendJson(res, reply.status, reply.body, req.method !== 'HEAD')
+  const withBody = req.method !== 'HEAD'
+  if ('text' in reply) sendText(res, reply.status, reply.contentType, reply.text, withBody)
+  else sendJson(res, reply.status, reply.body, withBody)
 }
 
 /** The path of a request URL, without its query string. */

@@ -14,7 +14,24 @@ export interface RequestHandlerOptions {
   readonly routes: readonly OperationalRoute[]
   readonly connections: ConnectionTracker
   readonly logger: Logger
+  readonly observeRequest?: RequestObserver | undefined
 }
+
+/** One AWS request (a POST), reported when its response closes. */
+export interface RequestObservation {
+  /** The service and operation it reached; undefined when it reached none (an unknown operation, ...). */
+  readonly service: string | undefined
+  readonly operation: string | undefined
+  /** The response's status (for a client that went away first, the status it was being answered with). */
+  readonly status: number
+  /** The AWS error type of an error answer. */
+  readonly errorType: string | undefined
+  /** Until the response closed: for an event stream, its duration. */
+  readonly latencyMs: number
+}
+
+/** Told of every AWS request (e.g. to count them for metrics); must not throw and must be quick. */
+export type RequestObserver = (observation: RequestObservation) => void
 
 /**
  * The entry point of every request on every port and protocol: gives it its request ids, then sends POSTs (AWS
@@ -23,7 +40,7 @@ export interface RequestHandlerOptions {
  * event stream, when the stream ends: its latency is the stream's duration).
  */
 export function createRequestHandler(options: RequestHandlerOptions): TransportHandler {
-  const { aws, routes, connections, logger } = options
+  const { aws, routes, connections, logger, observeRequest } = options
   const routesByPath = new Map(routes.map((route) => [route.path, route]))
   const http1App = createHttp1App(routes, sendAccessDenied, logger)
 
@@ -33,7 +50,11 @@ export function createRequestHandler(options: RequestHandlerOptions): TransportH
     res.setHeader('x-amzn-RequestId', call.requestId)
     connections.requestStarted(req, res)
     res.once('close', () => {
-      logRequest(logger, req, res, call, performance.now() - started)
+      const elapsedMs = performance.now() - started
+      logRequest(logger, req, res, call, elapsedMs)
+      if (observeRequest !== undefined && req.method === 'POST') {
+        observe(observeRequest, res, call, elapsedMs, logger)
+      }
     })
 
     // Browsers (the AWS SDK in a web page) send Origin; AWS answers their preflights without x-amz-id-2.
@@ -68,6 +89,26 @@ async function serveOperationalRequest(
   const route = req.method === 'GET' || req.method === 'HEAD' ? routes.get(pathOf(req.url)) : undefined
   if (route === undefined) sendAccessDenied(res)
   else await answerOperationalRoute(route, req, res)
+}
+
+function observe(
+  observer: RequestObserver,
+  res: GatewayResponse,
+  call: AwsCallRecord,
+  latencyMs: number,
+  logger: Logger,
+): void {
+  try {
+    observer({
+      service: call.service,
+      operation: call.operation,
+      status: res.statusCode,
+      errorType: call.errorType,
+      latencyMs,
+    })
+  } catch (error) {
+    logger.error('request observer failed', { requestId: call.requestId, ...errorFields(error) })
+  }
 }
 
 function logRequest(

@@ -39,6 +39,10 @@ export function sendAwsError(
   requestId: string,
   service: Service | undefined,
 ): void {
+  // AWS's query-compatible services name the query code of the error beside the JSON or CBOR body.
+  if (error.queryCode !== undefined && !codec.protocols.includes('aws-query')) {
+    res.setHeader('x-amzn-query-error', `${error.queryCode};${error.status < 500 ? 'Sender' : 'Receiver'}`)
+  }
   if (codec.encodeError !== undefined) {
     sendBody(res, error.status, codec.contentType, codec.encodeError(error, requestId, service))
     return
@@ -139,6 +143,21 @@ export function sendJson(res: GatewayResponse, status: number, document: unknown
   const body = Buffer.from(JSON.stringify(document))
   res.statusCode = status
   res.setHeader('content-type', 'application/json; charset=utf-8')
+  res.setHeader('content-length', body.length)
+  res.end(withBody ? body : undefined)
+}
+
+/** A text for operational routes (metrics), in its own content type. */
+export function sendText(
+  res: GatewayResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  withBody: boolean,
+): void {
+  const body = Buffer.from(text)
+  res.statusCode = status
+  res.setHeader('content-type', contentType)
   res.setHeader('content-length', body.length)
   res.end(withBody ? body : undefined)
 }

@@ -6,7 +6,7 @@ import { createDispatcher } from './dispatch.ts'
 import { createListeners, type BoundPorts } from './listeners.ts'
 import type { Logger } from './logger.ts'
 import { healthRoute, type HealthCheck, type OperationalRoute } from './operational-routes.ts'
-import { createRequestHandler } from './request-handler.ts'
+import { createRequestHandler, type RequestObserver } from './request-handler.ts'
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
@@ -22,6 +22,8 @@ export interface GatewayServerOptions {
   readonly logger: Logger
   /** Operational routes besides /health (e.g. metrics). */
   readonly routes?: readonly OperationalRoute[]
+  /** Told of every AWS request: service, operation, status, error type and latency (e.g. for metrics). */
+  readonly observeRequest?: RequestObserver
   /** Without one, requests are not authenticated (the credential scope still names account and region). */
   readonly verifySignature?: SignatureVerifier
   readonly maxRequestBytes?: number
@@ -57,6 +59,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     routes: [healthRoute(options.healthCheck), ...(options.routes ?? [])],
     connections,
     logger,
+    observeRequest: options.observeRequest,
   })
   const tls =
     settings.tls === undefined ? undefined : { port: settings.tls.port, ...readTlsFiles(settings.tls) }

@@ -37,7 +37,7 @@ function xmlNamespaceOf(service: Service | undefined): string | undefined {
 /**
  * The kit's framework errors under the codes the query APIs use for them (a constraint violation is
  * `ValidationError` there, as AWS's query-compatible JSON services also report it in `x-amzn-query-error`).
- * Service errors keep their type as the code.
+ * Service errors keep their type as the code unless they name their own query code.
  */
 const QUERY_CODES: Readonly<Record<string, string>> = {
   ValidationException: 'ValidationError',
@@ -49,5 +49,9 @@ const QUERY_CODES: Readonly<Record<string, string>> = {
 }
 
 export function queryError(error: AwsError): { code: string; message: string; status: number } {
-  return { code: QUERY_CODES[error.type] ?? error.type, message: error.message, status: error.status }
+  return {
+    code: error.queryCode ?? QUERY_CODES[error.type] ?? error.type,
+    message: error.message,
+    status: error.status,
+  }
 }
