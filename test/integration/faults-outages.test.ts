@@ -3,6 +3,7 @@ import {
   DescribeStreamSummaryCommand,
   GetShardIteratorCommand,
   PutRecordsCommand,
+  PutResourcePolicyCommand,
   RegisterStreamConsumerCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis'
@@ -13,6 +14,7 @@ import {
   callEveryOperation,
   CHANGING_OPERATIONS,
   everyOperation,
+  readPolicy,
   type CallOutcome,
   type OutageTarget,
 } from './fixture/every-operation.ts'
@@ -133,6 +135,8 @@ async function prepareTarget(client: KinesisClient, streamName: string): Promise
   const consumer = await client.send(
     new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'outage' }),
   )
+  // A policy to delete: DeleteResourcePolicy of a stream without one is ResourceNotFoundException, as on AWS.
+  await client.send(new PutResourcePolicyCommand({ ResourceARN: streamArn, Policy: readPolicy(streamArn) }))
   const { ShardIterator } = await client.send(
     new GetShardIteratorCommand({
       StreamName: streamName,
