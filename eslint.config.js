@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 
 import { layeringRule } from './eslint/layering.js'
 
-const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/']
+const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/', 'src/dynamodb/']
 
 /** Who may import whom; see eslint/layering.js and docs/layout.md. */
 const LAYERS = [
@@ -50,6 +50,16 @@ const STREAMS_PARTS = {
   'service.ts': ['operations'],
 }
 
+/** The parts of the DynamoDB subset, each importing only those below it. */
+const DYNAMODB_PARTS = {
+  '.': [],
+  values: [],
+  expressions: ['values'],
+  tables: ['values', 'expressions'],
+  operations: ['*'],
+  'service.ts': ['operations'],
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', '.stack', 'coverage', 'bench/.peers'] },
   js.configs.recommended,
@@ -89,7 +99,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { layering: { rules: { layers: layeringRule } } },
     rules: {
-      'layering/layers': ['error', { layers: LAYERS, parts: { 'src/streams/': STREAMS_PARTS } }],
+      'layering/layers': [
+        'error',
+        { layers: LAYERS, parts: { 'src/streams/': STREAMS_PARTS, 'src/dynamodb/': DYNAMODB_PARTS } },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -16,6 +16,8 @@ export class AwsError extends Error {
      * Known for the framework errors; service errors leave it undefined and the header carries the bare type.
      */
     readonly namespace?: string,
+    /** Members the error document carries besides `__type` and `message` (DynamoDB's `Item`). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message)
   }
