@@ -102,7 +102,15 @@ export function createTable(deps: DynamoDbDeps): Operation<CreateTableInput, Cre
       const created = await guarded(() => deps.tables.createTable(scope, table))
       if (!created) throw ResourceInUseException(`Table already exists: ${table.TableName}`)
       return {
-        TableDescription: description(deps, scope, table, { itemCount: 0, sizeBytes: 0 }),
+        // DynamoDB answers CREATING, however soon the table turns ACTIVE.
+        TableDescription: description(
+          deps,
+          scope,
+          table,
+          { itemCount: 0, sizeBytes: 0 },
+          'CREATING',
+          new Set(indexes.map((index) => index.IndexName)),
+        ),
       }
     },
   })
@@ -204,7 +212,10 @@ export function updateTable(deps: DynamoDbDeps): Operation<UpdateTableInput, Upd
         }
         if (!(await guarded(() => deps.tables.replaceTable(scope, current, next)))) continue
         const stats = await guarded(() => deps.tables.tableStats(refOf(scope, next)))
-        return { TableDescription: description(deps, scope, next, stats, 'UPDATING') }
+        const added = new Set(
+          indexes.slice(table.GlobalSecondaryIndexes.length).map((index) => index.IndexName),
+        )
+        return { TableDescription: description(deps, scope, next, stats, 'UPDATING', added) }
       }
     },
   })
@@ -263,8 +274,11 @@ function description(
   table: TableDefinition,
   stats: { itemCount: number; sizeBytes: number },
   status?: string,
+  /** Indexes created by this request: CREATING in its answer, however soon they turn ACTIVE. */
+  creating: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
-  const indexStatus = (index: IndexDefinition) => (isActive(index.createdAt, deps) ? 'ACTIVE' : 'CREATING')
+  const indexStatus = (index: IndexDefinition) =>
+    !creating.has(index.IndexName) && isActive(index.createdAt, deps) ? 'ACTIVE' : 'CREATING'
   return describeTable(
     scope,
     table,
