@@ -44,5 +44,5 @@ export function tokenize(source: string, expression: string): Token[] {
 }
 
 function nearText(source: string, position: number): string {
-  return source.slice(Math.max(0, position - 8), position + 2).trim()
+  return source.slice(Math.max(0, position - 8), position + 1).trim()
 }
