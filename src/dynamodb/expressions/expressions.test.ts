@@ -134,10 +134,7 @@ describe('condition expressions', () => {
       { ConditionExpression: 'a = b c' },
       'Invalid ConditionExpression: Syntax error; token: "c", near: "b c"',
     ],
-    [
-      { ConditionExpression: 'a ! b' },
-      'Invalid ConditionExpression: Syntax error; token: "!", near: "a !"',
-    ],
+    [{ ConditionExpression: 'a ! b' }, 'Invalid ConditionExpression: Syntax error; token: "!", near: "a !"'],
     [
       { ConditionExpression: 'nope(a)' },
       'Invalid ConditionExpression: Invalid function name; function: nope',
