@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 
 import { layeringRule } from './eslint/layering.js'
 
-const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/', 'src/cloudwatch/']
+const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/', 'src/cloudwatch/', 'src/dynamodb/']
 
 /** Who may import whom; see eslint/layering.js and docs/layout.md. */
 const LAYERS = [
@@ -58,6 +58,16 @@ const CLOUDWATCH_PARTS = {
   'service.ts': ['operations'],
 }
 
+/** The parts of the DynamoDB subset, each importing only those below it. */
+const DYNAMODB_PARTS = {
+  '.': [],
+  values: [],
+  expressions: ['values'],
+  tables: ['values', 'expressions'],
+  operations: ['*'],
+  'service.ts': ['operations'],
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', '.stack', 'coverage', 'bench/.peers'] },
   js.configs.recommended,
@@ -99,7 +109,14 @@ export default tseslint.config(
     rules: {
       'layering/layers': [
         'error',
-        { layers: LAYERS, parts: { 'src/streams/': STREAMS_PARTS, 'src/cloudwatch/': CLOUDWATCH_PARTS } },
+        {
+          layers: LAYERS,
+          parts: {
+            'src/streams/': STREAMS_PARTS,
+            'src/cloudwatch/': CLOUDWATCH_PARTS,
+            'src/dynamodb/': DYNAMODB_PARTS,
+          },
+        },
       ],
     },
   },

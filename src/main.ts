@@ -10,6 +10,7 @@ import { connectRedis, createRedisClient } from './adapters/redis/redis-client.t
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
 import { RedisSubscriptionLeases } from './adapters/redis/redis-subscription-leases.ts'
+import { RedisTableStore } from './adapters/redis/redis-table-store.ts'
 import { sharedSecret } from './adapters/redis/shared-secret.ts'
 import { MinioObjectStore } from './adapters/s3/minio-object-store.ts'
 import { ConfigError, loadConfig, type GatewayConfig } from './config.ts'
@@ -30,12 +31,19 @@ import { derivedKeyRing } from './streams/records/record-encryption.ts'
 import { startReconciler } from './streams/catalog/stream-reconciler.ts'
 import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
+import { createDynamoDbService } from './dynamodb/service.ts'
 
 /**
  * How often each replica completes what interrupted control-plane operations left (creations, topic configs,
  * seals, deletions) and deletes orphan topics; the first run is at start-up.
  */
 const RECONCILE_INTERVAL_MS = 60_000
+
+/**
+ * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
+ * ACTIVE, and a longer delay would only slow its start.
+ */
+const DYNAMODB_CREATING_DELAY_MS = 0
 
 export interface RunningGateway {
   ports: BoundPorts
@@ -89,6 +97,12 @@ export async function startGateway(
     },
   }
   const streamsService = createStreamsService(streamsDeps)
+  // KCL's lease, coordinator-state and worker-metrics tables, in the same Redis.
+  const dynamoDbService = createDynamoDbService({
+    tables: new RedisTableStore(redis, { keyPrefix: streams.redisKeyPrefix }),
+    clock: systemClock,
+    settings: { creatingDelayMs: DYNAMODB_CREATING_DELAY_MS },
+  })
 
   const healthCheck = async (): Promise<HealthReport> => {
     const checks: Record<string, string> = {}
@@ -112,7 +126,7 @@ export async function startGateway(
   const requestMetrics = new RequestMetrics()
   const server = createGatewayServer({
     settings: config,
-    services: [streamsService, createCloudWatchService({ metrics: cloudWatchMetrics })],
+    services: [streamsService, dynamoDbService, createCloudWatchService({ metrics: cloudWatchMetrics })],
     healthCheck,
     logger,
     routes: [metricsRoute(requestMetrics, cloudWatchMetrics)],

@@ -42,6 +42,8 @@ export interface Service {
   readonly protocols: readonly WireProtocol[]
   /** For `aws-query`: the API version requests name (`Version=2010-08-01`) and the XML namespace of answers. */
   readonly query?: { readonly version: string; readonly xmlNamespace: string }
+  /** `crc32`: every response carries `x-amz-crc32`, the CRC32 of its body (DynamoDB; the Java SDK checks it). */
+  readonly responseChecksum?: 'crc32'
   readonly operations: ReadonlyMap<string, Operation>
 }
 
@@ -50,6 +52,7 @@ export function defineService(definition: {
   signingName: string
   protocols: readonly WireProtocol[]
   query?: { version: string; xmlNamespace: string }
+  responseChecksum?: 'crc32'
   operations: readonly Operation[]
 }): Service {
   if (definition.protocols.includes('aws-query') && definition.query === undefined) {

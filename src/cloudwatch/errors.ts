@@ -4,19 +4,15 @@ import { AwsError } from '../aws/index.ts'
 // query protocol names them by their query code, which JSON and CBOR answers carry in `x-amzn-query-error`.
 
 export function InvalidParameterValueException(message: string): AwsError {
-  return new AwsError('InvalidParameterValueException', message, 400, undefined, 'InvalidParameterValue')
+  return new AwsError('InvalidParameterValueException', message, 400, { queryCode: 'InvalidParameterValue' })
 }
 
 export function MissingRequiredParameterException(message: string): AwsError {
-  return new AwsError('MissingRequiredParameterException', message, 400, undefined, 'MissingParameter')
+  return new AwsError('MissingRequiredParameterException', message, 400, { queryCode: 'MissingParameter' })
 }
 
 export function InvalidParameterCombinationException(message: string): AwsError {
-  return new AwsError(
-    'InvalidParameterCombinationException',
-    message,
-    400,
-    undefined,
-    'InvalidParameterCombination',
-  )
+  return new AwsError('InvalidParameterCombinationException', message, 400, {
+    queryCode: 'InvalidParameterCombination',
+  })
 }

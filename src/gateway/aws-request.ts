@@ -26,6 +26,7 @@ import {
   sendRequestTimeout,
   sendRequestTooLarge,
   sendUnsupportedContentType,
+  setChecksum,
 } from './responses.ts'
 
 export interface AwsPipeline {
@@ -146,7 +147,9 @@ export async function serveAwsRequest(
     else {
       const contentType =
         output === undefined && codec.untypedEmptyOutput === true ? undefined : codec.contentType
-      sendBody(res, 200, contentType, codec.encodeChunks(output, operation.name, service, call.requestId))
+      const body = codec.encodeChunks(output, operation.name, service, call.requestId)
+      if (service.responseChecksum === 'crc32') setChecksum(res, body)
+      sendBody(res, 200, contentType, body)
     }
   } catch (error) {
     const awsError = asAwsError(error, call, pipeline.logger)

@@ -101,7 +101,7 @@ function speaksAny(service: Service, protocols: readonly WireProtocol[]): boolea
 // Query: the common errors of AWS's query APIs, with the messages AWS sends where they are known.
 
 function RpcV2UnknownOperation(): AwsError {
-  return new AwsError('UnknownOperationException', '', 404, 'com.amazon.coral.service')
+  return new AwsError('UnknownOperationException', '', 404, { namespace: 'com.amazon.coral.service' })
 }
 
 function MissingAction(): AwsError {

@@ -1,4 +1,5 @@
 import { constants, Http2ServerRequest } from 'node:http2'
+import { crc32 } from 'node:zlib'
 import type { AwsError, Service } from '../aws/index.ts'
 import { headerValue, type GatewayRequest, type GatewayResponse } from './http-types.ts'
 import type { ProtocolCodec } from './protocol/codec.ts'
@@ -50,9 +51,18 @@ export function sendAwsError(
   res.setHeader('x-amzn-ErrorType', errorTypeHeader(error))
   const document =
     error.message === ''
-      ? { __type: error.type }
-      : { __type: error.type, [messageMember(error.type)]: error.message }
-  sendBody(res, error.status, codec.contentType, codec.encode(document))
+      ? { __type: error.type, ...error.details }
+      : { __type: error.type, [messageMember(error.type)]: error.message, ...error.details }
+  const body = codec.encode(document)
+  if (service?.responseChecksum === 'crc32') setChecksum(res, [body])
+  sendBody(res, error.status, codec.contentType, body)
+}
+
+/** `x-amz-crc32`: the CRC32 of the body, for services that declare it. */
+export function setChecksum(res: GatewayResponse, body: readonly Buffer[]): void {
+  let checksum = 0
+  for (const chunk of body) checksum = crc32(chunk, checksum)
+  res.setHeader('x-amz-crc32', String(checksum))
 }
 
 /**

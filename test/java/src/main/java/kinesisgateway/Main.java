@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.utils.AttributeMap;
@@ -30,7 +31,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *       which assumes HTTP/2 and sends its connection preface right away, over TCP or after the TLS handshake;
  *   <li>{@code async-http2-alpn}: the same, with HTTP/2 negotiated by TLS ALPN ({@code https://} only);
  *   <li>{@code fan-out}: enhanced fan-out (RegisterStreamConsumer, SubscribeToShard as an event stream) through
- *       KinesisAsyncClient on Netty, configured as for {@code async-http2}.
+ *       KinesisAsyncClient on Netty, configured as for {@code async-http2};
+ *   <li>{@code dynamodb}: KCL's use of its lease table through DynamoDbAsyncClient on Netty (HTTP/1.1), in AWS
+ *       JSON 1.0 whatever the CBOR setting.
  * </ul>
  *
  * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
@@ -39,7 +42,7 @@ import software.amazon.awssdk.utils.AttributeMap;
 public final class Main {
   private static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
-  private static final List<String> SCENARIOS = List.of("sync", "async-http2", "async-http2-alpn", "fan-out");
+  private static final List<String> SCENARIOS = List.of("sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -50,7 +53,10 @@ public final class Main {
     String scenario = args[1];
     String accountId = args[2];
     boolean cbor = SdkSystemSetting.CBOR_ENABLED.getBooleanValueOrThrow();
-    String contentType = cbor ? "application/x-amz-cbor-1.1" : JSON_CONTENT_TYPE;
+    String contentType =
+        scenario.equals("dynamodb")
+            ? "application/x-amz-json-1.0"
+            : cbor ? "application/x-amz-cbor-1.1" : JSON_CONTENT_TYPE;
     System.out.println("scenario " + scenario + " against " + endpoint + ", expecting " + contentType);
 
     WireRecorder wire = new WireRecorder();
@@ -63,7 +69,18 @@ public final class Main {
     int exitCode = 1;
     String streamNamePrefix = "java-" + scenario + (cbor ? "-cbor" : "-json");
     try {
-      if (scenario.equals("fan-out")) {
+      if (scenario.equals("dynamodb")) {
+        try (DynamoDbAsyncClient dynamo =
+            DynamoDbAsyncClient.builder()
+                .httpClient(NettyNioAsyncHttpClient.builder().build())
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials(accountId))
+                .overrideConfiguration(overrides)
+                .build()) {
+          new DynamoDbScenario(dynamo, streamNamePrefix + "-" + System.nanoTime()).run();
+        }
+      } else if (scenario.equals("fan-out")) {
         try (KinesisAsyncClient kinesis = asyncClient(scenario, endpoint, accountId, overrides)) {
           new FanOutScenario(kinesis, streamNamePrefix).run();
         }
