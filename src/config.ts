@@ -57,6 +57,8 @@ export interface StreamsConfig {
   reshardFenceMs: number
   /** How long a SubscribeToShard subscription lasts before it ends cleanly (AWS: 5 minutes). */
   subscriptionDurationMs: number
+  /** How often each replica takes up interrupted control-plane work and removes orphan topics. */
+  reconcileIntervalMs: number
   /** Prefix of every Redis key the gateway writes. */
   redisKeyPrefix: string
 }
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       onDemandShardCount: wholeNumber(env, 'ON_DEMAND_SHARD_COUNT', 4),
       reshardFenceMs: wholeNumber(env, 'STREAM_RESHARD_FENCE_MS', 1000),
       subscriptionDurationMs: wholeNumber(env, 'SUBSCRIPTION_DURATION_MS', 300_000),
+      reconcileIntervalMs: positiveNumber(env, 'STREAM_RECONCILE_INTERVAL_MS', 60_000),
       redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'kinesis:',
     },
   }

@@ -34,12 +34,6 @@ import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
 
 /**
- * How often each replica completes what interrupted control-plane operations left (creations, topic configs,
- * seals, deletions) and deletes orphan topics; the first run is at start-up.
- */
-const RECONCILE_INTERVAL_MS = 60_000
-
-/**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
  * ACTIVE, and a longer delay would only slow its start.
  */
@@ -137,7 +131,8 @@ export async function startGateway(
   const ports = await server.listen()
   logger.info('gateway listening', { port: ports.port, tlsPort: ports.tlsPort })
   const reconciler = startReconciler(streamsDeps, {
-    intervalMs: RECONCILE_INTERVAL_MS,
+    // The first run is at start-up, then every STREAM_RECONCILE_INTERVAL_MS.
+    intervalMs: config.streams.reconcileIntervalMs,
     onReport: (report) => {
       if (report.resumed.length + report.deletedTopics.length + report.failed.length === 0) return
       logger.info('streams: reconciled interrupted operations', { ...report })

@@ -31,7 +31,12 @@ describe('the data path on a warm gateway (design invariant 5)', () => {
   const redis = createRedisClient(stack.redisUrl, 'data-path-test')
 
   beforeAll(async () => {
-    gateway = await startTestGateway(stack)
+    // Its own key prefix and no periodic reconciler run: the Redis commands counted are the data path's, not
+    // those of a reconciler looking at every stream other test files left on the shared Redis.
+    gateway = await startTestGateway(stack, {
+      REDIS_KEY_PREFIX: `${uniqueName('warm-prefix')}:`,
+      STREAM_RECONCILE_INTERVAL_MS: String(3_600_000),
+    })
     client = kinesisClient(gateway.endpoint, accountId, 'HTTP/2')
   })
 

@@ -7,6 +7,7 @@ import { isStaleMetadata, isUnknownTopic, unavailable, unavailableOnFailure } fr
 import { createWithCluster, narrowTargetTopics, type InternalCluster } from './kafkajs-cluster.ts'
 import {
   PARTITION_SERVED_TIMEOUT_MS,
+  PARTITION_SETTLING_BUDGET_MS,
   SETTLING_RETRY_FIRST_MS,
   SETTLING_RETRY_MAX_MS,
 } from './partition-settling.ts'
@@ -159,11 +160,20 @@ export class TopicAdmin {
 
   /** The earliest (`low`) and next (`high`) offsets of every partition of a topic. */
   async topicOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
-    try {
-      return await this.admin.fetchTopicOffsets(topic)
-    } catch (error) {
-      if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
-      throw unavailable(error)
+    const deadline = Date.now() + PARTITION_SETTLING_BUDGET_MS
+    let wait = SETTLING_RETRY_FIRST_MS
+    for (;;) {
+      try {
+        return await this.admin.fetchTopicOffsets(topic)
+      } catch (error) {
+        if (isUnknownTopic(error)) throw new TopicNotFoundError(topic)
+        // kafkajs fails with a TypeError when its metadata knows the topic but none of its partitions yet (a
+        // topic just created, read on a busy broker): ask again with fresh metadata for a moment.
+        if (!(error instanceof TypeError) || Date.now() + wait > deadline) throw unavailable(error)
+        await delay(wait)
+        wait = Math.min(wait * 2, SETTLING_RETRY_MAX_MS)
+        await this.adminCluster.refreshMetadata().catch(() => undefined)
+      }
     }
   }
 
