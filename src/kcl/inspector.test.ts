@@ -142,6 +142,16 @@ describe('KCL inspector', () => {
     })
   })
 
+  it('a stream whose topic is gone (being deleted): the lag is unknown, the other leases are still shown', async () => {
+    await put('orders-app', 't1', lease('shardId-000000000000', 'TRIM_HORIZON'))
+    await plane.recordLog.deleteTopic(stream.topic)
+    expect((await inspector.describe(scope, 'orders-app', 'orders'))?.leases[0]).toMatchObject({
+      owner: 'worker-1',
+      lag: null,
+      lagUnknownReason: 'the topic of stream orders is gone',
+    })
+  })
+
   it('is undefined for a missing table or one that is not a lease table', async () => {
     expect(await inspector.describe(scope, 'missing')).toBeUndefined()
     expect(await inspector.describe(scope, 'other')).toBeUndefined()

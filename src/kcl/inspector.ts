@@ -4,7 +4,7 @@
 
 import { parseShardId } from '../mapping/shard-ids.ts'
 import type { Clock } from '../ports/clock.ts'
-import type { RecordLog } from '../ports/record-log.ts'
+import { TopicNotFoundError, type RecordLog, type ReadResult } from '../ports/record-log.ts'
 import type { StreamCatalog, StreamRecord } from '../ports/stream-catalog.ts'
 import type { TableScope, TableStore } from '../ports/table-store.ts'
 import {
@@ -116,7 +116,14 @@ export function createKclInspector(deps: KclInspectorDeps): KclInspector {
     if (shardIndex === undefined || shard === undefined) {
       return unknown(`stream ${stream.streamName} has no shard ${lease.shardId}`)
     }
-    const offsets: ShardOffsets = await recordLog.offsetRange(stream.topic, shardIndex)
+    let offsets: ShardOffsets
+    try {
+      offsets = await recordLog.offsetRange(stream.topic, shardIndex)
+    } catch (error) {
+      if (error instanceof TopicNotFoundError)
+        return unknown(`the topic of stream ${stream.streamName} is gone`)
+      throw error
+    }
     const position = checkpointPosition(
       lease.checkpoint,
       { incarnation: stream.incarnation, shardIndex },
@@ -126,8 +133,13 @@ export function createKclInspector(deps: KclInspectorDeps): KclInspector {
     const next = nextUnprocessedOffset(position, offsets)
     let arrival: number | undefined
     if (next !== undefined) {
-      const read = await recordLog.read(stream.topic, shardIndex, next, FIRST_RECORD_READ)
-      arrival = read.records[0]?.timestamp
+      const read: ReadResult | undefined = await recordLog
+        .read(stream.topic, shardIndex, next, FIRST_RECORD_READ)
+        .catch((error: unknown) => {
+          if (error instanceof TopicNotFoundError) return undefined
+          throw error
+        })
+      arrival = read?.records[0]?.timestamp
     }
     return { lag: { records: recordsBehind(position, offsets), millis: millisBehind(clock.now(), arrival) } }
   }
