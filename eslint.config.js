@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint'
 
 import { layeringRule } from './eslint/layering.js'
 
-const SERVICES = ['src/streams/', 'src/firehose/', 'src/analytics/', 'src/cloudwatch/', 'src/dynamodb/']
+const SERVICES = [
+  'src/streams/',
+  'src/firehose/',
+  'src/analytics/',
+  'src/cloudwatch/',
+  'src/dynamodb/',
+  'src/kcl/',
+]
 
 /** Who may import whom; see eslint/layering.js and docs/layout.md. */
 const LAYERS = [

@@ -32,6 +32,8 @@ import { startReconciler } from './streams/catalog/stream-reconciler.ts'
 import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
+import { createKclInspector } from './kcl/inspector.ts'
+import { kclApplicationsRoute } from './kcl/routes.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -92,8 +94,9 @@ export async function startGateway(
   }
   const streamsService = createStreamsService(streamsDeps)
   // KCL's lease, coordinator-state and worker-metrics tables, in the same Redis.
+  const tables = new RedisTableStore(redis, { keyPrefix: streams.redisKeyPrefix })
   const dynamoDbService = createDynamoDbService({
-    tables: new RedisTableStore(redis, { keyPrefix: streams.redisKeyPrefix }),
+    tables,
     clock: systemClock,
     settings: { creatingDelayMs: DYNAMODB_CREATING_DELAY_MS },
   })
@@ -123,7 +126,10 @@ export async function startGateway(
     services: [streamsService, dynamoDbService, createCloudWatchService({ metrics: cloudWatchMetrics })],
     healthCheck,
     logger,
-    routes: [metricsRoute(requestMetrics, cloudWatchMetrics)],
+    routes: [
+      metricsRoute(requestMetrics, cloudWatchMetrics),
+      kclApplicationsRoute(createKclInspector({ tables, catalog, recordLog, clock: systemClock }), config),
+    ],
     observeRequest: (request) => {
       requestMetrics.observe(request)
     },

@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler } from 'express'
 import { InternalFailure } from '../aws/index.ts'
 import type { GatewayResponse } from './http-types.ts'
 import { errorFields, type Logger } from './logger.ts'
-import { answerOperationalRoute, type OperationalRoute } from './operational-routes.ts'
+import { answerOperationalRoute, findOperationalRoute, type OperationalRoute } from './operational-routes.ts'
 import { sendJson } from './responses.ts'
 
 /**
@@ -18,17 +18,12 @@ export function createHttp1App(
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')
-  // Match paths exactly, as the HTTP/2 side does.
-  app.enable('strict routing')
-  app.enable('case sensitive routing')
 
-  for (const route of routes) {
-    app.get(route.path, (req, res, next) => {
-      answerOperationalRoute(route, req, res).catch(next)
-    })
-  }
-  app.use((_req, res) => {
-    fallback(res)
+  // The same lookup as the HTTP/2 side's: exact, case-sensitive paths (and the sub-paths of routes that ask).
+  app.use((req, res, next) => {
+    const route = findOperationalRoute(routes, req.method, req.path)
+    if (route === undefined) fallback(res)
+    else answerOperationalRoute(route, req, res).catch(next)
   })
   const onError: ErrorRequestHandler = (error, req, res, next) => {
     logger.error('route failed', { path: req.path, ...errorFields(error) })

@@ -12,7 +12,15 @@ export type OperationalReply =
  */
 export interface OperationalRoute {
   readonly path: string
-  handle(): Promise<OperationalReply>
+  /** Also answers the paths below `path` (`/kcl/applications/<name>`); otherwise only `path` itself. */
+  readonly subpaths?: boolean
+  handle(request: OperationalRequest): Promise<OperationalReply>
+}
+
+/** What a route is given of the request: its path (as sent, percent-encoded) and query parameters. */
+export interface OperationalRequest {
+  readonly path: string
+  readonly query: URLSearchParams
 }
 
 export interface HealthReport {
@@ -43,7 +51,12 @@ export async function answerOperationalRoute(
   req: GatewayRequest,
   res: GatewayResponse,
 ): Promise<void> {
-  const reply = await route.handle()
+  const url = req.url ?? '/'
+  const query = url.indexOf('?')
+  const reply = await route.handle({
+    path: pathOf(url),
+    query: new URLSearchParams(query === -1 ? '' : url.slice(query + 1)),
+  })
   const withBody = req.method !== 'HEAD'
   if ('text' in reply) sendText(res, reply.status, reply.contentType, reply.text, withBody)
   else sendJson(res, reply.status, reply.body, withBody)
@@ -54,4 +67,17 @@ export function pathOf(url: string | undefined): string {
   if (url === undefined) return '/'
   const query = url.indexOf('?')
   return query === -1 ? url : url.slice(0, query)
+}
+
+/** The route answering a GET or HEAD of `path`: the route of exactly that path, else one serving its sub-paths. */
+export function findOperationalRoute(
+  routes: readonly OperationalRoute[],
+  method: string | undefined,
+  path: string,
+): OperationalRoute | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined
+  return (
+    routes.find((route) => route.path === path) ??
+    routes.find((route) => route.subpaths === true && path.startsWith(`${route.path}/`))
+  )
 }

@@ -5,7 +5,12 @@ import { createHttp1App } from './http1-app.ts'
 import type { GatewayRequest, GatewayResponse } from './http-types.ts'
 import type { TransportHandler } from './listeners.ts'
 import { errorFields, type Logger } from './logger.ts'
-import { answerOperationalRoute, pathOf, type OperationalRoute } from './operational-routes.ts'
+import {
+  answerOperationalRoute,
+  findOperationalRoute,
+  pathOf,
+  type OperationalRoute,
+} from './operational-routes.ts'
 import { newExtendedRequestId, newRequestId } from './request-id.ts'
 import { sendAccessDenied, sendPreflight, setCorsHeaders } from './responses.ts'
 
@@ -41,7 +46,6 @@ export type RequestObserver = (observation: RequestObservation) => void
  */
 export function createRequestHandler(options: RequestHandlerOptions): TransportHandler {
   const { aws, routes, connections, logger, observeRequest } = options
-  const routesByPath = new Map(routes.map((route) => [route.path, route]))
   const http1App = createHttp1App(routes, sendAccessDenied, logger)
 
   return (req, res) => {
@@ -73,7 +77,7 @@ export function createRequestHandler(options: RequestHandlerOptions): TransportH
     } else if (req instanceof IncomingMessage && res instanceof ServerResponse) {
       http1App(req, res)
     } else {
-      serveOperationalRequest(req, res, routesByPath).catch((error: unknown) => {
+      serveOperationalRequest(req, res, routes).catch((error: unknown) => {
         logger.error('route failed', { requestId: call.requestId, ...errorFields(error) })
         if (!res.headersSent) res.end()
       })
@@ -84,9 +88,9 @@ export function createRequestHandler(options: RequestHandlerOptions): TransportH
 async function serveOperationalRequest(
   req: GatewayRequest,
   res: GatewayResponse,
-  routes: ReadonlyMap<string, OperationalRoute>,
+  routes: readonly OperationalRoute[],
 ): Promise<void> {
-  const route = req.method === 'GET' || req.method === 'HEAD' ? routes.get(pathOf(req.url)) : undefined
+  const route = findOperationalRoute(routes, req.method, pathOf(req.url))
   if (route === undefined) sendAccessDenied(res)
   else await answerOperationalRoute(route, req, res)
 }

@@ -729,6 +729,42 @@ describe('gateway on the wire', () => {
   })
 })
 
+describe('operational routes given to the gateway', () => {
+  it('a route serving sub-paths gets the path and query, on both protocols; other routes match exactly', async () => {
+    const seen: { path: string; query: string }[] = []
+    const t = await startGateway({
+      routes: [
+        {
+          path: '/things',
+          subpaths: true,
+          handle: ({ path, query }) => {
+            seen.push({ path, query: query.toString() })
+            return Promise.resolve({ status: 200, body: { path, name: query.get('name') } })
+          },
+        },
+        { path: '/exact', handle: () => Promise.resolve({ status: 200, body: {} }) },
+      ],
+    })
+    try {
+      const overHttp1 = await http1Request(`${t.url}/things/a%20b?name=x`, { method: 'GET' })
+      const overHttp2 = await http2Request(t.url, { ':method': 'GET', ':path': '/things/a%20b?name=x' })
+      for (const response of [overHttp1, overHttp2]) {
+        expect(response.status).toBe(200)
+        expect(jsonOf(response)).toEqual({ path: '/things/a%20b', name: 'x' })
+      }
+      expect((await http1Request(`${t.url}/things`, { method: 'GET' })).status).toBe(200)
+      for (const path of ['/thingsmore', '/exact/below', '/Exact']) {
+        expect((await http1Request(`${t.url}${path}`, { method: 'GET' })).status).toBe(403)
+        expect((await http2Request(t.url, { ':method': 'GET', ':path': path })).status).toBe(403)
+      }
+      expect((await http2Request(t.url, { ':method': 'GET', ':path': '/exact' })).status).toBe(200)
+      expect(seen).toHaveLength(3)
+    } finally {
+      await t.gateway.close()
+    }
+  })
+})
+
 describe('gateway limits and lifecycle', () => {
   it('answers 413 to a body over the limit', async () => {
     const t = await startGateway({ maxRequestBytes: 1024 })
