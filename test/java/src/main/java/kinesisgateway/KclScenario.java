@@ -36,11 +36,14 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  *
  * <p>Settings (system properties): {@code kcl.stream}, {@code kcl.application}, {@code kcl.records} (how many
  * distinct records to wait for), {@code kcl.timeoutSeconds} (default 100). Only what a user would tune to start
- * faster is changed from KCL's defaults: the lease failover time, and in polling mode the idle time between
- * reads.
+ * faster is changed from KCL's defaults: the lease failover time (which also sets how often the leader assigns
+ * leases), the shard sync interval (KCL waits that long after creating the first leases before it starts
+ * processing), and in polling mode the idle time between reads.
  */
 final class KclScenario {
   private static final long FAILOVER_TIME_MILLIS = 5_000;
+  /** The pause after a shard sync that created leases, which holds up the worker's start (60 s by default). */
+  private static final long SHARD_SYNC_INTERVAL_MILLIS = 1_000;
   private static final long IDLE_TIME_BETWEEN_READS_MILLIS = 200;
 
   private final URI endpoint;
@@ -83,7 +86,10 @@ final class KclScenario {
         new Scheduler(
             configs.checkpointConfig(),
             configs.coordinatorConfig(),
-            configs.leaseManagementConfig().failoverTimeMillis(FAILOVER_TIME_MILLIS),
+            configs
+                .leaseManagementConfig()
+                .failoverTimeMillis(FAILOVER_TIME_MILLIS)
+                .shardSyncIntervalMillis(SHARD_SYNC_INTERVAL_MILLIS),
             configs.lifecycleConfig(),
             configs.metricsConfig(),
             configs.processorConfig(),
