@@ -200,6 +200,17 @@ describe('a KCL 3.x application against the gateway', () => {
         )
         const kinesisRead = scenario === 'kcl-polling' ? 'GetRecords' : 'SubscribeToShard'
         expect(targets).toContain(`Kinesis_20131202.${kinesisRead}`)
+        // KCL publishes its metrics to CloudWatch every 10 s by default, and once more as it shuts down.
+        expect(targets).toContain('GraniteServiceVersion20100801.PutMetricData')
+        // The only errors are the answers KCL asks for: whether its tables, and its stream consumer, exist yet.
+        expect(new Set(errors)).toEqual(
+          new Set([
+            'DynamoDB_20120810.DescribeTable com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+            ...(scenario === 'kcl-fan-out'
+              ? ['Kinesis_20131202.DescribeStreamConsumer ResourceNotFoundException']
+              : []),
+          ]),
+        )
         expect(
           requestLog
             .filter((line) => line.target === 'Kinesis_20131202.SubscribeToShard')
