@@ -63,20 +63,38 @@ final class KclScenario {
     int expected = Integer.parseInt(required("kcl.records"));
     Duration timeout = Duration.ofSeconds(Long.getLong("kcl.timeoutSeconds", 100));
 
+    // As KCL's documentation builds them (HTTP/2 for Kinesis), but for the endpoint.
     KinesisAsyncClient kinesis =
         KinesisClientUtil.createKinesisAsyncClient(
-            KinesisAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials));
+            KinesisAsyncClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials));
     DynamoDbAsyncClient dynamo =
-        DynamoDbAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials).build();
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
     CloudWatchAsyncClient cloudWatch =
-        CloudWatchAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials).build();
+        CloudWatchAsyncClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
 
     var tracker =
         new SingleStreamTracker(
             streamName, InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON));
     ConfigsBuilder configs =
         new ConfigsBuilder(
-            tracker, applicationName, kinesis, dynamo, cloudWatch, "worker-" + ScenarioSupport.randomHex(4), Processor::new);
+            tracker,
+            applicationName,
+            kinesis,
+            dynamo,
+            cloudWatch,
+            "worker-" + ScenarioSupport.randomHex(4),
+            Processor::new);
     var retrieval = configs.retrievalConfig();
     if (polling) {
       retrieval.retrievalSpecificConfig(
@@ -108,7 +126,8 @@ final class KclScenario {
     ScenarioSupport.step("KCL processed all " + expected + " records in " + elapsedMillis + " ms");
     Mismatch.check(
         scheduler.startGracefulShutdown().get(60, TimeUnit.SECONDS), "KCL's graceful shutdown did not complete");
-    ScenarioSupport.step("KCL shut down gracefully after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+    long shutDownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    ScenarioSupport.step("KCL shut down gracefully after " + shutDownMillis + " ms");
   }
 
   private static String required(String property) {
