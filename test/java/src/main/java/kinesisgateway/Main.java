@@ -33,7 +33,10 @@ import software.amazon.awssdk.utils.AttributeMap;
  *   <li>{@code fan-out}: enhanced fan-out (RegisterStreamConsumer, SubscribeToShard as an event stream) through
  *       KinesisAsyncClient on Netty, configured as for {@code async-http2};
  *   <li>{@code dynamodb}: KCL's use of its lease table through DynamoDbAsyncClient on Netty (HTTP/1.1), in AWS
- *       JSON 1.0 whatever the CBOR setting.
+ *       JSON 1.0 whatever the CBOR setting;
+ *   <li>{@code kcl-fan-out} and {@code kcl-polling}: a Kinesis Client Library 3.x application (see
+ *       {@link KclScenario}, configured by system properties) with its default enhanced fan-out retrieval, or
+ *       polling.
  * </ul>
  *
  * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
@@ -42,7 +45,8 @@ import software.amazon.awssdk.utils.AttributeMap;
 public final class Main {
   private static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
-  private static final List<String> SCENARIOS = List.of("sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb");
+  private static final List<String> SCENARIOS =
+      List.of("sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb", "kcl-fan-out", "kcl-polling");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -69,6 +73,12 @@ public final class Main {
     int exitCode = 1;
     String streamNamePrefix = "java-" + scenario + (cbor ? "-cbor" : "-json");
     try {
+      if (scenario.startsWith("kcl-")) {
+        // KCL's own clients, as an application builds them: no recorder, and KCL's retries.
+        new KclScenario(endpoint, credentials(accountId), scenario.equals("kcl-polling")).run();
+        System.out.println("PASS " + scenario);
+        System.exit(0);
+      }
       if (scenario.equals("dynamodb")) {
         try (DynamoDbAsyncClient dynamo =
             DynamoDbAsyncClient.builder()

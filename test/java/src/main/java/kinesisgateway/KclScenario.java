@@ -1,0 +1,182 @@
+package kinesisgateway;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.common.KinesisClientUtil;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.exceptions.KinesisClientLibException;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
+import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
+import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
+import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
+import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
+import software.amazon.kinesis.processor.ShardRecordProcessor;
+import software.amazon.kinesis.processor.SingleStreamTracker;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+
+/**
+ * A Kinesis Client Library 3.x application, written as its documentation shows, whose Kinesis, DynamoDB and
+ * CloudWatch clients all point at the gateway. It consumes a stream from TRIM_HORIZON, prints one line per
+ * record it processes ({@code PROCESSED <shard id> <sequence number> <data>}), checkpoints after every batch,
+ * and shuts down gracefully once it has seen the expected number of distinct records.
+ *
+ * <p>Settings (system properties): {@code kcl.stream}, {@code kcl.application}, {@code kcl.records} (how many
+ * distinct records to wait for), {@code kcl.timeoutSeconds} (default 100). Only what a user would tune to start
+ * faster is changed from KCL's defaults: the lease failover time (which also sets how often the leader assigns
+ * leases), the shard sync interval (KCL waits that long after creating the first leases before it starts
+ * processing), and in polling mode the idle time between reads.
+ */
+final class KclScenario {
+  private static final long FAILOVER_TIME_MILLIS = 5_000;
+  /** The pause after a shard sync that created leases, which holds up the worker's start (60 s by default). */
+  private static final long SHARD_SYNC_INTERVAL_MILLIS = 1_000;
+  private static final long IDLE_TIME_BETWEEN_READS_MILLIS = 200;
+
+  private final URI endpoint;
+  private final AwsCredentialsProvider credentials;
+  private final boolean polling;
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  KclScenario(URI endpoint, AwsCredentialsProvider credentials, boolean polling) {
+    this.endpoint = endpoint;
+    this.credentials = credentials;
+    this.polling = polling;
+  }
+
+  void run() throws Exception {
+    String streamName = required("kcl.stream");
+    String applicationName = required("kcl.application");
+    int expected = Integer.parseInt(required("kcl.records"));
+    Duration timeout = Duration.ofSeconds(Long.getLong("kcl.timeoutSeconds", 100));
+
+    // As KCL's documentation builds them (HTTP/2 for Kinesis), but for the endpoint.
+    KinesisAsyncClient kinesis =
+        KinesisClientUtil.createKinesisAsyncClient(
+            KinesisAsyncClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials));
+    DynamoDbAsyncClient dynamo =
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
+    CloudWatchAsyncClient cloudWatch =
+        CloudWatchAsyncClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
+
+    var tracker =
+        new SingleStreamTracker(
+            streamName, InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON));
+    ConfigsBuilder configs =
+        new ConfigsBuilder(
+            tracker,
+            applicationName,
+            kinesis,
+            dynamo,
+            cloudWatch,
+            "worker-" + ScenarioSupport.randomHex(4),
+            Processor::new);
+    var retrieval = configs.retrievalConfig();
+    if (polling) {
+      retrieval.retrievalSpecificConfig(
+          new PollingConfig(streamName, kinesis).idleTimeBetweenReadsInMillis(IDLE_TIME_BETWEEN_READS_MILLIS));
+    }
+    Scheduler scheduler =
+        new Scheduler(
+            configs.checkpointConfig(),
+            configs.coordinatorConfig(),
+            configs
+                .leaseManagementConfig()
+                .failoverTimeMillis(FAILOVER_TIME_MILLIS)
+                .shardSyncIntervalMillis(SHARD_SYNC_INTERVAL_MILLIS),
+            configs.lifecycleConfig(),
+            configs.metricsConfig(),
+            configs.processorConfig(),
+            retrieval);
+
+    long started = System.nanoTime();
+    Thread worker = new Thread(scheduler, "kcl-scheduler");
+    worker.setDaemon(true);
+    worker.start();
+    long deadline = started + timeout.toNanos();
+    while (seen.size() < expected && System.nanoTime() < deadline) Thread.sleep(100);
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    Mismatch.check(
+        seen.size() >= expected,
+        "KCL processed " + seen.size() + " of " + expected + " records in " + timeout.toSeconds() + " s");
+    ScenarioSupport.step("KCL processed all " + expected + " records in " + elapsedMillis + " ms");
+    Mismatch.check(
+        scheduler.startGracefulShutdown().get(60, TimeUnit.SECONDS), "KCL's graceful shutdown did not complete");
+    long shutDownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    ScenarioSupport.step("KCL shut down gracefully after " + shutDownMillis + " ms");
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null) throw new IllegalArgumentException("system property " + property + " is required");
+    return value;
+  }
+
+  private final class Processor implements ShardRecordProcessor {
+    private String shardId;
+
+    @Override
+    public void initialize(InitializationInput input) {
+      shardId = input.shardId();
+      System.out.println("INITIALIZED " + shardId + " at " + input.extendedSequenceNumber());
+    }
+
+    @Override
+    public void processRecords(ProcessRecordsInput input) {
+      for (KinesisClientRecord record : input.records()) {
+        String data = StandardCharsets.UTF_8.decode(record.data()).toString();
+        System.out.println("PROCESSED " + shardId + " " + record.sequenceNumber() + " " + data);
+        seen.add(data);
+      }
+      if (!input.records().isEmpty()) checkpoint(input.checkpointer());
+    }
+
+    @Override
+    public void leaseLost(LeaseLostInput input) {
+      System.out.println("LEASE LOST " + shardId);
+    }
+
+    @Override
+    public void shardEnded(ShardEndedInput input) {
+      checkpoint(input.checkpointer());
+    }
+
+    @Override
+    public void shutdownRequested(ShutdownRequestedInput input) {
+      checkpoint(input.checkpointer());
+    }
+
+    private void checkpoint(RecordProcessorCheckpointer checkpointer) {
+      try {
+        checkpointer.checkpoint();
+        System.out.println("CHECKPOINTED " + shardId);
+      } catch (KinesisClientLibException e) {
+        System.out.println("CHECKPOINT FAILED " + shardId + ": " + e);
+      }
+    }
+  }
+}
