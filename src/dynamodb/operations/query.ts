@@ -12,12 +12,11 @@ import {
   ReturnConsumedCapacity,
   TableName,
 } from '../members.ts'
-import { guarded, refOf, scopeOf, usableTable } from '../tables/access.ts'
 import { hashKeyName, rangeKeyName } from '../tables/keys.ts'
-import { readPage, readSource, sourceItems } from '../tables/read-pages.ts'
-import { itemFromWire, itemToWire, type Item } from '../values/attribute-value.ts'
+import { readPage, sourceItems } from '../tables/read-pages.ts'
 import { evaluate } from '../expressions/evaluate.ts'
-import { asValidation, parseExpressions, projected } from './request-expressions.ts'
+import { parseExpressions } from './request-expressions.ts'
+import { openRead, pageOutput } from './read-request.ts'
 
 export function query(deps: DynamoDbDeps): Operation<QueryInput, QueryOutput> {
   return defineOperation({
@@ -55,20 +54,10 @@ export function query(deps: DynamoDbDeps): Operation<QueryInput, QueryOutput> {
         )
       }
       const { filter, projection, keyCondition } = parseExpressions(input)
-      const startKey =
-        input.ExclusiveStartKey === undefined
-          ? undefined
-          : asValidation(() => itemFromWire(input.ExclusiveStartKey as Record<string, unknown>))
-      const scope = scopeOf(context)
-      const table = await usableTable(deps, scope, input.TableName as string)
-      const source = readSource(table, input.IndexName)
-      if (source.index !== undefined && input.ConsistentRead === true) {
-        throw invalid('Consistent reads are not supported on global secondary indexes')
-      }
+      const { startKey, table, source, storedItems } = await openRead(deps, input, context)
       const schema = source.schemas[0] ?? table.KeySchema
       checkKeyCondition(keyCondition as Condition, hashKeyName(schema), rangeKeyName(schema))
-      const stored = (await guarded(() => deps.tables.items(refOf(scope, table)))) as Item[]
-      let ordered = sourceItems(source, table, stored).filter((item) =>
+      let ordered = sourceItems(source, table, await storedItems()).filter((item) =>
         evaluate(keyCondition as Condition, item),
       )
       if (input.ScanIndexForward === false) ordered = ordered.reverse()
@@ -78,14 +67,7 @@ export function query(deps: DynamoDbDeps): Operation<QueryInput, QueryOutput> {
         limit: input.Limit,
         filter,
       })
-      return {
-        ...(input.Select === 'COUNT'
-          ? {}
-          : { Items: page.items.map((item) => itemToWire(projected(item, projection))) }),
-        Count: page.items.length,
-        ScannedCount: page.scannedCount,
-        LastEvaluatedKey: page.lastEvaluatedKey === undefined ? undefined : itemToWire(page.lastEvaluatedKey),
-      } as QueryOutput
+      return pageOutput(page, input.Select, projection)
     },
   })
 }

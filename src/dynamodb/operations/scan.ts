@@ -11,11 +11,11 @@ import {
   ReturnConsumedCapacity,
   TableName,
 } from '../members.ts'
-import { guarded, refOf, scopeOf, usableTable } from '../tables/access.ts'
 import { hashKeyName, partitionHash, segmentOf } from '../tables/keys.ts'
-import { readPage, readSource, sourceItems } from '../tables/read-pages.ts'
-import { itemFromWire, itemToWire, type AttributeValue, type Item } from '../values/attribute-value.ts'
-import { asValidation, parseExpressions, projected } from './request-expressions.ts'
+import { readPage, sourceItems } from '../tables/read-pages.ts'
+import type { AttributeValue } from '../values/attribute-value.ts'
+import { parseExpressions } from './request-expressions.ts'
+import { openRead, pageOutput } from './read-request.ts'
 
 export function scan(deps: DynamoDbDeps): Operation<ScanInput, ScanOutput> {
   return defineOperation({
@@ -59,18 +59,8 @@ export function scan(deps: DynamoDbDeps): Operation<ScanInput, ScanOutput> {
         )
       }
       const { filter, projection } = parseExpressions(input)
-      const startKey =
-        input.ExclusiveStartKey === undefined
-          ? undefined
-          : asValidation(() => itemFromWire(input.ExclusiveStartKey as Record<string, unknown>))
-      const scope = scopeOf(context)
-      const table = await usableTable(deps, scope, input.TableName as string)
-      const source = readSource(table, input.IndexName)
-      if (source.index !== undefined && input.ConsistentRead === true) {
-        throw invalid('Consistent reads are not supported on global secondary indexes')
-      }
-      const stored = (await guarded(() => deps.tables.items(refOf(scope, table)))) as Item[]
-      let ordered = sourceItems(source, table, stored)
+      const { startKey, table, source, storedItems } = await openRead(deps, input, context)
+      let ordered = sourceItems(source, table, await storedItems())
       if (segment !== undefined && total !== undefined) {
         // Every item falls in exactly one segment: the one its partition key's hash range belongs to.
         const hashName = hashKeyName(source.schemas[0] ?? table.KeySchema)
@@ -79,14 +69,7 @@ export function scan(deps: DynamoDbDeps): Operation<ScanInput, ScanOutput> {
         )
       }
       const page = readPage(source, ordered, { exclusiveStartKey: startKey, limit: input.Limit, filter })
-      return {
-        ...(input.Select === 'COUNT'
-          ? {}
-          : { Items: page.items.map((item) => itemToWire(projected(item, projection))) }),
-        Count: page.items.length,
-        ScannedCount: page.scannedCount,
-        LastEvaluatedKey: page.lastEvaluatedKey === undefined ? undefined : itemToWire(page.lastEvaluatedKey),
-      } as ScanOutput
+      return pageOutput(page, input.Select, projection)
     },
   })
 }
