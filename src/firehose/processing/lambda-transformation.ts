@@ -235,8 +235,10 @@ function functionErrorMessage(payload: Buffer): string {
 
 function asFailure(error: unknown): InvocationFailure {
   if (error instanceof InvocationFailure) return error
-  if (error instanceof LambdaInvokeError)
-    return new InvocationFailure(`Lambda.${error.code.replace(/Exception$/, '')}`, error.message)
+  if (error instanceof LambdaInvokeError) {
+    const code = error.code === 'TooManyRequestsException' ? 'InvokeLimitExceeded' : error.code
+    return new InvocationFailure(`Lambda.${code}`, error.message)
+  }
   return new InvocationFailure(
     'Lambda.ServiceException',
     error instanceof Error ? error.message : String(error),
