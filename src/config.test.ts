@@ -90,3 +90,12 @@ describe('LAMBDA_ENDPOINT', () => {
     )
   })
 })
+
+describe('FIREHOSE_SCHEMA_FILE', () => {
+  it('names the JSON file of Glue tables record format conversion reads, unset by default', () => {
+    expect(loadConfig({}).firehoseSchemaFile).toBeUndefined()
+    expect(loadConfig({ FIREHOSE_SCHEMA_FILE: '/etc/gateway/tables.json' }).firehoseSchemaFile).toBe(
+      '/etc/gateway/tables.json',
+    )
+  })
+})

@@ -33,6 +33,8 @@ export interface GatewayConfig {
   s3: S3Config | undefined
   /** The Lambda Invoke API that Firehose data transformation calls (LAMBDA_ENDPOINT), e.g. `sam local start-lambda`. */
   lambdaEndpoint: string | undefined
+  /** The JSON file of Glue tables that Firehose record format conversion reads schemas from (FIREHOSE_SCHEMA_FILE). */
+  firehoseSchemaFile: string | undefined
   logLevel: LogLevel
   defaultAccountId: string
   defaultRegion: string
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     redisUrl: optional(env, 'REDIS_URL'),
     s3: s3Config(env),
     lambdaEndpoint: url(env, 'LAMBDA_ENDPOINT', 'http://127.0.0.1:3001'),
+    firehoseSchemaFile: optional(env, 'FIREHOSE_SCHEMA_FILE'),
     logLevel: logLevel(env),
     defaultAccountId: accountId(env),
     defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',

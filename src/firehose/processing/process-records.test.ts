@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../../../test/support/fake-clock.ts'
 import { kplAggregate } from '../../../test/support/firehose/kpl-aggregate.ts'
 import type { DeliveryRecord } from '../delivery/delivery-record.ts'
+import { createFormatConverter } from './format-conversion.ts'
 import { createRecordProcessor } from './process-records.ts'
 
 const STREAM = {
@@ -267,5 +268,38 @@ describe('processing: each processor', () => {
         { clock: new FakeClock() },
       ),
     ).toThrow(/LAMBDA_ENDPOINT/)
+  })
+
+  it('sends records that do not fit the table to format-conversion-failed, and appends no delimiter to the others', async () => {
+    const DataFormatConversionConfiguration = {
+      Enabled: true,
+      SchemaConfiguration: { DatabaseName: 'db', TableName: 't' },
+      OutputFormatConfiguration: { Serializer: { ParquetSerDe: {} } },
+    }
+    const formatConverter = await createFormatConverter(DataFormatConversionConfiguration, {
+      columns: () => Promise.resolve([{ name: 'n', type: 'int' }]),
+    })
+    const process = createRecordProcessor(
+      {
+        ProcessingConfiguration: processing(['AppendDelimiterToRecord', {}]),
+        DataFormatConversionConfiguration,
+      },
+      STREAM,
+      { clock: new FakeClock(), formatConverter },
+    )
+
+    const batch = await process([record('a', '{"n":1}'), record('b', '{"n":"one"}')])
+
+    expect(batch.records.map((processed) => text(processed.data))).toEqual(['{"n":1}'])
+    expect(batch.failed).toMatchObject([
+      {
+        record: { recordId: 'b' },
+        errorOutputType: 'format-conversion-failed',
+        errorCode: 'DataFormatConversion.MalformedData',
+      },
+    ])
+    expect(() =>
+      createRecordProcessor({ DataFormatConversionConfiguration }, STREAM, { clock: new FakeClock() }),
+    ).toThrow(/no format converter/)
   })
 })

@@ -1,4 +1,8 @@
-import type { DynamicPartitioningConfiguration, ProcessingConfiguration } from '@aws-sdk/client-firehose'
+import type {
+  DataFormatConversionConfiguration,
+  DynamicPartitioningConfiguration,
+  ProcessingConfiguration,
+} from '@aws-sdk/client-firehose'
 
 import type { Clock } from '../../ports/clock.ts'
 import type { LambdaInvoker } from '../../ports/lambda-invoker.ts'
@@ -10,6 +14,7 @@ import type {
   ProcessedRecord,
 } from '../delivery/delivery-record.ts'
 import { extractLogMessages, gunzip } from './cloudwatch-logs.ts'
+import type { FormatConverter } from './format-conversion.ts'
 import { deaggregateKpl } from './kpl-aggregation.ts'
 import { transformRecords, type InvocationContext } from './lambda-transformation.ts'
 import { createKeyExtractor } from './metadata-extraction.ts'
@@ -20,12 +25,15 @@ import { splitDelimited, splitJsonObjects } from './record-deaggregation.ts'
 export interface ProcessingDestination {
   readonly ProcessingConfiguration?: ProcessingConfiguration | undefined
   readonly DynamicPartitioningConfiguration?: DynamicPartitioningConfiguration | undefined
+  readonly DataFormatConversionConfiguration?: DataFormatConversionConfiguration | undefined
 }
 
 export interface ProcessingDeps {
   readonly clock: Clock
   /** Required when the configuration has a Lambda processor. */
   readonly lambda?: LambdaInvoker
+  /** Required when data format conversion is enabled (createFormatConverter). */
+  readonly formatConverter?: FormatConverter
 }
 
 export type RecordProcessor = (records: readonly DeliveryRecord[]) => Promise<ProcessedBatch>
@@ -35,7 +43,8 @@ export type RecordProcessor = (records: readonly DeliveryRecord[]) => Promise<Pr
  *
  *   KPL de-aggregation (Kinesis stream sources) → Decompression (GZIP) and CloudWatchLogProcessing
  *   (DataMessageExtraction) → RecordDeAggregation (JSON | DELIMITED) → Lambda → MetadataExtraction (the
- *   partition keys, when dynamic partitioning is on) → AppendDelimiterToRecord.
+ *   partition keys, when dynamic partitioning is on) → AppendDelimiterToRecord, or with data format
+ *   conversion the check that each record converts (the worker writes the file with `write`).
  *
  * Decompression comes before RecordDeAggregation because splitting needs the inflated bytes. A record that
  * splits becomes several, with recordIds `<recordId>.<n>`. Records that fail a step leave as FailedRecords
@@ -60,6 +69,12 @@ export function createRecordProcessor(
     throw new Error(
       `No Lambda endpoint is configured to run ${settings.lambda.lambdaArn} (set LAMBDA_ENDPOINT)`,
     )
+  }
+  const conversion = destination.DataFormatConversionConfiguration
+  const converter =
+    conversion === undefined || conversion.Enabled === false ? undefined : deps.formatConverter
+  if (conversion !== undefined && conversion.Enabled !== false && converter === undefined) {
+    throw new Error('Data format conversion is enabled but no format converter was given')
   }
 
   return async (input) => {
@@ -161,7 +176,17 @@ export function createRecordProcessor(
       outputs = keyed
     }
 
-    const delimiter = settings.appendDelimiter
+    if (converter !== undefined) {
+      outputs = outputs.filter((output) => {
+        const failure = converter.check(output.record.data)
+        if (failure !== undefined)
+          fail(output.record, 'format-conversion-failed', failure.errorCode, failure.errorMessage)
+        return failure === undefined
+      })
+    }
+
+    // A Parquet file has no record delimiters.
+    const delimiter = converter === undefined ? settings.appendDelimiter : undefined
     const processed = outputs.map(({ record, partitionKeys }): ProcessedRecord => {
       const data = delimiter === undefined ? record.data : Buffer.concat([record.data, delimiter])
       return partitionKeys === undefined
