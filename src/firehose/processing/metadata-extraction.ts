@@ -13,8 +13,12 @@ export type KeyExtractor = (records: readonly Buffer[]) => Promise<KeyExtraction
 
 let jq: Promise<Jq> | undefined
 
+/** jq's WebAssembly module, compiled once per process; a failed load is tried again on the next call. */
 function loadedJq(): Promise<Jq> {
-  jq ??= loadJq()
+  jq ??= loadJq().catch((error: unknown) => {
+    jq = undefined
+    throw error
+  })
   return jq
 }
 
