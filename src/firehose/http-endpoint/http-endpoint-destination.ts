@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as wait } from 'node:timers/promises'
 import { gzipSync } from 'node:zlib'
 
 import type { HttpEndpointDestinationConfiguration } from '@aws-sdk/client-firehose'
@@ -32,7 +33,8 @@ export type HttpEndpointSettings = Pick<
 export interface HttpEndpointDeps {
   readonly http: HttpPoster
   readonly clock: Clock
-  readonly sleep: (millis: number) => Promise<void>
+  /** Waits between attempts; a timer by default. */
+  readonly sleep?: (millis: number) => Promise<void>
   /** In [0, 1): the jitter of the backoff. */
   readonly random?: () => number
   readonly requestId?: () => string
@@ -62,6 +64,7 @@ export function createHttpEndpointDestination(
   const retryDurationMs =
     (settings.RetryOptions?.DurationInSeconds ?? HTTP_ENDPOINT_LIMITS.defaultRetryDurationSeconds) * 1000
   const random = deps.random ?? Math.random
+  const sleep = deps.sleep ?? ((millis: number) => wait(millis))
   const newRequestId = deps.requestId ?? randomUUID
   const timeoutMs = deps.requestTimeoutMs ?? HTTP_ENDPOINT_LIMITS.requestTimeoutMs
   const fixedHeaders = headersOf(settings, deliveryStreamArn, gzip)
@@ -100,7 +103,7 @@ export function createHttpEndpointDestination(
           attemptEndingTimestamp,
         }))
       }
-      await deps.sleep(delay)
+      await sleep(delay)
       backoffMs = Math.min(backoffMs * 2, HTTP_ENDPOINT_LIMITS.maxBackoffMs)
     }
   }
