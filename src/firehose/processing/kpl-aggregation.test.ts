@@ -52,4 +52,34 @@ describe('KPL de-aggregation', () => {
     const record = Buffer.concat([KPL_MAGIC, message, createHash('md5').update(message).digest()])
     expect(deaggregateKpl(record)).toBeUndefined()
   })
+
+  it('reads aggregated records produced by other KPL-format implementations', () => {
+    // Published test vectors of KPL aggregation libraries (not built by this project's encoder).
+    const threeRecords =
+      '84mawgoCcDEaGAgAGhQwMTIzNDU2Nzg5MDEyMzQ1NjdfQRoYCAAaFDAxMjM0NTY3ODkwMTIzNDU2N19CGhgIABoUMDEyMzQ1Njc4OTAxMjM0NTY3X0NHjL02iyRk3D+kO2UC2X6u'
+    expect(
+      deaggregateKpl(Buffer.from(threeRecords, 'base64'))?.map((record) => [
+        record.partitionKey,
+        record.data.toString(),
+      ]),
+    ).toEqual([
+      ['p1', '012345678901234567_A'],
+      ['p1', '012345678901234567_B'],
+      ['p1', '012345678901234567_C'],
+    ])
+    const withHashKeys =
+      '84mawgokODE2MjJiMGUtNWFlOC00YjUzLWE1ODUtYzZjYjc3ODBlNjgwCiQyNWQ0YzNjMS0zMWZlLTQyNGYtOTFmMy04MTI0MWRjYzY1OTASCXVuZGVmaW5lZBoRCAAQABoLeyJhIjoiQUJDIn0aEQgBEAAaC3siYiI6IkRFRiJ9jU+TcO1bDHHEgOGh8mJlCw=='
+    expect(deaggregateKpl(Buffer.from(withHashKeys, 'base64'))).toEqual([
+      {
+        partitionKey: '81622b0e-5ae8-4b53-a585-c6cb7780e680',
+        explicitHashKey: 'undefined',
+        data: Buffer.from('{"a":"ABC"}'),
+      },
+      {
+        partitionKey: '25d4c3c1-31fe-424f-91f3-81241dcc6590',
+        explicitHashKey: 'undefined',
+        data: Buffer.from('{"b":"DEF"}'),
+      },
+    ])
+  })
 })
