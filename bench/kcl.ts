@@ -9,14 +9,14 @@ import { format, percentile, printTable } from './table.ts'
 /*
  * Scenario: a KCL 3.x application (test/java, KclScenario) consumes a 4-shard stream through the gateway, with its
  * lease table and metrics on the gateway too. Once it processes records of every shard (a warm-up batch), the
- * stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (20), then
+ * stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (15), then
  * BENCH_KCL_BURST records (20000) are put at once, as fast as the ingest scenario puts them. Measured: the end-to-end lag of each steady record
  * (PutRecords sent to its processRecords line), how fast KCL drains the burst per shard against a quarter of
  * the gateway's ingest rate, and the latency of KCL's DynamoDB (lease table) calls as the gateway logs them, beside
  * that of the steady PutRecords in the same run (what any call costs on the machine at that moment).
  */
 const RATE = Number(process.env.BENCH_KCL_RATE ?? 1_000)
-const SECONDS = Number(process.env.BENCH_KCL_SECONDS ?? 20)
+const SECONDS = Number(process.env.BENCH_KCL_SECONDS ?? 15)
 const BURST = Number(process.env.BENCH_KCL_BURST ?? 20_000)
 const RECORD_BYTES = 100
 const TICK_MS = 50
@@ -118,9 +118,14 @@ async function kclOnce(
       },
     },
   )
-  const client = new KinesisHttp2(gateway.endpoint, ACCOUNT)
-  // The burst's clients connect when it starts (the gateway closes connections idle for 65 s).
+  // Clients connect when their phase starts: KCL may take over a minute to start, and the gateway closes
+  // connections idle for 65 s.
   const clients: KinesisHttp2[] = []
+  const connect = (): KinesisHttp2 => {
+    const client = new KinesisHttp2(gateway.endpoint, ACCOUNT)
+    clients.push(client)
+    return client
+  }
   const streamName = `bench-kcl-${Date.now()}`
   const application = `${streamName}-app`
   const steadyCount = RATE * SECONDS
@@ -135,7 +140,7 @@ async function kclOnce(
   let burstProcessed = 0
   let burstEnded = 0
   try {
-    await createStream(client, streamName)
+    await createStream(connect(), streamName)
     const consumer = java.run(
       gateway.endpoint,
       mode,
@@ -158,7 +163,7 @@ async function kclOnce(
       },
     )
     // Warm-up: KCL reads every shard (its leases taken, its subscriptions or polls running) before the clock runs.
-    await putRecords(client, body(streamName, warmUp))
+    await putRecords(connect(), body(streamName, warmUp))
     const started = now()
     while (warmedUp < WARM_UP) {
       if (now() - started > 100_000) throw new Error(`KCL processed no record in 100 s (${mode})`)
@@ -166,6 +171,7 @@ async function kclOnce(
     }
 
     // Steady: RATE records/s, a PutRecords every TICK_MS, on the schedule (a late tick does not delay the next).
+    const steady = connect()
     const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000))
     const feedStart = now()
     const sends: Promise<void>[] = []
@@ -175,7 +181,7 @@ async function kclOnce(
       const indexes = Array.from({ length: Math.min(perTick, steadyCount - first) }, (_, i) => first + i)
       const sentAt = now()
       for (const index of indexes) putAt[index] = sentAt
-      sends.push(putRecords(client, body(streamName, indexes)))
+      sends.push(putRecords(steady, body(streamName, indexes)))
     }
     await Promise.all(sends)
     while (processed < steadyCount) await new Promise((resolve) => setTimeout(resolve, 50))
@@ -190,10 +196,10 @@ async function kclOnce(
         ),
       ),
     )
-    for (let i = 0; i < CLIENTS; i++) clients.push(new KinesisHttp2(gateway.endpoint, ACCOUNT))
+    const burst = Array.from({ length: CLIENTS }, connect)
     const burstStart = now()
     await load(burstBodies.length, (index) =>
-      putRecords(clients[index % CLIENTS] as KinesisHttp2, burstBodies[index] as Buffer),
+      putRecords(burst[index % CLIENTS] as KinesisHttp2, burstBodies[index] as Buffer),
     )
     const { exitCode, stdout, stderr } = await consumer
     if (exitCode !== 0) {
@@ -207,9 +213,9 @@ async function kclOnce(
       putRecordsMs,
     }
   } finally {
-    await client.json('DeleteStream', { StreamName: streamName, EnforceConsumerDeletion: true })
+    await connect().json('DeleteStream', { StreamName: streamName, EnforceConsumerDeletion: true })
     await deleteTables(gateway.endpoint, application)
-    for (const each of [client, ...clients]) each.close()
+    for (const client of clients) client.close()
     await gateway.stop()
   }
 }

@@ -23,7 +23,7 @@ import { smallWrites } from './small-writes.ts'
  * Ingest and catch-up also run on a gateway of BENCH_WORKERS (2) worker processes, GATEWAY_WORKERS as users set it.
  * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
  * KCL (a KCL 3.x application in Java, built with Maven; BENCH_KCL=0 skips it): BENCH_KCL_RATE (1000 records/s),
- * BENCH_KCL_SECONDS (20), BENCH_KCL_BURST (20000 records).
+ * BENCH_KCL_SECONDS (15), BENCH_KCL_BURST (20000 records).
  */
 
 /** Ingest and catch-up also run on a gateway with this many worker processes (GATEWAY_WORKERS). */
