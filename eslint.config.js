@@ -12,6 +12,7 @@ const SERVICES = [
   'src/cloudwatch/',
   'src/dynamodb/',
   'src/kcl/',
+  'src/sts/',
 ]
 
 /** Who may import whom; see eslint/layering.js and docs/layout.md. */

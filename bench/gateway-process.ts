@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 import { endpointVariables } from '../src/stack/environment.ts'
@@ -30,6 +31,8 @@ export interface GatewayProcessOptions {
   port?: number
   /** Where the gateway's own output goes; the terminal by default. */
   output?: 'inherit' | 'ignore'
+  /** Each line the gateway writes on stdout (its JSON log), instead of `output`; stderr stays on the terminal. */
+  onLogLine?: (line: string) => void
 }
 
 /** The checkout this module belongs to, whatever the current directory. */
@@ -56,8 +59,16 @@ export async function startGatewayProcess(
       STREAM_DELETING_DELAY_MS: '0',
       ...environment,
     },
-    stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
+    stdio: [
+      'ignore',
+      options.onLogLine === undefined ? (options.output ?? 'inherit') : 'pipe',
+      options.output ?? 'inherit',
+    ],
   })
+  const { onLogLine } = options
+  if (onLogLine !== undefined && child.stdout !== null) {
+    createInterface({ input: child.stdout }).on('line', onLogLine)
+  }
   const pid = child.pid
   if (pid === undefined) throw new Error('the gateway process did not start')
   const endpoint = `http://127.0.0.1:${port}`

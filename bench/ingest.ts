@@ -35,13 +35,14 @@ async function redisCalls(redis: Redis): Promise<number> {
   return total
 }
 
+/** Returns the gateway's ingest rate (records/s, median of the repetitions). */
 export async function ingest(
   gateway: GatewayProcess,
   kafka: Kafka,
   redis: Redis,
   peers: readonly Peer[] = [],
   workers?: { count: number; gateway: GatewayProcess },
-): Promise<void> {
+): Promise<number> {
   const clients = Array.from({ length: CLIENTS }, () => new KinesisHttp2(gateway.endpoint, ACCOUNT))
   const workerClients = Array.from(
     { length: workers === undefined ? 0 : CLIENTS },
@@ -149,6 +150,7 @@ export async function ingest(
   process.stdout.write(
     `${ratios.join('\n')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
   )
+  return rate(gatewayRuns)
 }
 
 /** The same load on an emulator, each repetition stopped after PEER_SECONDS. */

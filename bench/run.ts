@@ -5,6 +5,7 @@ import { ACCOUNT, endpoints } from './common.ts'
 import { fanOut } from './fan-out.ts'
 import { startGatewayProcess } from './gateway-process.ts'
 import { ingest } from './ingest.ts'
+import { kcl } from './kcl.ts'
 import { largeRecords } from './large-records.ts'
 import { PEERS_ENABLED, startPeers, type Peer } from './peers.ts'
 import { propagation } from './propagation.ts'
@@ -21,10 +22,13 @@ import { smallWrites } from './small-writes.ts'
  * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
  * Ingest and catch-up also run on a gateway of BENCH_WORKERS (2) worker processes, GATEWAY_WORKERS as users set it.
  * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
+ * KCL (a KCL 3.x application in Java, built with Maven; BENCH_KCL=0 skips it): BENCH_KCL_RATE (1000 records/s),
+ * BENCH_KCL_SECONDS (15), BENCH_KCL_BURST (20000 records).
  */
 
 /** Ingest and catch-up also run on a gateway with this many worker processes (GATEWAY_WORKERS). */
 const BENCH_WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
+const KCL_ENABLED = process.env.BENCH_KCL !== '0'
 
 async function main(): Promise<void> {
   const stack = await endpoints()
@@ -32,11 +36,12 @@ async function main(): Promise<void> {
   const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'bench' })
   const redis = createRedisClient(stack.redisUrl, 'bench')
   const peers: Peer[] = []
+  let ingestRate = Number.NaN
   try {
     if (PEERS_ENABLED) peers.push(...(await startPeers()))
     const workers = await startGatewayProcess(stack, { GATEWAY_WORKERS: String(BENCH_WORKERS) })
     try {
-      await ingest(gateway, kafka, redis, peers, { count: BENCH_WORKERS, gateway: workers })
+      ingestRate = await ingest(gateway, kafka, redis, peers, { count: BENCH_WORKERS, gateway: workers })
       await smallWrites(gateway, peers)
       await catchUp(gateway, kafka, peers, { count: BENCH_WORKERS, gateway: workers })
     } finally {
@@ -46,6 +51,7 @@ async function main(): Promise<void> {
     await fanOut(gateway, kafka)
     await redisCommands(stack)
     await largeRecords(stack)
+    if (KCL_ENABLED) await kcl(stack, ingestRate)
   } finally {
     await Promise.all(peers.map((peer) => peer.stop()))
     await gateway.stop()

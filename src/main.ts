@@ -34,6 +34,7 @@ import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
+import { createStsService } from './sts/service.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -123,7 +124,12 @@ export async function startGateway(
   const requestMetrics = new RequestMetrics()
   const server = createGatewayServer({
     settings: config,
-    services: [streamsService, dynamoDbService, createCloudWatchService({ metrics: cloudWatchMetrics })],
+    services: [
+      streamsService,
+      dynamoDbService,
+      createCloudWatchService({ metrics: cloudWatchMetrics }),
+      createStsService(),
+    ],
     healthCheck,
     logger,
     routes: [

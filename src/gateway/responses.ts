@@ -28,8 +28,9 @@ export function sendBody(
 }
 
 /**
- * An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType` (AWS names the
- * member `Message` for SerializationException, whose text comes from its deserializer), or the body
+ * An AWS error in the request's protocol: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`, which
+ * DynamoDB's errors go without (AWS names the member `Message` for SerializationException, whose text comes from
+ * its deserializer), or the body
  * the codec writes for its protocol's errors (RPC v2 CBOR, query XML). The service is undefined when the request
  * reached none.
  */
@@ -48,7 +49,10 @@ export function sendAwsError(
     sendBody(res, error.status, codec.contentType, codec.encodeError(error, requestId, service))
     return
   }
-  res.setHeader('x-amzn-ErrorType', errorTypeHeader(error))
+  // A type in shape id form (`com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`) is DynamoDB's, which
+  // names its errors in the body alone: SDKs that read the header first take the whole id as the error code
+  // (the Java SDK 2.33 that KCL 3.1 ships with answers DynamoDbException, not ResourceNotFoundException).
+  if (!error.type.includes('#')) res.setHeader('x-amzn-ErrorType', errorTypeHeader(error))
   const document =
     error.message === ''
       ? { __type: error.type, ...error.details }

@@ -36,7 +36,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *       JSON 1.0 whatever the CBOR setting;
  *   <li>{@code kcl-fan-out} and {@code kcl-polling}: a Kinesis Client Library 3.x application (see
  *       {@link KclScenario}, configured by system properties) with its default enhanced fan-out retrieval, or
- *       polling.
+ *       polling;
+ *   <li>{@code kpl}: a Kinesis Producer Library application with aggregation (see {@link KplScenario}), against
+ *       an {@code https://} endpoint.
  * </ul>
  *
  * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
@@ -46,7 +48,8 @@ public final class Main {
   private static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
   private static final List<String> SCENARIOS =
-      List.of("sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb", "kcl-fan-out", "kcl-polling");
+      List.of(
+          "sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb", "kcl-fan-out", "kcl-polling", "kpl");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -76,6 +79,15 @@ public final class Main {
       if (scenario.startsWith("kcl-")) {
         // KCL's own clients, as an application builds them: no recorder, and KCL's retries.
         new KclScenario(endpoint, credentials(accountId), scenario.equals("kcl-polling")).run();
+        System.out.println("PASS " + scenario);
+        System.exit(0);
+      }
+      if (scenario.equals("kpl")) {
+        new KplScenario(
+                endpoint,
+                new com.amazonaws.auth.AWSStaticCredentialsProvider(
+                    new com.amazonaws.auth.BasicAWSCredentials(accountId, "dummy-secret")))
+            .run();
         System.out.println("PASS " + scenario);
         System.exit(0);
       }
