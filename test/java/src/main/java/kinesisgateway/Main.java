@@ -36,7 +36,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *       JSON 1.0 whatever the CBOR setting;
  *   <li>{@code kcl-fan-out} and {@code kcl-polling}: a Kinesis Client Library 3.x application (see
  *       {@link KclScenario}, configured by system properties) with its default enhanced fan-out retrieval, or
- *       polling.
+ *       polling;
+ *   <li>{@code kcl-1x}: a Kinesis Client Library 1.x application on the AWS SDK for Java v1 (see {@link
+ *       Kcl1Scenario}, configured by the same system properties).
  * </ul>
  *
  * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
@@ -46,7 +48,8 @@ public final class Main {
   private static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
   private static final List<String> SCENARIOS =
-      List.of("sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb", "kcl-fan-out", "kcl-polling");
+      List.of(
+          "sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb", "kcl-fan-out", "kcl-polling", "kcl-1x");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -73,6 +76,15 @@ public final class Main {
     int exitCode = 1;
     String streamNamePrefix = "java-" + scenario + (cbor ? "-cbor" : "-json");
     try {
+      if (scenario.equals("kcl-1x")) {
+        new Kcl1Scenario(
+                endpoint.toString(),
+                new com.amazonaws.auth.AWSStaticCredentialsProvider(
+                    new com.amazonaws.auth.BasicAWSCredentials(accountId, "dummy-secret")))
+            .run();
+        System.out.println("PASS " + scenario);
+        System.exit(0);
+      }
       if (scenario.startsWith("kcl-")) {
         // KCL's own clients, as an application builds them: no recorder, and KCL's retries.
         new KclScenario(endpoint, credentials(accountId), scenario.equals("kcl-polling")).run();
