@@ -19,6 +19,7 @@ import {
   type KclGateway,
 } from './fixture/kcl.ts'
 import { uniqueName } from './fixture/names.ts'
+import { startRecordingProxy, tabulate } from './fixture/recording-proxy.ts'
 
 const RECORD_COUNT = 200
 const SHARD_COUNT = 2
@@ -51,6 +52,8 @@ describe('KCL applications against the gateway', () => {
       const streamName = uniqueName(`kcl-${scenario}`)
       const application = uniqueName(`kcl-app-${scenario}`)
       requestLog.length = 0
+      // The DynamoDB client goes through a proxy that records the members of each request.
+      const proxy = await startRecordingProxy(gateway.endpoint)
       try {
         await createStream(kinesis, streamName, SHARD_COUNT)
         const put = await putRecords(kinesis, streamName, { count: RECORD_COUNT })
@@ -59,6 +62,7 @@ describe('KCL applications against the gateway', () => {
           `-Dkcl.stream=${streamName}`,
           `-Dkcl.application=${application}`,
           `-Dkcl.records=${String(RECORD_COUNT)}`,
+          `-Dkcl.dynamoDbEndpoint=${proxy.endpoint}`,
         ])
         process.stdout.write(
           `[integration] ${scenario}: the KCL application ran ${String(Math.round(performance.now() - started))} ms; ` +
@@ -104,7 +108,25 @@ describe('KCL applications against the gateway', () => {
         if (scenario === 'kcl-1x')
           expect(new Set(requestLog.map((line) => line.httpVersion))).toEqual(new Set(['1.1']))
         expect(requestLog.filter((line) => (line.status ?? 0) >= 500)).toEqual([])
+
+        process.stdout.write(
+          `[integration] ${scenario}: DynamoDB requests (count | operation | members):\n${tabulate(
+            proxy.requests,
+          )
+            .map((row) => `  ${row}`)
+            .join('\n')}\n`,
+        )
+        // Checkpoints are conditional writes in the legacy form, whatever the version.
+        expect(
+          proxy.requests.some(
+            (request) =>
+              request.operation === 'DynamoDB_20120810.UpdateItem' &&
+              request.members.includes('Expected') &&
+              request.members.includes('AttributeUpdates'),
+          ),
+        ).toBe(true)
       } finally {
+        await proxy.close()
         await deleteStreamAndTables(gateway, streamName, application)
       }
     },

@@ -39,16 +39,26 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  * distinct records to wait for; 0, the default, runs until standard input closes), {@code kcl.worker} (the
  * worker id, random by default), {@code kcl.haltAfter} (stops the JVM at once, as a crash would, after that
  * many records, before the batch holding the last one is checkpointed), {@code kcl.maxRecords} (records per
- * GetRecords in polling mode), {@code kcl.timeoutSeconds} (default 100). Only what a user would tune to start
+ * GetRecords in polling mode), {@code kcl.dynamoDbEndpoint} (the gateway by default), {@code
+ * kcl.timeoutSeconds} (default 100). Only what a user would tune to start
  * faster is changed from KCL's defaults: the lease failover time (which also sets how often the leader assigns
  * leases), the shard sync interval (KCL waits that long after creating the first leases before it starts
- * processing), and in polling mode the idle time between reads.
+ * processing), the leader's lock duration and the worker metrics' report interval (so that a crash or a new
+ * worker is acted on within seconds), and in polling mode the idle time between reads.
  */
 final class KclScenario {
   private static final long FAILOVER_TIME_MILLIS = 5_000;
   /** The pause after a shard sync that created leases, which holds up the worker's start (60 s by default). */
   private static final long SHARD_SYNC_INTERVAL_MILLIS = 1_000;
   private static final long IDLE_TIME_BETWEEN_READS_MILLIS = 200;
+  /**
+   * How long the leader's lock outlives a worker that stopped without releasing it (2 minutes by default): only
+   * the leader assigns leases, so a crashed leader holds up every reassignment that long.
+   */
+  private static final long LEADER_LEASE_DURATION_MILLIS = 6_000;
+  private static final long LEADER_HEARTBEAT_MILLIS = 2_000;
+  /** How often a worker reports its metrics (30 s by default): the leader assigns leases only to workers it knows. */
+  private static final long WORKER_METRICS_REPORT_MILLIS = 2_000;
 
   private final URI endpoint;
   private final AwsCredentialsProvider credentials;
@@ -78,7 +88,7 @@ final class KclScenario {
                 .credentialsProvider(credentials));
     DynamoDbAsyncClient dynamo =
         DynamoDbAsyncClient.builder()
-            .endpointOverride(endpoint)
+            .endpointOverride(URI.create(System.getProperty("kcl.dynamoDbEndpoint", endpoint.toString())))
             .region(Region.US_EAST_1)
             .credentialsProvider(credentials)
             .build();
@@ -109,14 +119,17 @@ final class KclScenario {
       if (maxRecords != null) pollingConfig.maxRecords(maxRecords);
       retrieval.retrievalSpecificConfig(pollingConfig);
     }
+    var leases = configs.leaseManagementConfig();
+    leases.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis(WORKER_METRICS_REPORT_MILLIS);
     Scheduler scheduler =
         new Scheduler(
             configs.checkpointConfig(),
             configs.coordinatorConfig(),
-            configs
-                .leaseManagementConfig()
+            leases
                 .failoverTimeMillis(FAILOVER_TIME_MILLIS)
-                .shardSyncIntervalMillis(SHARD_SYNC_INTERVAL_MILLIS),
+                .shardSyncIntervalMillis(SHARD_SYNC_INTERVAL_MILLIS)
+                .dynamoDbLockBasedLeaderLeaseDurationInMillis(LEADER_LEASE_DURATION_MILLIS)
+                .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(LEADER_HEARTBEAT_MILLIS),
             configs.lifecycleConfig(),
             configs.metricsConfig(),
             configs.processorConfig(),
