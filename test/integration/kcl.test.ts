@@ -83,8 +83,13 @@ describe('KCL applications against the gateway', () => {
           .filter((line) => line.errorType !== undefined)
           .map((line) => `${line.target ?? line.path ?? ''} ${line.errorType ?? ''}`)
         process.stdout.write(
-          `[integration] ${scenario}: operations seen: ${[...targets].sort().join(', ')}; ` +
-            `error answers: ${errors.length === 0 ? 'none' : errors.join(', ')}\n`,
+          `[integration] ${scenario}: operations seen (requests): ${[...targets]
+            .sort()
+            .map(
+              (target) =>
+                `${target} ${String(requestLog.filter((line) => (line.target ?? line.path ?? '') === target).length)}`,
+            )
+            .join(', ')}; ` + `error answers: ${errors.length === 0 ? 'none' : errors.join(', ')}\n`,
         )
         const kinesisRead = scenario === 'kcl-fan-out' ? 'SubscribeToShard' : 'GetRecords'
         expect(targets).toContain(`Kinesis_20131202.${kinesisRead}`)
