@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts'
 import { createLogger } from '../../src/gateway/index.ts'
 import { startGateway, type RunningGateway } from '../../src/main.ts'
 import { testAccountId } from './fixture/gateway.ts'
-import { ensureJavaClient, type JavaClient } from './fixture/java-client.ts'
+import { ensureJavaClient, runPassing, type JavaClient } from './fixture/java-client.ts'
 
 describe('DynamoDB through the AWS SDK for Java v2', () => {
   const stack = inject('stack')
@@ -39,14 +39,7 @@ describe('DynamoDB through the AWS SDK for Java v2', () => {
   })
 
   it('creates, indexes, uses and deletes a lease table as KCL does', async () => {
-    const { exitCode, stdout, stderr } = await java.run(
-      `http://127.0.0.1:${gateway.ports.port}`,
-      'dynamodb',
-      testAccountId(),
-    )
-    const reason = stderr.split('\n').find((line) => /^(MISMATCH|UNEXPECTED|FAILED)/.test(line))
-    expect(reason ?? (exitCode === 0 ? undefined : stderr)).toBeUndefined()
-    expect(stdout).toContain('PASS dynamodb')
+    await runPassing(java, `http://127.0.0.1:${gateway.ports.port}`, 'dynamodb', testAccountId())
     expect(new Set(targets)).toEqual(
       new Set(
         [

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.ts'
 import { createLogger } from '../../src/gateway/index.ts'
 import { startGateway, type RunningGateway } from '../../src/main.ts'
 import { testAccountId } from './fixture/gateway.ts'
-import { ensureJavaClient, type JavaClient, type JavaScenario } from './fixture/java-client.ts'
+import { ensureJavaClient, runPassing, type JavaClient, type JavaScenario } from './fixture/java-client.ts'
 import { makeSelfSignedCertificate } from '../support/self-signed-certificate.ts'
 
 interface RequestLogLine {
@@ -97,12 +97,7 @@ describe('the AWS SDK for Java v2 (CBOR 1.1 and JSON 1.1, HTTP/1.1 and HTTP/2)',
     jvmOptions: string[] = [],
   ): Promise<RequestLogLine[]> {
     requestLog.length = 0
-    const { exitCode, stdout, stderr } = await java.run(endpoint, scenario, accountId, jvmOptions)
-    if (exitCode !== 0) {
-      const reason = stderr.split('\n').find((line) => /^(MISMATCH|UNEXPECTED|FAILED)/.test(line))
-      throw new Error(`${reason ?? `exit code ${exitCode}`}\n\nJava SDK output:\n${stdout}\n${stderr}`)
-    }
-    expect(stdout).toContain(`PASS ${scenario}`)
+    await runPassing(java, endpoint, scenario, accountId, jvmOptions)
     const operations = scenario === 'fan-out' ? FAN_OUT_OPERATIONS : PUT_GET_OPERATIONS
     expect([...new Set(requestLog.map((line) => line.target ?? ''))].sort()).toEqual(operations)
     return [...requestLog]

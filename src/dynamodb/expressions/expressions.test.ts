@@ -275,6 +275,10 @@ describe('the legacy Expected and AttributeUpdates', () => {
     [{ tags: { ComparisonOperator: 'NOT_CONTAINS', AttributeValueList: [{ S: 'a' }] } }, undefined, false],
     [{ n: { Value: { N: '1' } }, s: { Exists: true, Value: { S: 'hello world' } } }, undefined, false],
     [{ n: { Value: { N: '1' } }, s: { Exists: true, Value: { S: 'hello world' } } }, 'OR', true],
+    // Value as the one argument of a ComparisonOperator, as KCL 1.x checkpoints ("not yet at SHARD_END").
+    [{ s: { Value: { S: 'SHARD_END' }, ComparisonOperator: 'NE' } }, undefined, true],
+    [{ s: { Value: { S: 'hello world' }, ComparisonOperator: 'NE' } }, undefined, false],
+    [{ n: { Value: { N: '9' }, ComparisonOperator: 'GT' } }, undefined, true],
   ])('Expected %j (%s) is %s', (expected, operator, result) => {
     const { condition: parsed } = parseExpressions({ Expected: expected, ConditionalOperator: operator })
     expect(parsed !== undefined && evaluate(parsed, item)).toBe(result)
@@ -288,6 +292,26 @@ describe('the legacy Expected and AttributeUpdates', () => {
     [
       { n: { Exists: false, Value: { N: '1' } } },
       'One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: n',
+    ],
+    [
+      { n: {} },
+      'One or more parameter values were invalid: Value must be provided when Exists is null for Attribute: n',
+    ],
+    [
+      { n: { ComparisonOperator: 'EQ', Exists: true, Value: { N: '1' } } },
+      'One or more parameter values were invalid: Exists and ComparisonOperator cannot be used together for Attribute: n',
+    ],
+    [
+      { n: { ComparisonOperator: 'EQ', Value: { N: '1' }, AttributeValueList: [{ N: '1' }] } },
+      'One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: n',
+    ],
+    [
+      { n: { AttributeValueList: [{ N: '1' }] } },
+      'One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n',
+    ],
+    [
+      { n: { ComparisonOperator: 'BETWEEN', Value: { N: '1' } } },
+      'One or more parameter values were invalid: Invalid number of argument(s) for the BETWEEN ComparisonOperator',
     ],
   ])('refuses Expected %j', (expected, message) => {
     expect(validation({ Expected: expected })).toBe(message)

@@ -36,24 +36,38 @@ export function expectedCondition(
   )
 }
 
+// DynamoDB's checks and words (as dynalite records them). With a ComparisonOperator, `Value` is its one argument,
+// as KCL 1.x sends it (`{"Value": {"S": "SHARD_END"}, "ComparisonOperator": "NE"}`).
 function expectedEntry(name: string, entry: ExpectedEntry): Condition {
   const path = [name]
   const attribute: Operand = { kind: 'path', path }
   if (entry.ComparisonOperator !== undefined) {
-    if (entry.Value !== undefined || entry.Exists !== undefined) {
-      invalid(`Value or Exists cannot be used with ComparisonOperator for Attribute: ${name}`)
+    if (entry.Exists !== undefined) {
+      invalid(`Exists and ComparisonOperator cannot be used together for Attribute: ${name}`)
     }
-    const values = (entry.AttributeValueList ?? []).map((value) => ({
-      kind: 'value' as const,
-      value: fromWire(value),
-    }))
+    if (entry.AttributeValueList !== undefined && entry.Value !== undefined) {
+      invalid(`Value and AttributeValueList cannot be used together for Attribute: ${name}`)
+    }
+    const values = (entry.Value === undefined ? (entry.AttributeValueList ?? []) : [entry.Value]).map(
+      (value) => ({
+        kind: 'value' as const,
+        value: fromWire(value),
+      }),
+    )
     return comparison(name, entry.ComparisonOperator, attribute, values)
+  }
+  if (entry.AttributeValueList !== undefined) {
+    invalid(`AttributeValueList can only be used with a ComparisonOperator for Attribute: ${name}`)
   }
   if (entry.Exists === false) {
     if (entry.Value !== undefined) invalid(`Value cannot be used when Exists is false for Attribute: ${name}`)
     return { kind: 'not-exists', path }
   }
-  if (entry.Value === undefined) invalid(`Value must be provided when Exists is true for Attribute: ${name}`)
+  if (entry.Value === undefined) {
+    invalid(
+      `Value must be provided when Exists is ${entry.Exists === undefined ? 'null' : 'true'} for Attribute: ${name}`,
+    )
+  }
   return { kind: 'compare', op: '=', left: attribute, right: { kind: 'value', value: fromWire(entry.Value) } }
 }
 

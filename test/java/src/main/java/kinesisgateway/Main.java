@@ -38,7 +38,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *       {@link KclScenario}, configured by system properties) with its default enhanced fan-out retrieval, or
  *       polling;
  *   <li>{@code kpl}: a Kinesis Producer Library application with aggregation (see {@link KplScenario}), against
- *       an {@code https://} endpoint.
+ *       an {@code https://} endpoint;
+ *   <li>{@code kcl-1x}: a Kinesis Client Library 1.x application on the AWS SDK for Java v1 (see {@link
+ *       Kcl1Scenario}, configured by the same system properties).
  * </ul>
  *
  * <p>On {@code https://} any certificate is trusted. The SDK speaks CBOR unless started with
@@ -49,7 +51,15 @@ public final class Main {
   private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
   private static final List<String> SCENARIOS =
       List.of(
-          "sync", "async-http2", "async-http2-alpn", "fan-out", "dynamodb", "kcl-fan-out", "kcl-polling", "kpl");
+          "sync",
+          "async-http2",
+          "async-http2-alpn",
+          "fan-out",
+          "dynamodb",
+          "kcl-fan-out",
+          "kcl-polling",
+          "kpl",
+          "kcl-1x");
 
   public static void main(String[] args) {
     if (args.length != 3 || !SCENARIOS.contains(args[1]) || !args[2].matches("\\d{12}")) {
@@ -76,6 +86,15 @@ public final class Main {
     int exitCode = 1;
     String streamNamePrefix = "java-" + scenario + (cbor ? "-cbor" : "-json");
     try {
+      if (scenario.equals("kcl-1x")) {
+        new Kcl1Scenario(
+                endpoint.toString(),
+                new com.amazonaws.auth.AWSStaticCredentialsProvider(
+                    new com.amazonaws.auth.BasicAWSCredentials(accountId, "dummy-secret")))
+            .run();
+        System.out.println("PASS " + scenario);
+        System.exit(0);
+      }
       if (scenario.startsWith("kcl-")) {
         // KCL's own clients, as an application builds them: no recorder, and KCL's retries.
         new KclScenario(endpoint, credentials(accountId), scenario.equals("kcl-polling")).run();

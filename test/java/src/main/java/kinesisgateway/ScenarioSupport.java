@@ -43,4 +43,20 @@ final class ScenarioSupport {
   static void step(String message) {
     System.out.println("ok " + message);
   }
+
+  /** Returns once standard input is closed: how the test tells a long-running worker to stop. */
+  static void awaitEndOfInput() throws java.io.IOException {
+    while (System.in.read() >= 0) {
+      // nothing is read but the end
+    }
+  }
+
+  /** Stops the JVM at once, as a crash would: no shutdown hook, no graceful shutdown, no last checkpoint. */
+  static void halt() {
+    System.out.println("HALTED");
+    System.out.flush();
+    Runtime.getRuntime().halt(HALT_EXIT_CODE);
+  }
+
+  static final int HALT_EXIT_CODE = 3;
 }
