@@ -8,6 +8,7 @@ import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
+import { RedisDeliveryStreamCatalog } from './adapters/redis/redis-delivery-stream-catalog.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
 import { RedisSubscriptionLeases } from './adapters/redis/redis-subscription-leases.ts'
 import { RedisTableStore } from './adapters/redis/redis-table-store.ts'
@@ -32,6 +33,7 @@ import { startReconciler } from './streams/catalog/stream-reconciler.ts'
 import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
+import { createFirehoseService } from './firehose/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
 
@@ -93,6 +95,17 @@ export async function startGateway(
     },
   }
   const streamsService = createStreamsService(streamsDeps)
+  const deliveryStreams = new RedisDeliveryStreamCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
+  const firehoseService = createFirehoseService({
+    catalog: deliveryStreams,
+    recordLog,
+    streams: catalog,
+    clock: systemClock,
+    settings: {
+      topicPartitions: config.firehose.topicPartitions,
+      streamTopicTemplate: streamsDeps.settings.topicTemplate,
+    },
+  })
   // KCL's lease, coordinator-state and worker-metrics tables, in the same Redis.
   const tables = new RedisTableStore(redis, { keyPrefix: streams.redisKeyPrefix })
   const dynamoDbService = createDynamoDbService({
@@ -123,7 +136,12 @@ export async function startGateway(
   const requestMetrics = new RequestMetrics()
   const server = createGatewayServer({
     settings: config,
-    services: [streamsService, dynamoDbService, createCloudWatchService({ metrics: cloudWatchMetrics })],
+    services: [
+      streamsService,
+      dynamoDbService,
+      createCloudWatchService({ metrics: cloudWatchMetrics }),
+      firehoseService,
+    ],
     healthCheck,
     logger,
     routes: [

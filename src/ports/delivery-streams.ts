@@ -13,4 +13,9 @@ export interface DeliveryStreamRecord {
    */
   readonly topic: string
   readonly description: DeliveryStreamDescription
+  /**
+   * The HTTP endpoint destination's access key (sent as X-Amz-Firehose-Access-Key), which the description
+   * never shows; absent when none is configured.
+   */
+  readonly httpEndpointAccessKey?: string
 }
