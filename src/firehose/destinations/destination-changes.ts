@@ -105,6 +105,12 @@ export function destinationAfterUpdate(
     ) {
       throw InvalidArgumentException('Disabling S3 backup is not allowed once it has been enabled.')
     }
+    const partitioning = input.ExtendedS3DestinationUpdate?.DynamicPartitioningConfiguration
+    if (partitioning !== undefined && !sameJson(partitioning, extended?.DynamicPartitioningConfiguration)) {
+      throw InvalidArgumentException(
+        'DynamicPartitioningConfiguration can only be set when the delivery stream is created.',
+      )
+    }
     const next = extendedS3Description(update, extended)
     return {
       destination: {
@@ -159,4 +165,17 @@ function withAccessKey(
   accessKey: string | undefined,
 ): ConfiguredDestination {
   return accessKey === undefined ? { destination } : { destination, httpEndpointAccessKey: accessKey }
+}
+
+/** Equal as JSON with members in any order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b)
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, member: unknown) =>
+    member !== null && typeof member === 'object' && !Array.isArray(member)
+      ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : member,
+  )
 }

@@ -63,6 +63,7 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
     const topic = 'firehose.123456789012.us-east-1.clicks'
     expect(firehose.deps.recordLog.topicNames()).toEqual([topic])
     expect(firehose.deps.recordLog.partitionCount(topic)).toBe(2)
+    expect(firehose.deps.recordLog.topicConfig(topic)).toEqual(DELIVERY_TOPIC_CONFIG)
     expect(DELIVERY_TOPIC_CONFIG['message.timestamp.type']).toBe('LogAppendTime')
   })
 

@@ -4,7 +4,7 @@ import { defineOperation, validated, type Operation } from '../../aws/index.ts'
 import { changeDeliveryStream, requireActive } from '../catalog/delivery-stream-changes.ts'
 import { deliveryStreamKey } from '../catalog/delivery-stream-lookup.ts'
 import type { FirehoseDeps } from '../deps.ts'
-import { destinationAfterUpdate } from '../destinations/destination-changes.ts'
+import { destinationAfterUpdate, sameJson } from '../destinations/destination-changes.ts'
 import { ConcurrentModificationException, InvalidArgumentException } from '../errors.ts'
 import { UpdateDestinationInput as UpdateDestinationShape } from '../shapes.ts'
 
@@ -70,17 +70,4 @@ export function updateDestinationOperation(
       return {}
     },
   })
-}
-
-/** Equal as JSON with members in any order. */
-function sameJson(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b)
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, member: unknown) =>
-    member !== null && typeof member === 'object' && !Array.isArray(member)
-      ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : member,
-  )
 }
