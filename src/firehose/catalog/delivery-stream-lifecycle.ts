@@ -120,7 +120,13 @@ async function markCreated(
 ): Promise<StoredDeliveryStream | undefined> {
   let current: StoredDeliveryStream | undefined = stream
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    if (current?.id !== stream.id) return undefined
+    if (current === undefined) {
+      // Deleted while the topic was being created: the deletion may have come before the topic did. (A new
+      // delivery stream of the name cannot be using it: CreateDeliveryStream refuses a name whose topic exists.)
+      await deleteTopicOf(deps, stream)
+      return undefined
+    }
+    if (current.id !== stream.id) return undefined
     if (!isCreationPending(current)) {
       // Deleted (or rolled back) while the topic was being created: the topic may have been created after the
       // deletion removed it.

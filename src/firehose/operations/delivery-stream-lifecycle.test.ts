@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import { DELIVERY_TOPIC_CONFIG } from '../catalog/delivery-stream-lifecycle.ts'
 import {
@@ -268,5 +268,30 @@ describe('DeleteDeliveryStream', () => {
     ).rejects.toMatchObject({
       type: 'ResourceNotFoundException',
     })
+  })
+
+  it('deletes a topic that a creation made after the delivery stream was deleted', async () => {
+    const firehose = fakeFirehose()
+    const recordLog = firehose.deps.recordLog
+    let finishCreation: () => void = () => undefined
+    const createTopic = recordLog.createTopic.bind(recordLog)
+    vi.spyOn(recordLog, 'createTopic').mockImplementationOnce(
+      (topic, partitions, config) =>
+        new Promise((resolve, reject) => {
+          finishCreation = () => {
+            createTopic(topic, partitions, config).then(resolve, reject)
+          }
+        }),
+    )
+    await firehose.call('CreateDeliveryStream', {
+      DeliveryStreamName: 'brief',
+      ExtendedS3DestinationConfiguration: S3_DESTINATION,
+    })
+    await firehose.call('DeleteDeliveryStream', { DeliveryStreamName: 'brief' })
+    await firehose.settle()
+    expect(await firehose.deps.catalog.listAll(firehose.context)).toEqual([])
+    finishCreation()
+    await firehose.settle()
+    expect(recordLog.topicNames()).toEqual([])
   })
 })
