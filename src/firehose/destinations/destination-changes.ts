@@ -17,6 +17,7 @@ import {
   extendedS3Description,
   httpEndpointDescription,
   httpEndpointDestination,
+  s3Description,
   s3Destination,
   s3PartOf,
 } from './descriptions.ts'
@@ -111,7 +112,12 @@ export function destinationAfterUpdate(
         'DynamicPartitioningConfiguration can only be set when the delivery stream is created.',
       )
     }
-    const next = extendedS3Description(update, extended)
+    const backupUpdate = input.ExtendedS3DestinationUpdate?.S3BackupUpdate
+    const merged = extendedS3Description(update, extended)
+    const next =
+      backupUpdate === undefined
+        ? merged
+        : { ...merged, S3BackupDescription: s3Description(backupUpdate, extended?.S3BackupDescription) }
     return {
       destination: {
         DestinationId: DESTINATION_ID,

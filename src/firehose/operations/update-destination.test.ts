@@ -72,6 +72,27 @@ describe('UpdateDestination', () => {
     )
     await firehose.call('UpdateDestination', update('2', {}))
     expect(await described(firehose)).toEqual(after)
+
+    await firehose.call(
+      'UpdateDestination',
+      update('2', {
+        ExtendedS3DestinationUpdate: {
+          S3BackupMode: 'Enabled',
+          S3BackupUpdate: {
+            RoleARN: 'arn:aws:iam::123456789012:role/backup',
+            BucketARN: 'arn:aws:s3:::backup',
+          },
+        },
+      }),
+    )
+    const backedUp = await described(firehose)
+    expect(backedUp.VersionId).toBe('3')
+    const [withBackup] = backedUp.Destinations as Record<string, Record<string, unknown>>[]
+    expect(withBackup?.ExtendedS3DestinationDescription).toMatchObject({
+      Prefix: 'logs/',
+      S3BackupMode: 'Enabled',
+      S3BackupDescription: { BucketARN: 'arn:aws:s3:::backup', CompressionFormat: 'UNCOMPRESSED' },
+    })
   })
 
   it('replaces the destination with one of another type, which then needs what a configuration needs', async () => {
