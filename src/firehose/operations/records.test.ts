@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 
-import { RecordLogUnavailableError, type StoredRecord } from '../../ports/record-log.ts'
+import { RecordLogUnavailableError, TopicNotFoundError, type StoredRecord } from '../../ports/record-log.ts'
 import { parseRecordId } from '../records/record-ids.ts'
 import {
   createActiveDeliveryStream,
@@ -127,5 +127,14 @@ describe('PutRecord and PutRecordBatch', () => {
       status: 503,
       message: 'Kafka did not acknowledge the records',
     })
+  })
+
+  it('answer not found when the topic went with a deletion between lookup and append', async () => {
+    const firehose = fakeFirehose()
+    await createActiveDeliveryStream(firehose, 'clicks')
+    vi.spyOn(firehose.deps.recordLog, 'append').mockRejectedValueOnce(new TopicNotFoundError(TOPIC))
+    await expect(
+      firehose.call('PutRecord', { DeliveryStreamName: 'clicks', Record: { Data: bytes('x') } }),
+    ).rejects.toMatchObject({ type: 'ResourceNotFoundException' })
   })
 })

@@ -5,7 +5,7 @@
 // Kafka as one produce request.
 
 import type { DeliveryStreamKey, StoredDeliveryStream } from '../../ports/delivery-stream-catalog.ts'
-import type { RecordToAppend } from '../../ports/record-log.ts'
+import { TopicNotFoundError, type RecordToAppend } from '../../ports/record-log.ts'
 import { describedEncryption } from '../catalog/encryption-status.ts'
 import { deliveryStreamNotFound } from '../catalog/delivery-stream-lookup.ts'
 import type { FirehoseDeps } from '../deps.ts'
@@ -33,7 +33,10 @@ export function createRecordWriter(deps: FirehoseDeps): RecordWriter {
         key: null,
         value: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
       }))
-      const appended = await deps.recordLog.append(stream.topic, toAppend)
+      const appended = await deps.recordLog.append(stream.topic, toAppend).catch((error: unknown) => {
+        // Deleted between the lookup and the append: its topic is gone.
+        throw error instanceof TopicNotFoundError ? deliveryStreamNotFound(key) : error
+      })
       const recordId = recordIdEncoder(stream.id)
       return {
         recordIds: appended.map((record) => recordId(record.partition, record.offset)),
