@@ -33,6 +33,8 @@ import { startReconciler } from './streams/catalog/stream-reconciler.ts'
 import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
+import { startDeliveryStreamReconciler } from './firehose/catalog/delivery-stream-reconciler.ts'
+import type { FirehoseDeps } from './firehose/deps.ts'
 import { createFirehoseService } from './firehose/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
@@ -96,7 +98,7 @@ export async function startGateway(
   }
   const streamsService = createStreamsService(streamsDeps)
   const deliveryStreams = new RedisDeliveryStreamCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
-  const firehoseService = createFirehoseService({
+  const firehoseDeps: FirehoseDeps = {
     catalog: deliveryStreams,
     recordLog,
     streams: catalog,
@@ -105,7 +107,8 @@ export async function startGateway(
       topicPartitions: config.firehose.topicPartitions,
       streamTopicTemplate: streamsDeps.settings.topicTemplate,
     },
-  })
+  }
+  const firehoseService = createFirehoseService(firehoseDeps)
   // KCL's lease, coordinator-state and worker-metrics tables, in the same Redis.
   const tables = new RedisTableStore(redis, { keyPrefix: streams.redisKeyPrefix })
   const dynamoDbService = createDynamoDbService({
@@ -167,10 +170,19 @@ export async function startGateway(
       })
     },
   })
+  const deliveryStreamReconciler = startDeliveryStreamReconciler(firehoseDeps, {
+    intervalMs: config.streams.reconcileIntervalMs,
+    onError: (error) => {
+      logger.warn('firehose: reconciliation failed', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    },
+  })
   return {
     ports,
     stop: async () => {
       reconciler.stop()
+      deliveryStreamReconciler.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])
       await redis.quit()

@@ -16,6 +16,8 @@ export interface DeliveryStreamCatalog {
   remove(key: DeliveryStreamKey, expectedRevision: number): Promise<boolean>
   /** Every delivery stream of one account and region, by name in ascending (code point) order. */
   listAll(scope: DeliveryStreamScope): Promise<StoredDeliveryStream[]>
+  /** Every delivery stream of every account and region, in any status (to complete interrupted work). */
+  listEvery(): Promise<StoredDeliveryStream[]>
   /** Every ACTIVE delivery stream of every account and region: what the delivery workers deliver. */
   listDeliveryStreamRecords(): Promise<DeliveryStreamRecord[]>
   close(): Promise<void>

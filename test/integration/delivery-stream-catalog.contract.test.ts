@@ -103,6 +103,13 @@ function describeCatalogContract(name: string, open: () => DeliveryStreamCatalog
         await catalog.create(stream)
       }
       expect((await catalog.listAll(scope)).map((stream) => stream.name)).toEqual(['A', 'a', 'b', 'c'])
+      expect((await catalog.listEvery()).map((stream) => stream.name).sort()).toEqual([
+        'A',
+        'a',
+        'b',
+        'c',
+        'z',
+      ])
       const records = await catalog.listDeliveryStreamRecords()
       expect(
         records

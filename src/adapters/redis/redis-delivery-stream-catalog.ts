@@ -85,10 +85,13 @@ export class RedisDeliveryStreamCatalog implements DeliveryStreamCatalog {
       .map((field) => parseStored(entries[field] as string))
   }
 
-  async listDeliveryStreamRecords(): Promise<DeliveryStreamRecord[]> {
+  async listEvery(): Promise<StoredDeliveryStream[]> {
     const texts = await this.run(() => this.redis.hvals(this.key))
-    return texts
-      .map(parseStored)
+    return texts.map(parseStored)
+  }
+
+  async listDeliveryStreamRecords(): Promise<DeliveryStreamRecord[]> {
+    return (await this.listEvery())
       .filter((stream) => stream.description.DeliveryStreamStatus === 'ACTIVE')
       .map((stream) => ({
         account: stream.accountId,

@@ -49,6 +49,10 @@ export class MemoryDeliveryStreamCatalog implements DeliveryStreamCatalog {
     )
   }
 
+  listEvery(): Promise<StoredDeliveryStream[]> {
+    return this.call(() => [...this.streams.values()].map((stream) => structuredClone(stream)))
+  }
+
   listDeliveryStreamRecords(): Promise<DeliveryStreamRecord[]> {
     return this.call(() =>
       [...this.streams.values()]
