@@ -47,6 +47,12 @@ export interface GatewayConfig {
   /** CloudWatch metric series kept for /metrics; beyond it the least recently updated is dropped. */
   metricsMaxSeries: number
   streams: StreamsConfig
+  firehose: FirehoseConfig
+}
+
+export interface FirehoseConfig {
+  /** Partitions of each DirectPut delivery stream's Kafka topic (FIREHOSE_TOPIC_PARTITIONS). */
+  topicPartitions: number
 }
 
 export interface StreamsConfig {
@@ -114,6 +120,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       subscriptionDurationMs: wholeNumber(env, 'SUBSCRIPTION_DURATION_MS', 300_000),
       reconcileIntervalMs: positiveNumber(env, 'STREAM_RECONCILE_INTERVAL_MS', 60_000),
       redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'kinesis:',
+    },
+    firehose: {
+      topicPartitions: positiveNumber(env, 'FIREHOSE_TOPIC_PARTITIONS', 4),
     },
   }
 }

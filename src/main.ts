@@ -8,6 +8,7 @@ import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
+import { RedisDeliveryStreamCatalog } from './adapters/redis/redis-delivery-stream-catalog.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
 import { RedisSubscriptionLeases } from './adapters/redis/redis-subscription-leases.ts'
 import { RedisTableStore } from './adapters/redis/redis-table-store.ts'
@@ -32,6 +33,9 @@ import { startReconciler } from './streams/catalog/stream-reconciler.ts'
 import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
+import { startDeliveryStreamReconciler } from './firehose/catalog/delivery-stream-reconciler.ts'
+import type { FirehoseDeps } from './firehose/deps.ts'
+import { createFirehoseService } from './firehose/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
 import { createStsService } from './sts/service.ts'
@@ -94,6 +98,18 @@ export async function startGateway(
     },
   }
   const streamsService = createStreamsService(streamsDeps)
+  const deliveryStreams = new RedisDeliveryStreamCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
+  const firehoseDeps: FirehoseDeps = {
+    catalog: deliveryStreams,
+    recordLog,
+    streams: catalog,
+    clock: systemClock,
+    settings: {
+      topicPartitions: config.firehose.topicPartitions,
+      streamTopicTemplate: streamsDeps.settings.topicTemplate,
+    },
+  }
+  const firehoseService = createFirehoseService(firehoseDeps)
   // KCL's lease, coordinator-state and worker-metrics tables, in the same Redis.
   const tables = new RedisTableStore(redis, { keyPrefix: streams.redisKeyPrefix })
   const dynamoDbService = createDynamoDbService({
@@ -128,6 +144,7 @@ export async function startGateway(
       streamsService,
       dynamoDbService,
       createCloudWatchService({ metrics: cloudWatchMetrics }),
+      firehoseService,
       createStsService(),
     ],
     healthCheck,
@@ -155,10 +172,19 @@ export async function startGateway(
       })
     },
   })
+  const deliveryStreamReconciler = startDeliveryStreamReconciler(firehoseDeps, {
+    intervalMs: config.streams.reconcileIntervalMs,
+    onError: (error) => {
+      logger.warn('firehose: reconciliation failed', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    },
+  })
   return {
     ports,
     stop: async () => {
       reconciler.stop()
+      deliveryStreamReconciler.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])
       await redis.quit()

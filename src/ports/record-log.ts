@@ -26,7 +26,8 @@ export interface RecordLog {
 
 export interface RecordToAppend {
   partition: number
-  key: Buffer
+  /** Null for a record without a key (Firehose's records). */
+  key: Buffer | null
   value: Buffer
   headers?: Readonly<Record<string, Buffer>>
 }

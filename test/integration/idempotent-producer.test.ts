@@ -85,8 +85,8 @@ describe('The idempotent producer on a real Kafka broker', () => {
       const read = await log.read(topic, partition, 0, { maxRecords: 100, maxBytes: 1 << 20, maxWaitMs: 0 })
       // Sent twice, stored once: the broker recognised the resent batch by producer id and sequence number.
       expect(read.records.map((record) => record.key?.toString())).toEqual([
-        ...recordsFor(partition, 5, 'first').map((record) => record.key.toString()),
-        ...recordsFor(partition, 4, 'second').map((record) => record.key.toString()),
+        ...recordsFor(partition, 5, 'first').map((record) => record.key?.toString()),
+        ...recordsFor(partition, 4, 'second').map((record) => record.key?.toString()),
       ])
       expect(read.records.map((record) => record.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
     }

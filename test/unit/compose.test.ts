@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 
 import { loadConfig } from '../../src/config.ts'
+import { MINIO_CLIENT_IMAGE, MINIO_IMAGE } from '../integration/fixture/images.ts'
 
 interface ComposeService {
   image?: string
@@ -107,5 +108,12 @@ describe('compose.yaml (checked by parsing; no Docker engine needed)', () => {
       10 * 1024 * 1024 + 1024,
     )
     expect(environmentOf('kafka').KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false')
+  })
+
+  it('pins MinIO from quay.io (Docker Hub no longer serves it), the image the Testcontainers fixture starts', () => {
+    expect(service('minio').image).toBe(MINIO_IMAGE)
+    expect(service('minio-buckets').image).toBe(MINIO_CLIENT_IMAGE)
+    for (const image of [MINIO_IMAGE, MINIO_CLIENT_IMAGE])
+      expect(image).toMatch(/^quay\.io\/minio\/\w+:RELEASE\./)
   })
 })

@@ -62,7 +62,7 @@ interface PendingAppend {
 
 function sizeOf(records: readonly RecordToAppend[]): number {
   let bytes = 0
-  for (const record of records) bytes += record.key.length + record.value.length
+  for (const record of records) bytes += (record.key?.length ?? 0) + record.value.length
   return bytes
 }
 

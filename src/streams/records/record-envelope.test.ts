@@ -34,7 +34,7 @@ describe('record envelope', () => {
     const data = new Uint8Array([1, 2, 3])
     const record = toRecordToAppend({ partition: 2, partitionKey: 'ключ', data }, undefined)
     expect(record.partition).toBe(2)
-    expect(record.key.toString('utf8')).toBe('ключ')
+    expect(record.key?.toString('utf8')).toBe('ключ')
     expect(record.value.buffer).toBe(data.buffer)
     expect(record.headers).toBeUndefined()
     expect(fromStoredRecord(stored(record), undefined)).toEqual({
