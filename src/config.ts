@@ -43,6 +43,19 @@ export interface GatewayConfig {
   /** CloudWatch metric series kept for /metrics; beyond it the least recently updated is dropped. */
   metricsMaxSeries: number
   streams: StreamsConfig
+  firehoseDelivery: FirehoseDeliveryConfig
+}
+
+/** The Firehose delivery workers every gateway process runs (one consumer group member per delivery stream). */
+export interface FirehoseDeliveryConfig {
+  /** FIREHOSE_DELIVERY: `on` (default) or `off`. */
+  enabled: boolean
+  /** How often the delivery streams are listed to start, replace or stop workers. */
+  pollIntervalMs: number
+  /** A worker not heard of for this long loses its partitions to the others (Kafka session timeout). */
+  sessionTimeoutMs: number
+  /** Bytes a worker holds (buffered and in flight) before it stops reading. */
+  maxBufferedBytes: number
 }
 
 export interface StreamsConfig {
@@ -109,6 +122,20 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       reconcileIntervalMs: positiveNumber(env, 'STREAM_RECONCILE_INTERVAL_MS', 60_000),
       redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'kinesis:',
     },
+    firehoseDelivery: firehoseDeliveryConfig(env),
+  }
+}
+
+function firehoseDeliveryConfig(env: Env): FirehoseDeliveryConfig {
+  const switchValue = (optional(env, 'FIREHOSE_DELIVERY') ?? 'on').toLowerCase()
+  if (switchValue !== 'on' && switchValue !== 'off') {
+    throw new ConfigError(`FIREHOSE_DELIVERY must be on or off, got '${switchValue}'`)
+  }
+  return {
+    enabled: switchValue === 'on',
+    pollIntervalMs: positiveNumber(env, 'FIREHOSE_DELIVERY_POLL_INTERVAL_MS', 5_000),
+    sessionTimeoutMs: positiveNumber(env, 'FIREHOSE_DELIVERY_SESSION_TIMEOUT_MS', 10_000),
+    maxBufferedBytes: positiveNumber(env, 'FIREHOSE_DELIVERY_MAX_BUFFERED_MB', 256) * 1024 * 1024,
   }
 }
 

@@ -34,6 +34,14 @@ import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
+import { deliveryMetricsExposition } from './adapters/prometheus/delivery-metrics.ts'
+import {
+  DEFAULT_CONSUMER_GROUP_OPTIONS,
+  KafkaConsumerGroups,
+} from './adapters/kafka/kafka-consumer-groups.ts'
+import { startFirehoseDelivery } from './firehose-delivery.ts'
+import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
+import type { DeliveryStreamRecord } from './ports/delivery-streams.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -50,9 +58,15 @@ export interface RunningGateway {
  * The composition root: the only module that knows every adapter. Connects to Kafka, Redis and S3, builds the
  * services and starts the listeners.
  */
+export interface GatewayExtras {
+  /** Every ACTIVE Firehose delivery stream; the delivery workers start only when it is given. */
+  listDeliveryStreams?: () => Promise<DeliveryStreamRecord[]>
+}
+
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger = createLogger(config.logLevel),
+  extras: GatewayExtras = {},
 ): Promise<RunningGateway> {
   const { kafkaBrokers, redisUrl, s3 } = requireAddresses(config)
   const kafka = createKafkaClient({
@@ -121,13 +135,16 @@ export async function startGateway(
 
   const cloudWatchMetrics = new CloudWatchMetrics(config.metricsMaxSeries)
   const requestMetrics = new RequestMetrics()
+  const deliveryMetrics = new DeliveryMetrics()
   const server = createGatewayServer({
     settings: config,
     services: [streamsService, dynamoDbService, createCloudWatchService({ metrics: cloudWatchMetrics })],
     healthCheck,
     logger,
     routes: [
-      metricsRoute(requestMetrics, cloudWatchMetrics),
+      metricsRoute(requestMetrics, cloudWatchMetrics, () =>
+        deliveryMetricsExposition(deliveryMetrics.snapshot()),
+      ),
       kclApplicationsRoute(createKclInspector({ tables, catalog, recordLog, clock: systemClock }), config),
     ],
     observeRequest: (request) => {
@@ -149,10 +166,34 @@ export async function startGateway(
       })
     },
   })
+  // Firehose delivery: one consumer group member per ACTIVE delivery stream (FIREHOSE_DELIVERY=off: none).
+  const { listDeliveryStreams } = extras
+  const firehoseDelivery =
+    config.firehoseDelivery.enabled && listDeliveryStreams !== undefined
+      ? startFirehoseDelivery(
+          {
+            groups: new KafkaConsumerGroups(kafka, {
+              ...DEFAULT_CONSUMER_GROUP_OPTIONS,
+              sessionTimeoutMs: config.firehoseDelivery.sessionTimeoutMs,
+              onLog: (level, message, detail) => {
+                logger[level](`firehose: ${message}`, detail)
+              },
+            }),
+            objectStore,
+            keyRing: streamsDeps.keyRing,
+            clock: systemClock,
+            logger,
+            metrics: deliveryMetrics,
+            listDeliveryStreams,
+          },
+          config.firehoseDelivery,
+        )
+      : undefined
   return {
     ports,
     stop: async () => {
       reconciler.stop()
+      await firehoseDelivery?.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])
       await redis.quit()
@@ -161,13 +202,17 @@ export async function startGateway(
 }
 
 /** `GET /metrics`: the gateway's request metrics and the metrics received through CloudWatch, for Prometheus. */
-export function metricsRoute(requests: RequestMetrics, cloudWatch: CloudWatchMetrics): OperationalRoute {
+export function metricsRoute(
+  requests: RequestMetrics,
+  cloudWatch: CloudWatchMetrics,
+  more: () => string = () => '',
+): OperationalRoute {
   return {
     path: '/metrics',
     handle: () =>
       Promise.resolve({
         status: 200,
-        text: requests.exposition() + cloudWatch.exposition(),
+        text: requests.exposition() + cloudWatch.exposition() + more(),
         contentType: PROMETHEUS_CONTENT_TYPE,
       }),
   }

@@ -39,6 +39,7 @@ export interface DeliveryConfig {
   readonly topic: string
   readonly source: DeliverySource
   readonly buffering: Buffering
+  readonly destinationType: 'S3' | 'HttpEndpoint'
   /** Where delivered records go (S3 destinations), and failed records (every destination). */
   readonly s3: S3Output
   readonly dynamicPartitioning: boolean
@@ -51,21 +52,22 @@ export class UnsupportedDestinationError extends Error {
   override name = 'UnsupportedDestinationError'
 }
 
-/** The settings of a delivery stream whose destination is S3 (ExtendedS3 or S3). */
+/**
+ * The settings of a delivery stream whose destination is S3 (ExtendedS3 or S3), or an HTTP endpoint (whose S3
+ * configuration takes its failed records and, with AllData, its backup).
+ */
 export function deliveryConfigOf(record: DeliveryStreamRecord): DeliveryConfig {
   const { description } = record
   const name = description.DeliveryStreamName ?? ''
   const versionId = description.VersionId ?? '1'
   const destination = description.Destinations?.[0]
   const extended = destination?.ExtendedS3DestinationDescription
-  const plain = destination?.S3DestinationDescription
-  const s3 = extended ?? plain
+  const http = destination?.HttpEndpointDestinationDescription
+  const s3 = extended ?? destination?.S3DestinationDescription ?? http?.S3DestinationDescription
   if (s3 === undefined) {
-    throw new UnsupportedDestinationError(
-      `delivery stream ${name} has no S3 destination the workers deliver to`,
-    )
+    throw new UnsupportedDestinationError(`delivery stream ${name} has no destination the workers deliver to`)
   }
-  const hints = s3.BufferingHints
+  const hints = http === undefined ? s3.BufferingHints : http.BufferingHints
   const backup =
     extended?.S3BackupMode === 'Enabled' && extended.S3BackupDescription !== undefined
       ? s3Output(name, versionId, extended.S3BackupDescription, extended.CustomTimeZone, undefined)
@@ -83,12 +85,11 @@ export function deliveryConfigOf(record: DeliveryStreamRecord): DeliveryConfig {
       sizeBytes: (hints?.SizeInMBs ?? DEFAULT_SIZE_MB) * MIB,
       intervalMs: (hints?.IntervalInSeconds ?? DEFAULT_INTERVAL_SECONDS) * 1000,
     },
-    s3: {
-      ...s3Output(name, versionId, s3, extended?.CustomTimeZone, extended?.FileExtension),
-    },
+    destinationType: http === undefined ? 'S3' : 'HttpEndpoint',
+    s3: s3Output(name, versionId, s3, extended?.CustomTimeZone, extended?.FileExtension),
     dynamicPartitioning: extended?.DynamicPartitioningConfiguration?.Enabled === true,
     backup,
-    processingEnabled: extended?.ProcessingConfiguration?.Enabled === true,
+    processingEnabled: (extended ?? http)?.ProcessingConfiguration?.Enabled === true,
   }
 }
 

@@ -14,7 +14,13 @@ import type { DeliveryStreamRecord } from '../../ports/delivery-streams.ts'
 import type { KeyRing } from '../../ports/key-ring.ts'
 import type { ObjectStore } from '../../ports/object-store.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
-import { deliveryConfigOf, deliveryGroupId, type DeliveryConfig, type S3Output } from './delivery-config.ts'
+import {
+  deliveryConfigOf,
+  deliveryGroupId,
+  UnsupportedDestinationError,
+  type DeliveryConfig,
+  type S3Output,
+} from './delivery-config.ts'
 import { DeliveryBuffers, type SealedBuffer } from './delivery-buffers.ts'
 import type { DeliveryCounters, DeliveryMetrics } from './delivery-metrics.ts'
 import type { DeliveryRecord, FailedRecord, ProcessedRecord } from './delivery-record.ts'
@@ -99,6 +105,11 @@ export class DeliveryWorker {
     this.buffers = new DeliveryBuffers(config.buffering.sizeBytes, hold)
     this.backup =
       config.backup === undefined ? undefined : new DeliveryBuffers(config.buffering.sizeBytes, hold)
+    if (options.destination === undefined && config.destinationType !== 'S3') {
+      throw new UnsupportedDestinationError(
+        `delivery stream ${config.name} needs its ${config.destinationType} destination`,
+      )
+    }
     this.destination = options.destination ?? s3Destination(deps.objectStore, config.s3)
     this.counters = deps.metrics.counters(config.account, config.region, config.name)
     this.prefix = config.s3.naming.prefix ?? compilePrefix('')
