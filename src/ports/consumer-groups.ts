@@ -33,6 +33,7 @@ export interface GroupMemberHandler {
   assigned(partitions: readonly number[]): void
   /**
    * Records of one partition, in offset order; the member reads on in that partition once the promise settles.
+   * Batches of different partitions may be handed over at the same time.
    * A rejection is logged and the same records come again.
    */
   records(partition: number, records: readonly StoredRecord[]): Promise<void>

@@ -38,6 +38,7 @@ const groups = new KafkaConsumerGroups(kafka, {
   heartbeatIntervalMs: 500,
   maxBytes: 8 * 1024 * 1024,
   maxBytesPerPartition: 2 * 1024 * 1024,
+  partitionsConsumedConcurrently: 4,
 })
 
 function deps(metrics = new DeliveryMetrics(), consumerGroups: ConsumerGroups = groups): DeliveryWorkerDeps {

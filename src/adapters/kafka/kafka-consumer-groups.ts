@@ -16,6 +16,8 @@ export interface KafkaConsumerGroupsOptions {
   /** At most this many bytes per fetch, and per partition in a fetch: the memory a member reads ahead. */
   maxBytes: number
   maxBytesPerPartition: number
+  /** Partitions whose batches a member's handler gets at the same time. */
+  partitionsConsumedConcurrently: number
   onLog?: (level: 'warn' | 'error', message: string, detail: Record<string, unknown>) => void
 }
 
@@ -24,6 +26,7 @@ export const DEFAULT_CONSUMER_GROUP_OPTIONS: KafkaConsumerGroupsOptions = {
   heartbeatIntervalMs: 1_000,
   maxBytes: 8 * 1024 * 1024,
   maxBytesPerPartition: 2 * 1024 * 1024,
+  partitionsConsumedConcurrently: 4,
 }
 
 /** After a handler failed, the same records are fetched again after this long. */
@@ -73,7 +76,7 @@ export class KafkaConsumerGroups implements ConsumerGroups {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         eachBatch: async (payload) => {
           const { batch } = payload
           if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return
