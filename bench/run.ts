@@ -20,7 +20,7 @@ import { smallWrites } from './small-writes.ts'
  * kinesis-local run the same loads unless BENCH_PEERS=0; BENCH_PEER_SECONDS (20) bounds each of their loads.
  * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
  * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
- * Firehose delivery to S3: BENCH_FIREHOSE_MB (64 MiB of records).
+ * Firehose delivery to S3: BENCH_FIREHOSE_MB (60 MiB of records).
  * Ingest and catch-up also run on a gateway of BENCH_WORKERS (2) worker processes, GATEWAY_WORKERS as users set it.
  * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
  */

@@ -24,8 +24,8 @@ export interface KafkaConsumerGroupsOptions {
 export const DEFAULT_CONSUMER_GROUP_OPTIONS: KafkaConsumerGroupsOptions = {
   sessionTimeoutMs: 10_000,
   heartbeatIntervalMs: 1_000,
-  maxBytes: 8 * 1024 * 1024,
-  maxBytesPerPartition: 2 * 1024 * 1024,
+  maxBytes: 16 * 1024 * 1024,
+  maxBytesPerPartition: 4 * 1024 * 1024,
   partitionsConsumedConcurrently: 4,
 }
 
