@@ -78,3 +78,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message))
   })
 })
+
+describe('LAMBDA_ENDPOINT', () => {
+  it('is the Lambda Invoke API endpoint of Firehose data transformation, unset by default', () => {
+    expect(loadConfig({}).lambdaEndpoint).toBeUndefined()
+    expect(loadConfig({ LAMBDA_ENDPOINT: 'http://127.0.0.1:3001' }).lambdaEndpoint).toBe(
+      'http://127.0.0.1:3001',
+    )
+    expect(() => loadConfig({ LAMBDA_ENDPOINT: 'localhost 3001' })).toThrow(
+      new ConfigError("LAMBDA_ENDPOINT must be a URL such as http://127.0.0.1:3001, got 'localhost 3001'"),
+    )
+  })
+})
+
+describe('FIREHOSE_SCHEMA_FILE', () => {
+  it('names the JSON file of Glue tables record format conversion reads, unset by default', () => {
+    expect(loadConfig({}).firehoseSchemaFile).toBeUndefined()
+    expect(loadConfig({ FIREHOSE_SCHEMA_FILE: '/etc/gateway/tables.json' }).firehoseSchemaFile).toBe(
+      '/etc/gateway/tables.json',
+    )
+  })
+})

@@ -31,6 +31,10 @@ export interface GatewayConfig {
   kafkaBrokers: string[] | undefined
   redisUrl: string | undefined
   s3: S3Config | undefined
+  /** The Lambda Invoke API that Firehose data transformation calls (LAMBDA_ENDPOINT), e.g. `sam local start-lambda`. */
+  lambdaEndpoint: string | undefined
+  /** The JSON file of Glue tables that Firehose record format conversion reads schemas from (FIREHOSE_SCHEMA_FILE). */
+  firehoseSchemaFile: string | undefined
   logLevel: LogLevel
   defaultAccountId: string
   defaultRegion: string
@@ -103,6 +107,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       .filter((broker) => broker !== ''),
     redisUrl: optional(env, 'REDIS_URL'),
     s3: s3Config(env),
+    lambdaEndpoint: url(env, 'LAMBDA_ENDPOINT', 'http://127.0.0.1:3001'),
+    firehoseSchemaFile: optional(env, 'FIREHOSE_SCHEMA_FILE'),
     logLevel: logLevel(env),
     defaultAccountId: accountId(env),
     defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -153,6 +159,17 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   const number = wholeNumber(env, name, fallback)
   if (number === 0) throw new ConfigError(`${name} must be at least 1, got '0'`)
   return number
+}
+
+function url(env: Env, name: string, example: string): string | undefined {
+  const value = optional(env, name)
+  if (value === undefined) return undefined
+  try {
+    new URL(value)
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as ${example}, got '${value}'`)
+  }
+  return value
 }
 
 function s3Config(env: Env): S3Config | undefined {

@@ -27,11 +27,14 @@ class ProtocolError extends Error {
 /**
  * A memory fake of the kafkajs cluster: two brokers, partitions 0 and 2 led by broker 1, 1 and 3 by broker 2;
  * each broker keeps a log per partition and answers with base offsets; `failNext` makes a broker's next
- * produce fail with the given error (after storing, when `afterStoring`: a lost response).
+ * produce fail with the given error (after storing, when `afterStoring`: a lost response). Like Kafka, a
+ * broker takes a batch with the producer id and sequence range of one it stored for a retry: it answers with
+ * that batch's base offset and stores nothing.
  */
 class FakeCluster {
   readonly sent: SentBatch[] = []
   readonly logs = new Map<string, number>()
+  private readonly storedBatches = new Map<string, number>()
   readonly failures = new Map<string, { error: Error; afterStoring: boolean }[]>()
   producerIds = 0
   targetTopics = new Set<string>()
@@ -68,8 +71,14 @@ class FakeCluster {
               records: messages.length,
             })
             const key = `${topic}/${partition}`
+            const batchKey = `${String(request.producerId)}/${key}/${String(firstSequence)}/${String(messages.length)}`
+            const storedAt = this.storedBatches.get(batchKey)
+            if (storedAt !== undefined) {
+              return { partition, errorCode: 0, baseOffset: String(storedAt), logAppendTime: '-1' }
+            }
             const baseOffset = this.logs.get(key) ?? 0
             this.logs.set(key, baseOffset + messages.length)
+            this.storedBatches.set(batchKey, baseOffset)
             return { partition, errorCode: 0, baseOffset: String(baseOffset), logAppendTime: '-1' }
           }),
         }))
@@ -205,8 +214,24 @@ describe('IdempotentProducer (memory fake of the cluster)', () => {
     expect(fake.sent).toEqual([])
     await producer.produce(batch({ 0: 1 }))
     expect(fake.sent).toEqual([
-      { broker: '1', producerId: '1', topic: 'topic', partition: 0, firstSequence: 0, records: 1 },
+      { broker: '1', producerId: '3', topic: 'topic', partition: 0, firstSequence: 0, records: 1 },
     ])
+  })
+
+  it('does not reuse the sequence numbers of a batch it gave up on, which the broker may have stored', async () => {
+    const fake = new FakeCluster()
+    const producer = new IdempotentProducer(fake.asCluster(), FAST_RETRY, (broker, request) =>
+      broker.produce(request),
+    )
+    // Stored every time, never acknowledged: the client is told the records were not stored.
+    for (let attempt = 0; attempt <= FAST_RETRY.retries; attempt++)
+      fake.failNext('1', new ProtocolError('REQUEST_TIMED_OUT', true), true)
+    await expect(producer.produce(batch({ 0: 5 }))).rejects.toThrow('REQUEST_TIMED_OUT')
+    expect(fake.logs.get('topic/0')).toBe(5)
+    // Other records of the same count: a broker that took them for a retry of the batch above would drop them.
+    const appends = await producer.produce(batch({ 0: 5 }))
+    expect(appends.get('topic')?.get(0)?.baseOffset).toBe(5)
+    expect(fake.logs.get('topic/0')).toBe(10)
   })
 
   it('forgets the sequence numbers of deleted topics', async () => {

@@ -65,7 +65,12 @@ export class IdempotentProducer {
     for (let attempt = 0; ; attempt++) {
       const failure = await this.produceOnce(unsent, appends)
       if (failure === undefined) return appends
-      if (attempt >= this.retry.retries || !isRetriable(failure.error)) throw failure.error
+      if (attempt >= this.retry.retries || !isRetriable(failure.error)) {
+        // The broker may have stored what it did not acknowledge. Later records must not reuse those sequence
+        // numbers: the broker would take a batch of the same size for a retry of that one and drop it.
+        this.identity = undefined
+        throw failure.error
+      }
       unsent = failure.unsent
       await this.recover(failure.error)
       await delay(backoff(attempt, this.retry))
