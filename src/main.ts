@@ -40,6 +40,8 @@ import {
   KafkaConsumerGroups,
 } from './adapters/kafka/kafka-consumer-groups.ts'
 import { startFirehoseDelivery } from './firehose-delivery.ts'
+import { fetchHttpPoster } from './adapters/http/fetch-http-poster.ts'
+import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
 import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
 import type { DeliveryStreamRecord } from './ports/delivery-streams.ts'
 
@@ -184,6 +186,9 @@ export async function startGateway(
             clock: systemClock,
             logger,
             metrics: deliveryMetrics,
+            lambda:
+              config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint),
+            http: fetchHttpPoster,
             listDeliveryStreams,
           },
           config.firehoseDelivery,
