@@ -48,11 +48,24 @@ export interface GatewayConfig {
   metricsMaxSeries: number
   streams: StreamsConfig
   firehose: FirehoseConfig
+  firehoseDelivery: FirehoseDeliveryConfig
 }
 
 export interface FirehoseConfig {
   /** Partitions of each DirectPut delivery stream's Kafka topic (FIREHOSE_TOPIC_PARTITIONS). */
   topicPartitions: number
+}
+
+/** The Firehose delivery workers every gateway process runs (one consumer group member per delivery stream). */
+export interface FirehoseDeliveryConfig {
+  /** FIREHOSE_DELIVERY: `on` (default) or `off`. */
+  enabled: boolean
+  /** How often the delivery streams are listed to start, replace or stop workers. */
+  pollIntervalMs: number
+  /** A worker not heard of for this long loses its partitions to the others (Kafka session timeout). */
+  sessionTimeoutMs: number
+  /** Bytes a worker holds (buffered and in flight) before it stops reading. */
+  maxBufferedBytes: number
 }
 
 export interface StreamsConfig {
@@ -124,6 +137,20 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     firehose: {
       topicPartitions: positiveNumber(env, 'FIREHOSE_TOPIC_PARTITIONS', 4),
     },
+    firehoseDelivery: firehoseDeliveryConfig(env),
+  }
+}
+
+function firehoseDeliveryConfig(env: Env): FirehoseDeliveryConfig {
+  const switchValue = (optional(env, 'FIREHOSE_DELIVERY') ?? 'on').toLowerCase()
+  if (switchValue !== 'on' && switchValue !== 'off') {
+    throw new ConfigError(`FIREHOSE_DELIVERY must be on or off, got '${switchValue}'`)
+  }
+  return {
+    enabled: switchValue === 'on',
+    pollIntervalMs: positiveNumber(env, 'FIREHOSE_DELIVERY_POLL_INTERVAL_MS', 5_000),
+    sessionTimeoutMs: positiveNumber(env, 'FIREHOSE_DELIVERY_SESSION_TIMEOUT_MS', 10_000),
+    maxBufferedBytes: positiveNumber(env, 'FIREHOSE_DELIVERY_MAX_BUFFERED_MB', 256) * 1024 * 1024,
   }
 }
 

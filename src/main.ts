@@ -39,6 +39,16 @@ import { createFirehoseService } from './firehose/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
 import { createStsService } from './sts/service.ts'
+import { deliveryMetricsExposition } from './adapters/prometheus/delivery-metrics.ts'
+import {
+  DEFAULT_CONSUMER_GROUP_OPTIONS,
+  KafkaConsumerGroups,
+} from './adapters/kafka/kafka-consumer-groups.ts'
+import { startFirehoseDelivery } from './firehose-delivery.ts'
+import { fetchHttpPoster } from './adapters/http/fetch-http-poster.ts'
+import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
+import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
+import { deliverableStreams } from './firehose/catalog/deliverable-streams.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -138,6 +148,7 @@ export async function startGateway(
 
   const cloudWatchMetrics = new CloudWatchMetrics(config.metricsMaxSeries)
   const requestMetrics = new RequestMetrics()
+  const deliveryMetrics = new DeliveryMetrics()
   const server = createGatewayServer({
     settings: config,
     services: [
@@ -150,7 +161,9 @@ export async function startGateway(
     healthCheck,
     logger,
     routes: [
-      metricsRoute(requestMetrics, cloudWatchMetrics),
+      metricsRoute(requestMetrics, cloudWatchMetrics, () =>
+        deliveryMetricsExposition(deliveryMetrics.snapshot()),
+      ),
       kclApplicationsRoute(createKclInspector({ tables, catalog, recordLog, clock: systemClock }), config),
     ],
     observeRequest: (request) => {
@@ -180,11 +193,35 @@ export async function startGateway(
       })
     },
   })
+  // Firehose delivery: one consumer group member per ACTIVE delivery stream (FIREHOSE_DELIVERY=off: none).
+  const firehoseDelivery = config.firehoseDelivery.enabled
+    ? startFirehoseDelivery(
+        {
+          groups: new KafkaConsumerGroups(kafka, {
+            ...DEFAULT_CONSUMER_GROUP_OPTIONS,
+            sessionTimeoutMs: config.firehoseDelivery.sessionTimeoutMs,
+            onLog: (level, message, detail) => {
+              logger[level](`firehose: ${message}`, detail)
+            },
+          }),
+          objectStore,
+          keyRing: streamsDeps.keyRing,
+          clock: systemClock,
+          logger,
+          metrics: deliveryMetrics,
+          lambda: config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint),
+          http: fetchHttpPoster,
+          listDeliveryStreams: () => deliverableStreams(deliveryStreams, catalog),
+        },
+        config.firehoseDelivery,
+      )
+    : undefined
   return {
     ports,
     stop: async () => {
       reconciler.stop()
       deliveryStreamReconciler.stop()
+      await firehoseDelivery?.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])
       await redis.quit()
@@ -193,13 +230,17 @@ export async function startGateway(
 }
 
 /** `GET /metrics`: the gateway's request metrics and the metrics received through CloudWatch, for Prometheus. */
-export function metricsRoute(requests: RequestMetrics, cloudWatch: CloudWatchMetrics): OperationalRoute {
+export function metricsRoute(
+  requests: RequestMetrics,
+  cloudWatch: CloudWatchMetrics,
+  more: () => string = () => '',
+): OperationalRoute {
   return {
     path: '/metrics',
     handle: () =>
       Promise.resolve({
         status: 200,
-        text: requests.exposition() + cloudWatch.exposition(),
+        text: requests.exposition() + cloudWatch.exposition() + more(),
         contentType: PROMETHEUS_CONTENT_TYPE,
       }),
   }

@@ -29,4 +29,30 @@ export interface DeliveryStreamRecord {
    * never shows; absent when none is configured.
    */
   readonly httpEndpointAccessKey?: string
+  /**
+   * KinesisStreamAsSource: the source stream's creation time (epoch ms), which its sequence numbers carry; the
+   * workers give the records they hand to a Lambda transform their Kinesis sequence numbers with it.
+   */
+  readonly sourceStreamCreatedAtMs?: number
+}
+
+/** What a delivery stream's workers in this process have done, for /metrics. */
+export interface DeliveryStreamMetrics {
+  readonly account: string
+  readonly region: string
+  readonly deliveryStreamName: string
+  /** Records and bytes read from the delivery stream's topic. */
+  readonly recordsIn: number
+  readonly bytesIn: number
+  /** Records and bytes (before compression) stored at the destination. */
+  readonly recordsDelivered: number
+  readonly bytesDelivered: number
+  /** Records written to the error output. */
+  readonly recordsFailed: number
+  /** Objects written to S3 (deliveries, error output and backup). */
+  readonly objectsWritten: number
+  /** Deliveries that failed and were retried. */
+  readonly deliveryRetries: number
+  /** How long the oldest record read and not yet delivered has waited since it arrived; 0 when none waits. */
+  readonly oldestUndeliveredAgeMs: number
 }

@@ -1,6 +1,13 @@
 export interface ObjectStore {
   ensureBucket(bucket: string): Promise<void>
-  put(bucket: string, key: string, body: Buffer, contentType?: string): Promise<void>
+  /** `contentEncoding` becomes the object's Content-Encoding (gzip, zip, snappy-java, ...) when given. */
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer,
+    contentType?: string,
+    contentEncoding?: string,
+  ): Promise<void>
   get(bucket: string, key: string): Promise<Buffer>
   list(bucket: string, prefix: string): Promise<string[]>
   ping(): Promise<void>

@@ -44,10 +44,11 @@ export class MinioObjectStore implements ObjectStore {
     key: string,
     body: Buffer,
     contentType = 'application/octet-stream',
+    contentEncoding?: string,
   ): Promise<void> {
-    await unavailableOnFailure(() =>
-      this.client.putObject(bucket, key, body, body.length, { 'Content-Type': contentType }),
-    )
+    const metadata: Record<string, string> = { 'Content-Type': contentType }
+    if (contentEncoding !== undefined) metadata['Content-Encoding'] = contentEncoding
+    await unavailableOnFailure(() => this.client.putObject(bucket, key, body, body.length, metadata))
   }
 
   async get(bucket: string, key: string): Promise<Buffer> {

@@ -10,27 +10,23 @@
 // The key comes from a KeyRing, by the stream's KMS KeyId at the time of writing; the KeyId travels with the
 // record (see record-envelope.ts), so records stay readable after the stream's key changes or encryption stops.
 
-import {
-  createCipheriv,
-  createDecipheriv,
-  createSecretKey,
-  hkdfSync,
-  type KeyObject,
-  randomBytes,
-} from 'node:crypto'
+import { createCipheriv, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto'
 
+import {
+  ENVELOPE_IV_BYTES,
+  ENVELOPE_OVERHEAD_BYTES,
+  ENVELOPE_VERSION,
+  openRecordData,
+} from '../../mapping/record-envelope.ts'
 import type { KeyRing } from '../../ports/key-ring.ts'
+
+// The envelope's layout and its opening are pure and shared with the Firehose delivery workers.
+export { ENVELOPE_OVERHEAD_BYTES, openRecordData }
 
 /** The KeyId that names the AWS managed key of Kinesis. */
 export const KINESIS_MANAGED_KEY_ID = 'alias/aws/kinesis'
 
-const VERSION = 1
-const IV_BYTES = 12
-const TAG_BYTES = 16
 const KEY_DERIVATION_SALT = Buffer.from('kinesis-record-encryption', 'utf8')
-
-/** The bytes an envelope adds to the data it seals. */
-export const ENVELOPE_OVERHEAD_BYTES = 1 + IV_BYTES + TAG_BYTES
 
 /**
  * A key ring that derives one data key per KeyId from a single secret (HKDF-SHA256), so every KeyId works,
@@ -53,23 +49,9 @@ export function derivedKeyRing(secret: Uint8Array): KeyRing {
 }
 
 export function sealRecordData(data: Uint8Array, key: KeyObject): Buffer {
-  const iv = randomBytes(IV_BYTES)
-  const header = Buffer.of(VERSION)
+  const iv = randomBytes(ENVELOPE_IV_BYTES)
+  const header = Buffer.of(ENVELOPE_VERSION)
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   cipher.setAAD(header)
   return Buffer.concat([header, iv, cipher.update(data), cipher.final(), cipher.getAuthTag()])
-}
-
-/** The data sealed in an envelope, or undefined when the envelope was not sealed with this key or was altered. */
-export function openRecordData(envelope: Uint8Array, key: KeyObject): Buffer | undefined {
-  if (envelope.length < ENVELOPE_OVERHEAD_BYTES || envelope[0] !== VERSION) return undefined
-  const ciphertextEnd = envelope.length - TAG_BYTES
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, envelope.subarray(1, 1 + IV_BYTES))
-    decipher.setAAD(envelope.subarray(0, 1))
-    decipher.setAuthTag(envelope.subarray(ciphertextEnd))
-    return Buffer.concat([decipher.update(envelope.subarray(1 + IV_BYTES, ciphertextEnd)), decipher.final()])
-  } catch {
-    return undefined
-  }
 }

@@ -1,14 +1,9 @@
-// How a Kinesis record is stored as a Kafka record, and read back.
+// How a Kinesis record is stored as a Kafka record, and read back: the layout and the reading are in
+// src/mapping/record-envelope.ts (shared with the Firehose delivery workers); writing, and the errors the
+// Kinesis API answers, are here.
 //
-//   Kafka key     the partition key, UTF-8
-//   Kafka value   the data, byte for byte; for a record written while the stream was encrypted, the sealed
-//                 envelope of record-encryption.ts
-//   headers       only what has no natural place:
-//                   kinesis-explicit-hash-key   the ExplicitHashKey in decimal, when the producer gave one
-//                   kinesis-encryption          `kms:<KeyId>` on encrypted records
-//
-// Native Kafka consumers therefore read Kinesis records as plain key/value, and records written by native Kafka
-// producers read as Kinesis records: a record without headers is plain data, and a record without a key gets
+// Native Kafka consumers read Kinesis records as plain key/value, and records written by native Kafka producers
+// read as Kinesis records: a record without headers is plain data, and a record without a key gets
 // MISSING_PARTITION_KEY as its PartitionKey (Kinesis requires one of at least one character).
 
 import type { KeyObject } from 'node:crypto'
@@ -17,16 +12,16 @@ import { AwsError } from '../../aws/index.ts'
 import type { RecordToAppend, StoredRecord } from '../../ports/record-log.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import type { KeyRing } from '../../ports/key-ring.ts'
-import { openRecordData, sealRecordData } from './record-encryption.ts'
+import {
+  ENCRYPTION_HEADER,
+  EXPLICIT_HASH_KEY_HEADER,
+  KMS_PREFIX,
+  MISSING_PARTITION_KEY,
+  openStoredRecord,
+} from '../../mapping/record-envelope.ts'
+import { sealRecordData } from './record-encryption.ts'
 
-export const EXPLICIT_HASH_KEY_HEADER = 'kinesis-explicit-hash-key'
-export const ENCRYPTION_HEADER = 'kinesis-encryption'
-
-/** The PartitionKey of records that a Kafka producer wrote without a key (or with an empty one). */
-export const MISSING_PARTITION_KEY = '-'
-
-const KMS_PREFIX = 'kms:'
-const EMPTY_DATA = new Uint8Array(0)
+export { ENCRYPTION_HEADER, EXPLICIT_HASH_KEY_HEADER, MISSING_PARTITION_KEY }
 
 export interface KinesisRecordToStore {
   /** The shard index. */
@@ -85,25 +80,10 @@ export interface ReadRecord {
  * failure) when an envelope does not open.
  */
 export function fromStoredRecord(stored: StoredRecord, keyRing: KeyRing | undefined): ReadRecord {
-  const partitionKey =
-    stored.key === null || stored.key.length === 0 ? MISSING_PARTITION_KEY : stored.key.toString('utf8')
-  const value = stored.value ?? EMPTY_DATA
-  const encryption = stored.headers[ENCRYPTION_HEADER]
-  if (encryption === undefined) return { partitionKey, data: value, encrypted: false }
-  const scheme = encryption.toString('utf8')
-  if (!scheme.startsWith(KMS_PREFIX)) {
-    throw new Error(
-      `record at offset ${stored.offset} has an unknown ${ENCRYPTION_HEADER} header '${scheme}'`,
-    )
-  }
-  const keyId = scheme.slice(KMS_PREFIX.length)
-  const key = keyRing?.dataKey(keyId)
-  if (key === undefined) throw kmsKeyNotFound(keyId)
-  const data = openRecordData(value, key)
-  if (data === undefined) {
-    throw new Error(`record at offset ${stored.offset} does not open with the data key of '${keyId}'`)
-  }
-  return { partitionKey, data, encrypted: true }
+  const opened = openStoredRecord(stored, (keyId) => keyRing?.dataKey(keyId))
+  if (opened.ok) return { partitionKey: opened.partitionKey, data: opened.data, encrypted: opened.encrypted }
+  if (opened.reason === 'missing-key') throw kmsKeyNotFound(opened.keyId ?? '')
+  throw new Error(opened.message)
 }
 
 export function kmsKeyNotFound(keyId: string): AwsError {

@@ -1,0 +1,115 @@
+// Composition of the Firehose delivery workers: the supervisor that runs one consumer group member per ACTIVE
+// delivery stream in this process, on the consumer groups and the object store main.ts builds, with each
+// stream's processing (processing/) and, for HTTP endpoint streams, the HTTP endpoint destination.
+
+import type { HttpEndpointDestinationConfiguration } from '@aws-sdk/client-firehose'
+
+import type { FirehoseDeliveryConfig } from './config.ts'
+import type { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
+import { startDeliverySupervisor, type DeliverySupervisor } from './firehose/delivery/delivery-supervisor.ts'
+import { DEFAULT_DELIVERY_WORKER_SETTINGS } from './firehose/delivery/delivery-worker.ts'
+import type { Destination } from './firehose/delivery/destination.ts'
+import type { ProcessBatch } from './firehose/delivery/plain-processing.ts'
+import { createHttpEndpointDestination } from './firehose/http-endpoint/http-endpoint-destination.ts'
+import { createRecordProcessor } from './firehose/processing/index.ts'
+import type { Logger } from './gateway/index.ts'
+import type { Clock } from './ports/clock.ts'
+import type { ConsumerGroups } from './ports/consumer-groups.ts'
+import type { DeliveryStreamRecord } from './ports/delivery-streams.ts'
+import type { HttpPoster } from './ports/http-poster.ts'
+import type { KeyRing } from './ports/key-ring.ts'
+import type { LambdaInvoker } from './ports/lambda-invoker.ts'
+import type { ObjectStore } from './ports/object-store.ts'
+
+export interface FirehoseDeliveryDeps {
+  readonly groups: ConsumerGroups
+  readonly objectStore: ObjectStore
+  readonly keyRing: KeyRing | undefined
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly metrics: DeliveryMetrics
+  /** Lambda data transformation (LAMBDA_ENDPOINT). */
+  readonly lambda: LambdaInvoker | undefined
+  /** What HTTP endpoint destinations post with. */
+  readonly http: HttpPoster
+  /** Every ACTIVE delivery stream: the Firehose catalog's listDeliveryStreamRecords. */
+  readonly listDeliveryStreams: () => Promise<DeliveryStreamRecord[]>
+}
+
+export function startFirehoseDelivery(
+  deps: FirehoseDeliveryDeps,
+  config: FirehoseDeliveryConfig,
+): DeliverySupervisor {
+  return startDeliverySupervisor(
+    {
+      groups: deps.groups,
+      objectStore: deps.objectStore,
+      clock: deps.clock,
+      keyRing: deps.keyRing,
+      metrics: deps.metrics,
+      settings: { ...DEFAULT_DELIVERY_WORKER_SETTINGS, maxBufferedBytes: config.maxBufferedBytes },
+      log: (level, message, detail) => {
+        deps.logger[level](message, detail)
+      },
+      listDeliveryStreams: deps.listDeliveryStreams,
+      processingFor: (stream) => processingFor(stream, deps),
+      destinationFor: (stream) => destinationFor(stream, deps),
+    },
+    { pollIntervalMs: config.pollIntervalMs, tickIntervalMs: 1_000 },
+  )
+}
+
+/**
+ * The processing stage of a delivery stream (processors, KPL de-aggregation of Kinesis sources, partition keys);
+ * undefined for record format conversion, whose objects the delivery worker does not write yet (the stream's
+ * records then wait in Kafka). Throws when the stream needs a Lambda and none is configured.
+ */
+export function processingFor(
+  stream: DeliveryStreamRecord,
+  deps: Pick<FirehoseDeliveryDeps, 'clock' | 'lambda'>,
+): ProcessBatch | undefined {
+  const destination = stream.description.Destinations?.[0]
+  const extended = destination?.ExtendedS3DestinationDescription
+  const settings = extended ?? destination?.HttpEndpointDestinationDescription ?? {}
+  if (extended?.DataFormatConversionConfiguration?.Enabled === true) return undefined
+  const kinesis = stream.description.Source?.KinesisStreamSourceDescription
+  return createRecordProcessor(
+    settings,
+    {
+      deliveryStreamArn: stream.description.DeliveryStreamARN ?? '',
+      region: stream.region,
+      ...(kinesis?.KinesisStreamARN === undefined
+        ? {}
+        : { sourceKinesisStreamArn: kinesis.KinesisStreamARN }),
+    },
+    { clock: deps.clock, ...(deps.lambda === undefined ? {} : { lambda: deps.lambda }) },
+  )
+}
+
+/** The HTTP endpoint destination of an HTTP endpoint stream; undefined (the S3 destination) for the others. */
+export function destinationFor(
+  stream: DeliveryStreamRecord,
+  deps: Pick<FirehoseDeliveryDeps, 'clock' | 'http'>,
+): Destination | undefined {
+  const http = stream.description.Destinations?.[0]?.HttpEndpointDestinationDescription
+  if (http === undefined) return undefined
+  // The description has no access key (AWS never returns it): requests carry none.
+  const settings: Pick<
+    HttpEndpointDestinationConfiguration,
+    'EndpointConfiguration' | 'RequestConfiguration' | 'RetryOptions'
+  > = {
+    EndpointConfiguration: { Url: http.EndpointConfiguration?.Url, Name: http.EndpointConfiguration?.Name },
+    RequestConfiguration: http.RequestConfiguration,
+    RetryOptions: http.RetryOptions,
+  }
+  const endpoint = createHttpEndpointDestination(settings, stream.description.DeliveryStreamARN ?? '', {
+    http: deps.http,
+    clock: deps.clock,
+  })
+  return {
+    async deliver(batch) {
+      const outcome = await endpoint.deliver(batch.records)
+      return { failed: outcome.failed }
+    },
+  }
+}

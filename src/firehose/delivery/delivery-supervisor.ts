@@ -1,0 +1,178 @@
+// Runs one delivery worker (one consumer group member) per ACTIVE delivery stream in this process: polls the
+// delivery streams, starts a worker for a new one, replaces it when the stream's version changes (the new
+// worker resumes from the group's committed offsets), stops it when the stream is gone. Every gateway process
+// runs a supervisor; their workers share each stream's partitions.
+
+import type { DeliveryStreamRecord } from '../../ports/delivery-streams.ts'
+import { deliveryConfigOf, deliveryGroupId } from './delivery-config.ts'
+import type { Destination } from './destination.ts'
+import { DeliveryWorker, type DeliveryWorkerDeps } from './delivery-worker.ts'
+import { plainProcessing, type ProcessBatch } from './plain-processing.ts'
+
+export interface DeliverySupervisorDeps extends DeliveryWorkerDeps {
+  /** Every ACTIVE delivery stream (the catalog's listDeliveryStreamRecords). */
+  readonly listDeliveryStreams: () => Promise<DeliveryStreamRecord[]>
+  /**
+   * The processing of a stream, or undefined when this process cannot process it (its records then wait in
+   * Kafka). Without it: plainProcessing for streams without ProcessingConfiguration, undefined for the others.
+   */
+  readonly processingFor?: (stream: DeliveryStreamRecord) => ProcessBatch | undefined
+  /** The destination of a stream that is not S3 (the HTTP endpoint); undefined: the S3 destination. */
+  readonly destinationFor?: (stream: DeliveryStreamRecord) => Destination | undefined
+}
+
+export interface DeliverySupervisorSettings {
+  /** How often the delivery streams are listed. */
+  readonly pollIntervalMs: number
+  /** How often the workers deliver the buffers whose interval passed. */
+  readonly tickIntervalMs: number
+}
+
+export const DEFAULT_SUPERVISOR_SETTINGS: DeliverySupervisorSettings = {
+  pollIntervalMs: 5_000,
+  tickIntervalMs: 1_000,
+}
+
+export interface DeliverySupervisor {
+  /** Lists the delivery streams now and starts, replaces or stops workers to match. */
+  reconcile(): Promise<void>
+  /** The delivery streams with a running worker here, as `account/region/name@version`. */
+  running(): string[]
+  stop(): Promise<void>
+}
+
+interface Running {
+  readonly worker: DeliveryWorker
+  /** What makes a worker stale: the version, and the group (a stream re-created under the same name). */
+  readonly identity: string
+}
+
+export function startDeliverySupervisor(
+  deps: DeliverySupervisorDeps,
+  settings: DeliverySupervisorSettings = DEFAULT_SUPERVISOR_SETTINGS,
+): DeliverySupervisor {
+  const workers = new Map<string, Running>()
+  /** Streams already reported as not deliverable here, so the warning is not repeated every poll. */
+  const reported = new Set<string>()
+  let reconciling: Promise<void> | undefined
+  let again: Promise<void> | undefined
+  let stopped = false
+
+  const processingFor =
+    deps.processingFor ??
+    ((stream: DeliveryStreamRecord): ProcessBatch | undefined =>
+      deliveryConfigOf(stream).processingEnabled ? undefined : plainProcessing)
+
+  async function reconcileOnce(): Promise<void> {
+    let streams: DeliveryStreamRecord[]
+    try {
+      streams = await deps.listDeliveryStreams()
+    } catch (error) {
+      deps.log('warn', 'firehose: cannot list delivery streams', { error: message(error) })
+      return
+    }
+    const wanted = new Map<string, DeliveryStreamRecord>()
+    for (const stream of streams) {
+      if (stream.description.DeliveryStreamStatus !== 'ACTIVE') continue
+      wanted.set(keyOf(stream), stream)
+    }
+    for (const [key, running] of [...workers]) {
+      const stream = wanted.get(key)
+      if (stream !== undefined && identityOf(stream) === running.identity) continue
+      workers.delete(key)
+      await running.worker.stop().catch((error: unknown) => {
+        deps.log('warn', 'firehose: stopping a delivery worker failed', {
+          deliveryStream: key,
+          error: message(error),
+        })
+      })
+      if (stream === undefined) {
+        const { config } = running.worker
+        deps.metrics.remove(config.account, config.region, config.name)
+      }
+    }
+    for (const [key, stream] of wanted) {
+      if (stopped) return
+      if (workers.has(key)) continue
+      try {
+        const process = processingFor(stream)
+        if (process === undefined) {
+          report(key, 'firehose: no processing for this delivery stream here; its records wait in Kafka')
+          continue
+        }
+        const destination = deps.destinationFor?.(stream)
+        const worker = await DeliveryWorker.start(stream, deps, {
+          process,
+          ...(destination === undefined ? {} : { destination }),
+        })
+        workers.set(key, { worker, identity: identityOf(stream) })
+        reported.delete(key)
+      } catch (error) {
+        report(key, 'firehose: cannot start a delivery worker; retrying at the next poll', message(error))
+      }
+    }
+  }
+
+  function report(key: string, text: string, error?: string): void {
+    if (reported.has(key)) return
+    reported.add(key)
+    deps.log('warn', text, { deliveryStream: key, ...(error === undefined ? {} : { error }) })
+  }
+
+  /** One run at a time; a call during a run gets one more run after it (which lists the streams afresh). */
+  function reconcile(): Promise<void> {
+    if (again !== undefined) return again
+    if (reconciling !== undefined) {
+      again = reconciling.then(() => {
+        again = undefined
+        return reconcile()
+      })
+      return again
+    }
+    reconciling = reconcileOnce().finally(() => {
+      reconciling = undefined
+    })
+    return reconciling
+  }
+
+  const poll = setInterval(() => {
+    void reconcile()
+  }, settings.pollIntervalMs)
+  const tick = setInterval(() => {
+    for (const { worker } of workers.values()) worker.tick()
+  }, settings.tickIntervalMs)
+  poll.unref()
+  tick.unref()
+  void reconcile()
+
+  return {
+    reconcile,
+    running: () => [...workers.entries()].map(([key, { worker }]) => `${key}@${worker.versionId}`).sort(),
+    async stop() {
+      stopped = true
+      clearInterval(poll)
+      clearInterval(tick)
+      await (again ?? reconciling)
+      const all = [...workers.values()]
+      workers.clear()
+      await Promise.allSettled(all.map(({ worker }) => worker.stop()))
+    },
+  }
+}
+
+function keyOf(stream: DeliveryStreamRecord): string {
+  return `${stream.account}/${stream.region}/${stream.description.DeliveryStreamName ?? ''}`
+}
+
+function identityOf(stream: DeliveryStreamRecord): string {
+  try {
+    const config = deliveryConfigOf(stream)
+    return `${deliveryGroupId(config)}@${config.versionId}@${config.topic}`
+  } catch (error) {
+    return `not deliverable: ${message(error)}`
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
