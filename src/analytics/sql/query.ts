@@ -58,7 +58,6 @@ interface Source {
 
 /** Compiles a SELECT STREAM into handlers on its source streams that call `emit` for each output row. */
 export function compileQuery(query: Query, qc: QueryContext, emit: Emit): CompiledQuery {
-  if (query.distinct) throw codeError(query.pos, 'SELECT DISTINCT is not supported on a stream')
   const source = compileFrom(query.from, qc, true)
   const relations = source.relations
   const windows = new Map<string, WindowSpec>()
@@ -83,6 +82,7 @@ export function compileQuery(query: Query, qc: QueryContext, emit: Emit): Compil
   else if (query.stagger !== undefined)
     stage = stagger(query.stagger, relations, aggregates, values, having, qc, emit)
   else if (overs.length > 0) stage = sliding(overs, relations, values, qc, emit)
+  else if (query.distinct) stage = distinct(query, values, qc, emit)
   else {
     stage = (rows, rowtime) => {
       const ctx: Ctx = { rows, rowtime }
@@ -128,6 +128,45 @@ function selectList(query: Query, env: CompileEnv): { columns: ColumnInfo[]; val
     values.push(compiled)
   })
   return { columns, values }
+}
+
+/**
+ * SELECT STREAM DISTINCT: the first row of each distinct value list is emitted. The select list must hold a
+ * monotonic expression (one reading ROWTIME): when its values move on, the rows seen so far are forgotten.
+ */
+function distinct(query: Query, values: Compiled[], qc: QueryContext, emit: Emit): Sink {
+  const monotonic = query.items.flatMap((item, i) =>
+    item.expr.k !== 'star' && readsRowtime(item.expr) ? [i] : [],
+  )
+  if (monotonic.length === 0) {
+    throw codeError(
+      query.pos,
+      'SELECT STREAM DISTINCT needs a monotonic expression (ROWTIME, or STEP or FLOOR of it)',
+    )
+  }
+  const state = { marker: '', seen: new Set<string>() }
+  qc.addPart({
+    tick: () => undefined,
+    snapshot: () => ({ marker: state.marker, seen: [...state.seen] }),
+    restore: (s) => {
+      const saved = s as { marker: string; seen: string[] }
+      state.marker = saved.marker
+      state.seen = new Set(saved.seen)
+    },
+  })
+  return (rows, rowtime) => {
+    const ctx: Ctx = { rows, rowtime }
+    const out = values.map((v) => v.eval(ctx))
+    const marker = valuesKey(monotonic.map((i) => out[i] ?? null))
+    if (marker !== state.marker) {
+      state.marker = marker
+      state.seen = new Set()
+    }
+    const key = valuesKey(out)
+    if (state.seen.has(key)) return
+    state.seen.add(key)
+    emit(out, rowtime)
+  }
 }
 
 // ---- FROM
@@ -287,9 +326,11 @@ interface Group {
   accs: Accumulator[]
 }
 
-function windowSize(expr: Expr): number | undefined {
-  if (expr.k === 'step' && readsRowtime(expr.operand)) return expr.ms
-  if (expr.k === 'floor' && !expr.ceil && readsRowtime(expr.operand)) return UNIT_MS[expr.unit]
+/** The window length of STEP(x BY ...) or FLOOR(x TO unit) on ROWTIME (or, when `anyOperand`, on any expression). */
+function windowSize(expr: Expr, anyOperand: boolean): number | undefined {
+  if (expr.k === 'step' && (anyOperand || readsRowtime(expr.operand))) return expr.ms
+  if (expr.k === 'floor' && !expr.ceil && (anyOperand || readsRowtime(expr.operand)))
+    return UNIT_MS[expr.unit]
   return undefined
 }
 
@@ -349,7 +390,10 @@ function tumbling(
   qc: QueryContext,
   emit: Emit,
 ): Sink {
-  const sizes = groupBy.map(windowSize)
+  // A window on ROWTIME; failing that, on a column the query declares monotonic (such as a subquery's
+  // "rowtime AS window_time"): its windows close when ROWTIME passes their end.
+  let sizes = groupBy.map((e) => windowSize(e, false))
+  if (sizes.every((s) => s === undefined)) sizes = groupBy.map((e) => windowSize(e, true))
   const windowIndex = sizes.findIndex((s) => s !== undefined)
   if (windowIndex < 0) {
     throw codeError(
@@ -531,11 +575,10 @@ function tableFunction(item: FromItem & { k: 'function' }, qc: QueryContext): So
   const flush = (now: number): void => {
     if (state.counts.length === 0 || state.end > now) return
     const end = state.end
-    const column = inner?.columns[columnIndex] as ColumnInfo
     if (topK) {
       const ranked = [...state.counts].sort((a, b) => b[2] - a[2]).slice(0, k)
       for (const [, value, count] of ranked) {
-        sink([{ [column.name]: value, ITEM_COUNT: count, ROWTIME: timestamp(end) }], end)
+        sink([{ ITEM: value, ITEM_COUNT: count, ROWTIME: timestamp(end) }], end)
       }
     } else {
       sink([{ NUMBER_OF_DISTINCT_ITEMS: state.counts.length, ROWTIME: timestamp(end) }], end)
@@ -563,7 +606,10 @@ function tableFunction(item: FromItem & { k: 'function' }, qc: QueryContext): So
     },
   })
   const columns: ColumnInfo[] = topK
-    ? [column, { name: 'ITEM_COUNT', kind: 'integer' }]
+    ? [
+        { name: 'ITEM', kind: column.kind },
+        { name: 'ITEM_COUNT', kind: 'integer' },
+      ]
     : [{ name: 'NUMBER_OF_DISTINCT_ITEMS', kind: 'integer' }]
   return {
     relations: [streamRelation(item.alias ?? '', columns)],
