@@ -106,6 +106,8 @@ export type Expr =
       readonly pos: Position
     }
   | { readonly k: 'cursor'; readonly query: Query; readonly pos: Position }
+  /** a.b.c: field c of the row-valued column a.b (what REGEX_LOG_PARSE returns) */
+  | { readonly k: 'field'; readonly operand: Expr; readonly name: string; readonly pos: Position }
 
 export type LiteralValue =
   | { readonly t: 'null' }

@@ -204,6 +204,55 @@ describe('pumps and queries', () => {
     expect(out.map((r) => [r.row.T, r.row.A, r.row.N, r.rowtime - T0])).toEqual([['A', 15, 2, 10_000]])
   })
 
+  it('in a windowed aggregate, a bare ROWTIME is the window end and STEP(ROWTIME ...) the window start', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (r TIMESTAMP, w TIMESTAMP, n INTEGER);
+       CREATE PUMP p AS INSERT INTO o
+         SELECT STREAM ROWTIME, STEP(s.ROWTIME BY INTERVAL '1' MINUTE), COUNT(*) FROM SOURCE_SQL_STREAM_001 AS s
+         GROUP BY STEP(s.ROWTIME BY INTERVAL '1' MINUTE);`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'O')
+    push(app, 'A', 1, T0 + 5_000)
+    push(app, 'A', 1, T0 + 15_000)
+    app.advance(T0 + 60_000)
+    expect(out.map((r) => [r.row.R, r.row.W, r.row.N])).toEqual([[{ ts: T0 + 60_000 }, { ts: T0 }, 2]])
+  })
+
+  it('REGEX_LOG_PARSE gives COLUMN1..n of its groups, read as T.REC.COLUMN1, and NULL when it does not match', () => {
+    const app = compileApplication(
+      `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (match1 VARCHAR(1024), match2 VARCHAR(1024));
+       CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+         SELECT STREAM T.REC.COLUMN1, T.REC.COLUMN2
+         FROM
+              (SELECT STREAM SECTOR,
+                  REGEX_LOG_PARSE(SECTOR, '.*([E].).*([R].*)') AS REC
+                  FROM SOURCE_SQL_STREAM_001) AS T;`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'DESTINATION_SQL_STREAM')
+    for (const sector of ['ENERGY', 'TECHNOLOGY', 'HEALTHCARE']) push(app, 'A', 1, T0, 0, sector)
+    expect(out.map((r) => [r.row.MATCH1, r.row.MATCH2])).toEqual([
+      ['EN', 'RGY'],
+      [null, null],
+      ['EA', 'RE'],
+    ])
+  })
+
+  it('VARIABLE_COLUMN_LOG_PARSE splits by a delimiter into typed named columns', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (a VARCHAR(8), b INTEGER, c VARCHAR(8));
+       CREATE PUMP p AS INSERT INTO o SELECT STREAM t.r.A, t.r.B, t.c.COLUMN2 FROM (
+         SELECT STREAM VARIABLE_COLUMN_LOG_PARSE(sector, 'A TYPE VARCHAR(8), B TYPE INTEGER', '|') AS r,
+                       VARIABLE_COLUMN_LOG_PARSE(sector, 2, '|') AS c
+         FROM SOURCE_SQL_STREAM_001) AS t;`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'O')
+    push(app, 'A', 1, T0, 0, 'x|42')
+    expect(out.map((r) => [r.row.A, r.row.B, r.row.C])).toEqual([['x', 42, '42']])
+  })
+
   it('keeps unmatched rows out of an INNER reference join', () => {
     const app = compileApplication(
       `CREATE STREAM o (t VARCHAR(4), c VARCHAR(20));

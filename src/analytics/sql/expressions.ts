@@ -9,6 +9,7 @@ import {
   isInterval,
   isTimestamp,
   kindOf,
+  parseSqlType,
   parseTimestamp,
   timestamp,
   valueToString,
@@ -269,6 +270,23 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
   TO_TIMESTAMP: { arity: [1, 1], kind: time, apply: ([a]) => timestamp(num(a ?? null)) },
   UNIX_TIMESTAMP: { arity: [1, 1], kind: integer, apply: ([a]) => ts(a ?? null) },
   TSDIFF: { arity: [2, 2], kind: integer, apply: ([a, b]) => ts(a ?? null) - ts(b ?? null) },
+  REGEX_LOG_PARSE: {
+    arity: [2, 2],
+    kind: () => 'row',
+    apply: ([value, pattern]) => {
+      const match = javaRegex(str(pattern ?? null)).exec(str(value ?? null))
+      if (match === null) return null
+      const fields: Record<string, SqlValue> = {}
+      for (let i = 1; i < match.length; i++) fields[`COLUMN${i}`] = match[i] ?? null
+      return { fields }
+    },
+  },
+  VARIABLE_COLUMN_LOG_PARSE: {
+    arity: [3, 3],
+    kind: () => 'row',
+    apply: ([value, columns, delimiter]) =>
+      variableColumns(str(value ?? null), columns ?? null, str(delimiter ?? null)),
+  },
   CURRENT_ROW_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   LOCALTIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   CURRENT_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
@@ -287,6 +305,45 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
     kind: time,
     apply: (_a, ctx) => timestamp(Math.floor(ctx.rowtime / 86_400_000) * 86_400_000),
   },
+}
+
+const regexCache = new Map<string, RegExp>()
+
+/** A Java regular expression as a JavaScript one, matching the whole input (possessive quantifiers read as greedy). */
+function javaRegex(pattern: string): RegExp {
+  let regex = regexCache.get(pattern)
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(`^(?:${pattern.replace(/([*+?}])\+/g, '$1')})$`, 's')
+    } catch {
+      throw new SqlRuntimeError('RegexError', `Invalid regular expression '${pattern}'`)
+    }
+    if (regexCache.size < 1000) regexCache.set(pattern, regex)
+  }
+  return regex
+}
+
+/** VARIABLE_COLUMN_LOG_PARSE: a count of columns (COLUMN1..n, VARCHAR) or 'NAME TYPE type, ...' descriptions. */
+function variableColumns(value: string, columns: SqlValue, delimiter: string): SqlValue {
+  const parts = delimiter === '' ? [value] : value.split(delimiter)
+  const fields: Record<string, SqlValue> = {}
+  if (typeof columns === 'number') {
+    for (let i = 0; i < columns; i++) fields[`COLUMN${i + 1}`] = parts[i] ?? null
+    return { fields }
+  }
+  str(columns)
+    .split(/,(?![^(]*\))/)
+    .forEach((description, i) => {
+      const match = /^\s*("?)([^"\s]+)\1\s+TYPE\s+(.+?)(?:\s+NOT\s+NULL)?\s*$/i.exec(description)
+      if (match === null)
+        throw new SqlRuntimeError('ParseError', `Invalid column description '${description}'`)
+      const type = parseSqlType(match[3] ?? '')
+      if (type === undefined)
+        throw new SqlRuntimeError('ParseError', `Invalid column type '${match[3] ?? ''}'`)
+      const name = match[1] === '"' ? (match[2] ?? '') : (match[2] ?? '').toUpperCase()
+      fields[name] = coerce(parts[i] ?? null, type)
+    })
+  return { fields }
 }
 
 /** Compiles an expression against the relations in scope; unknown names are SqlCodeErrors at their position. */
@@ -489,6 +546,8 @@ export function compileExpression(expr: Expr, env: CompileEnv): Compiled {
     }
     case 'cursor':
       throw codeError(expr.pos, 'CURSOR is only allowed as an argument of a table function in FROM')
+    case 'field':
+      return field(compileExpression(expr.operand, env), expr.name)
   }
 }
 
@@ -532,8 +591,29 @@ function literal(expr: Expr & { k: 'literal' }): Compiled {
   }
 }
 
+function field(operand: Compiled, name: string): Compiled {
+  return {
+    eval: (ctx) => {
+      const value = operand.eval(ctx)
+      if (value === null) return null
+      if (typeof value !== 'object' || !('fields' in value)) {
+        throw new SqlRuntimeError('TypeMismatch', `Cannot read field ${name} of ${JSON.stringify(value)}`)
+      }
+      return value.fields[name] ?? null
+    },
+    kind: 'unknown',
+  }
+}
+
 function column(expr: Expr & { k: 'column' }, env: CompileEnv): Compiled {
   const { qualifier, name } = expr
+  if (qualifier !== undefined && !env.relations.some((r) => r.alias === qualifier)) {
+    // REC.COLUMN1: a field of the row-valued column REC
+    const rowColumn = env.relations.some((r) =>
+      r.columns.some((c) => c.name === qualifier && c.kind === 'row'),
+    )
+    if (rowColumn) return field(column({ k: 'column', name: qualifier, pos: expr.pos }, env), name)
+  }
   const candidates =
     qualifier === undefined
       ? env.relations.map((r, i) => [r, i] as const)

@@ -679,7 +679,9 @@ class Parser {
     if (this.isSymbol('(')) return this.callRest(token.value, pos)
     if (this.acceptSymbol('.')) {
       const name = this.identifier('a column name')
-      return { k: 'column', qualifier: token.value, name, pos }
+      const column: Expr = { k: 'column', qualifier: token.value, name, pos }
+      if (!this.acceptSymbol('.')) return column
+      return { k: 'field', operand: column, name: this.identifier('a field name'), pos }
     }
     return { k: 'column', name: token.value, pos }
   }

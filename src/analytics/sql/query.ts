@@ -72,7 +72,7 @@ export function compileQuery(query: Query, qc: QueryContext, emit: Emit): Compil
   const overs: OverSlot[] = []
   const grouped = query.groupBy !== undefined || query.stagger !== undefined
   const env: CompileEnv = grouped ? { relations, aggregates, windows } : { relations, overs, windows }
-  const { columns, values } = selectList(query, env)
+  const { columns, values } = selectList(query, env, grouped)
   const having = query.having === undefined ? undefined : compileExpression(query.having, env)
   if (having !== undefined && !grouped) throw codeError(query.pos, 'HAVING needs GROUP BY or WINDOWED BY')
 
@@ -102,7 +102,11 @@ export function compileQuery(query: Query, qc: QueryContext, emit: Emit): Compil
   return { columns }
 }
 
-function selectList(query: Query, env: CompileEnv): { columns: ColumnInfo[]; values: Compiled[] } {
+function selectList(
+  query: Query,
+  env: CompileEnv,
+  grouped: boolean,
+): { columns: ColumnInfo[]; values: Compiled[] } {
   const columns: ColumnInfo[] = []
   const values: Compiled[] = []
   query.items.forEach((item, i) => {
@@ -122,7 +126,12 @@ function selectList(query: Query, env: CompileEnv): { columns: ColumnInfo[]; val
       }
       return
     }
-    const compiled = compileExpression(expr, env)
+    // In a windowed aggregate a bare ROWTIME is the output row's: the window's end (inside an expression,
+    // such as STEP(s.ROWTIME BY ...), it is the group's first row's, as the GROUP BY saw it).
+    const outputRowtime = grouped && expr.k === 'column' && expr.name === 'ROWTIME'
+    const compiled: Compiled = outputRowtime
+      ? { eval: (ctx) => timestamp(ctx.rowtime), kind: 'timestamp' }
+      : compileExpression(expr, env)
     const name = item.alias ?? (expr.k === 'column' ? expr.name : `EXPR$${i}`)
     columns.push({ name, kind: compiled.kind })
     values.push(compiled)

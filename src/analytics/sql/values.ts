@@ -11,14 +11,19 @@ export interface IntervalValue {
   readonly months: number
 }
 
-export type SqlValue = null | boolean | number | string | TimestampValue | IntervalValue
+/** A row-valued result (REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE): its fields by name. */
+export interface RowValue {
+  readonly fields: Record<string, SqlValue>
+}
+
+export type SqlValue = null | boolean | number | string | TimestampValue | IntervalValue | RowValue
 
 /** A row of an in-application stream or table, by column name (exact case). */
 export type Row = Record<string, SqlValue>
 
 /** The static kind of a value, enough to pick integer division, casts and comparisons. */
 export type ValueKind =
-  'integer' | 'decimal' | 'double' | 'string' | 'boolean' | 'timestamp' | 'interval' | 'unknown'
+  'integer' | 'decimal' | 'double' | 'string' | 'boolean' | 'timestamp' | 'interval' | 'row' | 'unknown'
 
 /** A runtime error of one row: reported to error_stream, the application goes on. */
 export class SqlRuntimeError extends Error {
@@ -172,6 +177,7 @@ export function valueToString(value: SqlValue): string | null {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
   if (typeof value === 'number') return formatNumber(value)
   if (isTimestamp(value)) return formatTimestamp(value.ts)
+  if ('fields' in value) return JSON.stringify(value.fields)
   return value.months !== 0 ? `${value.months} MONTH` : `${value.ms / 1000} SECOND`
 }
 
