@@ -78,6 +78,7 @@ function schemaColumns(schema: StreamSchema): { name: string; type: SqlType }[] 
 function toSqlValue(value: unknown): SqlValue {
   if (value === undefined || value === null) return null
   if (value instanceof Date) return timestamp(value.getTime())
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
   if (typeof value === 'bigint') return Number(value)
   if (typeof value === 'object' && 'ts' in value && typeof value.ts === 'number') return timestamp(value.ts)
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value

@@ -7,7 +7,7 @@ import {
   type Application,
   type StreamSchema,
 } from './application.ts'
-import { formatTimestamp, isTimestamp, type Row, type SqlValue } from './values.ts'
+import { formatTimestamp, isTimestamp, toPlainValue, type Row, type SqlValue } from './values.ts'
 
 const T0 = Date.UTC(2026, 0, 15, 11, 0, 0)
 
@@ -150,6 +150,37 @@ describe('expressions and functions', () => {
     expect(errors.map((e) => [e.row.ERROR_NAME, e.row.PUMP_NAME])).toEqual([['CoercionError', null]])
     expect(Buffer.from(errors[0]?.row.DATA_ROW as string, 'hex').toString()).toContain('not a number')
     expect(out.map((o) => o.row.T)).toEqual(['OK'])
+  })
+})
+
+describe('input and output values', () => {
+  it('takes the decoded input values (epoch milliseconds for TIMESTAMP, ms since midnight for TIME, bytes) and gives plain JSON out', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (ts TIMESTAMP, tm TIME, b VARBINARY(4), d DATE);
+       CREATE PUMP p AS INSERT INTO o SELECT STREAM ts, tm, b, CAST(ts AS DATE) FROM s;`,
+      {
+        inputs: [
+          {
+            name: 'S',
+            columns: [
+              { name: 'TS', sqlType: 'TIMESTAMP' },
+              { name: 'TM', sqlType: 'TIME' },
+              { name: 'B', sqlType: 'VARBINARY(4)' },
+            ],
+          },
+        ],
+      },
+    )
+    const out = rowsOf(app, 'O')
+    app.push('S', { TS: T0 + 1500, TM: 3_600_000, B: new Uint8Array([1, 255]) }, T0)
+    const row = out[0]?.row ?? {}
+    expect(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toPlainValue(v)]))).toEqual({
+      TS: '2026-01-15 11:00:01.500',
+      TM: '1970-01-01 01:00:00.000',
+      B: '01ff',
+      D: '2026-01-15 00:00:00.000',
+      ROWTIME: '2026-01-15 11:00:00.000',
+    })
   })
 })
 

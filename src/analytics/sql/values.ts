@@ -293,6 +293,18 @@ export function compareValues(a: SqlValue, b: SqlValue): number {
   throw new SqlRuntimeError('TypeMismatch', `Cannot compare ${JSON.stringify(a)} with ${JSON.stringify(b)}`)
 }
 
+/**
+ * A value as plain JSON for an output record: TIMESTAMP as 'yyyy-MM-dd HH:mm:ss.SSS' (UTC), an interval as
+ * milliseconds, a row value as an object of its fields.
+ */
+export function toPlainValue(value: SqlValue): string | number | boolean | null | Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return value
+  if (isTimestamp(value)) return formatTimestamp(value.ts)
+  if ('fields' in value)
+    return Object.fromEntries(Object.entries(value.fields).map(([k, v]) => [k, toPlainValue(v)]))
+  return value.ms + value.months * 30 * 86_400_000
+}
+
 /** A stable key for grouping and partitioning by values. */
 export function valuesKey(values: readonly SqlValue[]): string {
   return JSON.stringify(values)
