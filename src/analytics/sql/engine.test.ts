@@ -284,6 +284,100 @@ describe('pumps and queries', () => {
     expect(out.map((r) => [r.row.A, r.row.B, r.row.C])).toEqual([['x', 42, '42']])
   })
 
+  it('time-bounded ORDER BY sorts each ROWTIME window by the other keys, and releases it when the window passes', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (t VARCHAR(4), p DOUBLE);
+       CREATE PUMP p AS INSERT INTO o SELECT STREAM ticker_symbol, price AS p FROM SOURCE_SQL_STREAM_001 AS s
+         ORDER BY FLOOR(s.ROWTIME TO SECOND), p DESC, ticker_symbol;`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'O')
+    push(app, 'A', 1, T0 + 100)
+    push(app, 'B', 3, T0 + 200)
+    push(app, 'C', 3, T0 + 300)
+    push(app, 'D', 2, T0 + 400)
+    expect(out).toEqual([])
+    push(app, 'E', 9, T0 + 1000)
+    expect(out.map((r) => [r.row.T, r.rowtime - T0])).toEqual([
+      ['B', 400],
+      ['C', 400],
+      ['D', 400],
+      ['A', 400],
+    ])
+    app.advance(T0 + 2000)
+    expect(out.map((r) => r.row.T)).toEqual(['B', 'C', 'D', 'A', 'E'])
+  })
+
+  it('runs a two-pump workshop application (quoted lower-case input columns, COUNT(1), ORDER BY STEP)', () => {
+    const app = compileApplication(
+      `CREATE OR REPLACE STREAM cleaned_trips (
+        trip_id             BIGINT,
+        passenger_count     INTEGER,
+        total_amount        REAL
+    );
+    CREATE OR REPLACE PUMP clean_pump AS
+        INSERT INTO cleaned_trips
+            SELECT STREAM "trip_id", "passenger_count", "total_amount"
+            FROM source_sql_stream_001
+            WHERE "type" LIKE 'trip' AND ("pickup_latitude" <> 0);
+    CREATE OR REPLACE STREAM trip_statistics (
+        trip_count          INTEGER,
+        passenger_count     INTEGER,
+        total_amount        REAL
+    );
+    CREATE OR REPLACE PUMP statistics_pump AS
+        INSERT INTO trip_statistics
+            SELECT STREAM
+                COUNT(1) as trip_count,
+                SUM(passenger_count) as passenger_count,
+                SUM(total_amount) as total_amount
+            FROM cleaned_trips
+            GROUP BY STEP(cleaned_trips.ROWTIME BY INTERVAL '2' SECOND)
+            ORDER BY STEP(cleaned_trips.ROWTIME BY INTERVAL '2' SECOND);`,
+      {
+        inputs: [
+          {
+            name: 'SOURCE_SQL_STREAM_001',
+            columns: [
+              { name: 'type', sqlType: 'VARCHAR(8)' },
+              { name: 'trip_id', sqlType: 'BIGINT' },
+              { name: 'passenger_count', sqlType: 'INTEGER' },
+              { name: 'total_amount', sqlType: 'REAL' },
+              { name: 'pickup_latitude', sqlType: 'DOUBLE' },
+            ],
+          },
+        ],
+      },
+    )
+    const out = rowsOf(app, 'TRIP_STATISTICS')
+    const trip = (
+      type: string,
+      id: number,
+      passengers: number,
+      amount: number,
+      latitude: number,
+      at: number,
+    ): void => {
+      app.push(
+        'SOURCE_SQL_STREAM_001',
+        { type, trip_id: id, passenger_count: passengers, total_amount: amount, pickup_latitude: latitude },
+        at,
+      )
+    }
+    trip('trip', 1, 2, 10.5, 40.7, T0)
+    trip('fare', 2, 1, 99, 40.7, T0 + 500)
+    trip('trip', 3, 3, 4.5, 0, T0 + 600)
+    trip('trip', 4, 1, 5, 40.8, T0 + 1500)
+    trip('trip', 5, 4, 8, 40.8, T0 + 2500)
+    app.advance(T0 + 4000)
+    expect(
+      out.map((r) => [r.rowtime - T0, r.row.TRIP_COUNT, r.row.PASSENGER_COUNT, r.row.TOTAL_AMOUNT]),
+    ).toEqual([
+      [2000, 2, 3, 15.5],
+      [4000, 1, 4, 8],
+    ])
+  })
+
   it('keeps unmatched rows out of an INNER reference join', () => {
     const app = compileApplication(
       `CREATE STREAM o (t VARCHAR(4), c VARCHAR(20));

@@ -13,7 +13,15 @@ import {
   type OverSlot,
   type Relation,
 } from './expressions.ts'
-import { SqlRuntimeError, timestamp, valuesKey, type Row, type SqlValue, type ValueKind } from './values.ts'
+import {
+  SqlRuntimeError,
+  compareValues,
+  timestamp,
+  valuesKey,
+  type Row,
+  type SqlValue,
+  type ValueKind,
+} from './values.ts'
 
 /** A row on its way through a query: one row per relation in scope, and its ROWTIME. */
 export type Sink = (rows: (Row | undefined)[], rowtime: number) => void
@@ -72,26 +80,37 @@ export function compileQuery(query: Query, qc: QueryContext, emit: Emit): Compil
   const overs: OverSlot[] = []
   const grouped = query.groupBy !== undefined || query.stagger !== undefined
   const env: CompileEnv = grouped ? { relations, aggregates, windows } : { relations, overs, windows }
-  const { columns, values } = selectList(query, env, grouped)
+  const selected = selectList(query, env, grouped)
+  const columns = selected.columns
+  let values = selected.values
+  const sort =
+    query.orderBy !== undefined && query.orderBy.length > 1 ? orderKeys(query, env, selected) : undefined
+  let sorted: { emit: Emit; part: StatefulPart } | undefined
+  if (sort !== undefined) {
+    values = [...values, ...sort.extra]
+    sorted = sorter(sort, selected.values.length, emit)
+  }
+  const out = sorted?.emit ?? emit
   const having = query.having === undefined ? undefined : compileExpression(query.having, env)
   if (having !== undefined && !grouped) throw codeError(query.pos, 'HAVING needs GROUP BY or WINDOWED BY')
 
   let stage: Sink
   if (query.groupBy !== undefined)
-    stage = tumbling(query, query.groupBy, relations, aggregates, values, having, qc, emit)
+    stage = tumbling(query, query.groupBy, relations, aggregates, values, having, qc, out)
   else if (query.stagger !== undefined)
-    stage = stagger(query.stagger, relations, aggregates, values, having, qc, emit)
-  else if (overs.length > 0) stage = sliding(overs, relations, values, qc, emit)
-  else if (query.distinct) stage = distinct(query, values, qc, emit)
+    stage = stagger(query.stagger, relations, aggregates, values, having, qc, out)
+  else if (overs.length > 0) stage = sliding(overs, relations, values, qc, out)
+  else if (query.distinct) stage = distinct(query, values, qc, out)
   else {
     stage = (rows, rowtime) => {
       const ctx: Ctx = { rows, rowtime }
-      emit(
+      out(
         values.map((v) => v.eval(ctx)),
         rowtime,
       )
     }
   }
+  if (sorted !== undefined) qc.addPart(sorted.part)
   source.connect(
     where === undefined
       ? stage
@@ -137,6 +156,80 @@ function selectList(
     values.push(compiled)
   })
   return { columns, values }
+}
+
+interface SortPlan {
+  /** the window of the leading ORDER BY key (STEP or FLOOR of ROWTIME), 1 ms for ROWTIME itself */
+  readonly bucketMs: number
+  readonly keys: readonly { readonly index: number; readonly descending: boolean }[]
+  readonly extra: readonly Compiled[]
+}
+
+/** ORDER BY bucket, keys...: the keys are output columns (by name) or expressions, evaluated beside the select list. */
+function orderKeys(
+  query: Query,
+  env: CompileEnv,
+  selected: { columns: ColumnInfo[]; values: Compiled[] },
+): SortPlan {
+  const orderBy = query.orderBy ?? []
+  const extra: Compiled[] = []
+  const keys = orderBy.map(({ expr, descending }) => {
+    const output =
+      expr.k === 'column' && expr.qualifier === undefined
+        ? selected.columns.findIndex((c) => c.name === expr.name)
+        : -1
+    if (output >= 0) return { index: output, descending }
+    extra.push(compileExpression(expr, env))
+    return { index: selected.values.length + extra.length - 1, descending }
+  })
+  const leading = (orderBy[0] as { expr: Expr }).expr
+  return { bucketMs: windowSize(leading, false) ?? 1, keys, extra }
+}
+
+/**
+ * Time-bounded ORDER BY: rows are held until their leading key's window (a STEP or FLOOR of ROWTIME) has passed,
+ * then emitted sorted by all the keys, with the latest ROWTIME among them (ROWTIME stays in order).
+ */
+function sorter(plan: SortPlan, width: number, emit: Emit): { emit: Emit; part: StatefulPart } {
+  const state: { bucket: number | null; rows: [SqlValue[], number][] } = { bucket: null, rows: [] }
+  const bucketOf = (values: SqlValue[]): number => {
+    const lead = values[plan.keys[0]?.index ?? 0] ?? null
+    return lead !== null && typeof lead === 'object' && 'ts' in lead ? lead.ts : 0
+  }
+  const flush = (): void => {
+    const rows = state.rows
+    state.rows = []
+    state.bucket = null
+    const rowtime = Math.max(...rows.map(([, t]) => t))
+    rows.sort(([a], [b]) => {
+      for (const key of plan.keys) {
+        const x = a[key.index] ?? null
+        const y = b[key.index] ?? null
+        const c = x === null ? (y === null ? 0 : 1) : y === null ? -1 : compareValues(x, y)
+        if (c !== 0) return key.descending ? -c : c
+      }
+      return 0
+    })
+    for (const [values] of rows) emit(values.slice(0, width), rowtime)
+  }
+  const part: StatefulPart = {
+    tick: (now) => {
+      if (state.bucket !== null && state.bucket + plan.bucketMs <= now) flush()
+    },
+    snapshot: () => state,
+    restore: (s) => {
+      Object.assign(state, s)
+    },
+  }
+  return {
+    part,
+    emit: (values, rowtime) => {
+      const bucket = bucketOf(values)
+      if (state.bucket !== null && bucket !== state.bucket) flush()
+      state.bucket = bucket
+      state.rows.push([values, rowtime])
+    },
+  }
 }
 
 /**
