@@ -164,6 +164,8 @@ export interface Query {
   readonly having?: Expr
   readonly windows: readonly { readonly name: string; readonly spec: WindowSpec }[]
   readonly orderBy?: readonly { readonly expr: Expr; readonly descending: boolean }[]
+  /** SELECT ... UNION ALL SELECT ...: the other branches, merged in arrival order */
+  readonly unionAll?: readonly Query[]
   readonly pos: Position
 }
 

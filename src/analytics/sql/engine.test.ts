@@ -378,6 +378,32 @@ describe('pumps and queries', () => {
     ])
   })
 
+  it('UNION ALL merges the rows of its branches', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (t VARCHAR(4), src VARCHAR(2));
+       CREATE PUMP p AS INSERT INTO o
+         SELECT STREAM ticker_symbol, 'a' FROM SOURCE_SQL_STREAM_001 WHERE price > 10
+         UNION ALL
+         SELECT STREAM ticker_symbol, 'b' FROM SOURCE_SQL_STREAM_002;`,
+      { inputs: [INPUT, { ...INPUT, name: 'SOURCE_SQL_STREAM_002' }] },
+    )
+    const out = rowsOf(app, 'O')
+    push(app, 'A', 20, T0)
+    push(app, 'X', 1, T0 + 1)
+    app.push('SOURCE_SQL_STREAM_002', { TICKER_SYMBOL: 'B' }, T0 + 2)
+    expect(out.map((r) => [r.row.T, r.row.SRC])).toEqual([
+      ['A', 'a'],
+      ['B', 'b'],
+    ])
+    expect(
+      checkApplicationCode(
+        `CREATE STREAM o (t VARCHAR(4)); CREATE PUMP p AS INSERT INTO o SELECT STREAM ticker_symbol FROM SOURCE_SQL_STREAM_001
+         UNION ALL SELECT STREAM ticker_symbol, price FROM SOURCE_SQL_STREAM_001;`,
+        [INPUT],
+      ),
+    ).toMatchObject({ message: 'At line 2, column 20: Column count mismatch in UNION ALL' })
+  })
+
   it('keeps unmatched rows out of an INNER reference join', () => {
     const app = compileApplication(
       `CREATE STREAM o (t VARCHAR(4), c VARCHAR(20));

@@ -280,6 +280,17 @@ class Parser {
   // ---- queries
 
   query(): Query {
+    const first = this.select()
+    const unionAll: Query[] = []
+    while (this.acceptWord('UNION')) {
+      this.expectWord('ALL')
+      if (!this.isWord('SELECT')) this.fail('"SELECT"')
+      unionAll.push(this.select())
+    }
+    return unionAll.length === 0 ? first : { ...first, unionAll }
+  }
+
+  private select(): Query {
     const start = this.pos()
     this.expectWord('SELECT')
     const stream = this.acceptWord('STREAM')

@@ -66,6 +66,17 @@ interface Source {
 
 /** Compiles a SELECT STREAM into handlers on its source streams that call `emit` for each output row. */
 export function compileQuery(query: Query, qc: QueryContext, emit: Emit): CompiledQuery {
+  if (query.unionAll !== undefined) {
+    const { unionAll, ...first } = query
+    const compiled = compileQuery(first, qc, emit)
+    for (const branch of unionAll) {
+      const other = compileQuery(branch, qc, emit)
+      if (other.columns.length !== compiled.columns.length) {
+        throw codeError(branch.pos, 'Column count mismatch in UNION ALL')
+      }
+    }
+    return compiled
+  }
   const source = compileFrom(query.from, qc, true)
   const relations = source.relations
   const windows = new Map<string, WindowSpec>()
