@@ -278,10 +278,19 @@ export class Application {
     const compiled = compileQuery(statement.query, this.queryContext(pump, false), (values, rowtime) => {
       const row: Row = {}
       for (const column of target.columns) row[column.name] = null
-      indexes.forEach((index, i) => {
-        const column = target.columns[index] as { name: string; type: SqlType }
-        row[column.name] = coerce(values[i] ?? null, column.type)
-      })
+      try {
+        indexes.forEach((index, i) => {
+          const column = target.columns[index] as { name: string; type: SqlType }
+          row[column.name] = coerce(values[i] ?? null, column.type)
+        })
+      } catch (error) {
+        // A value that does not fit its column loses that row only, whichever path emitted it (a row, a closing window).
+        if (!(error instanceof SqlRuntimeError)) throw error
+        const data: Row = {}
+        compiled.columns.forEach((c, i) => (data[c.name] = values[i] ?? null))
+        this.reportError(error, data, rowtime, pump)
+        return
+      }
       row.ROWTIME = timestamp(rowtime)
       this.insert(statement.target, row, rowtime)
     })

@@ -184,6 +184,26 @@ describe('input and output values', () => {
   })
 })
 
+describe('runtime errors of closing windows', () => {
+  it('a window total that does not fit its column goes to error_stream; the other groups are emitted', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (t VARCHAR(4), total TINYINT);
+       CREATE PUMP p AS INSERT INTO o SELECT STREAM ticker_symbol, SUM(price) FROM SOURCE_SQL_STREAM_001
+       GROUP BY ticker_symbol, STEP(SOURCE_SQL_STREAM_001.ROWTIME BY INTERVAL '1' SECOND)
+       ORDER BY STEP(SOURCE_SQL_STREAM_001.ROWTIME BY INTERVAL '1' SECOND), ticker_symbol;`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'O')
+    const errors = rowsOf(app, 'error_stream')
+    push(app, 'A', 100, T0)
+    push(app, 'A', 100, T0 + 1)
+    push(app, 'B', 5, T0 + 2)
+    app.advance(T0 + 1000)
+    expect(out.map((r) => [r.row.T, r.row.TOTAL])).toEqual([['B', 5]])
+    expect(errors.map((e) => [e.row.ERROR_NAME, e.row.PUMP_NAME])).toEqual([['CoercionError', 'P']])
+  })
+})
+
 describe('pumps and queries', () => {
   it('chains pumps through an intermediate stream, and a later window sees rows of the same advance', () => {
     const app = compileApplication(
