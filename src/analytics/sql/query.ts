@@ -473,6 +473,9 @@ function closeGroups(
   qc: QueryContext,
   emit: Emit,
 ): void {
+  // Groups are created in ROWTIME order, so their ends only grow: the first one tells whether any is due.
+  const first = groups.values().next()
+  if (first.done === true || first.value.end > now) return
   const due = [...groups.entries()].filter(([, g]) => g.end <= now).sort((a, b) => a[1].end - b[1].end)
   for (const [key, group] of due) {
     groups.delete(key)
@@ -576,7 +579,30 @@ function stagger(
 
 interface WindowEntry {
   rowtime: number
+  /** per slot of the frame, its argument values */
   args: SqlValue[][]
+}
+
+/** Running state of one OVER aggregate in one partition: sums, and MIN/MAX candidates (monotonic deques of entry numbers). */
+interface SlotState {
+  rows: number
+  count: number
+  sum: number
+  sumSq: number
+  min: number[]
+  max: number[]
+}
+
+/** The rows of one partition in its window: `entries[i]` is entry number `base + i`; those before `head` have left. */
+interface PartitionState {
+  base: number
+  head: number
+  entries: WindowEntry[]
+  slots: SlotState[]
+}
+
+function slotValue(entry: WindowEntry | undefined, local: number): SqlValue {
+  return entry?.args[local]?.[0] ?? null
 }
 
 function sliding(
@@ -591,65 +617,171 @@ function sliding(
     spec,
     partition: spec.partitionBy.map((e) => compileExpression(e, { relations })),
     slots: overs.flatMap((o, i) => (o.window === spec ? [i] : [])),
-    buffers: new Map<string, WindowEntry[]>(),
+    partitions: new Map<string, PartitionState>(),
   }))
-  const evict = (spec: WindowSpec, entries: WindowEntry[], now: number): WindowEntry[] => {
-    if (spec.rows !== undefined) {
-      return entries.length > spec.rows + 1 ? entries.slice(entries.length - spec.rows - 1) : entries
+  type Frame = (typeof frames)[number]
+
+  const entryAt = (p: PartitionState, n: number): WindowEntry | undefined => p.entries[n - p.base]
+  const live = (p: PartitionState): number => p.entries.length - p.head
+
+  const add = (frame: Frame, p: PartitionState, entry: WindowEntry): void => {
+    const n = p.base + p.entries.length
+    p.entries.push(entry)
+    // loops rather than callbacks here and below: this runs for every row
+    for (let local = 0; local < frame.slots.length; local++) {
+      const s = p.slots[local] as SlotState
+      s.rows++
+      const over = overs[frame.slots[local] as number] as OverSlot
+      const value = slotValue(entry, local)
+      if (over.args.length === 0) s.count++
+      if (over.args.length === 0 || value === null) continue
+      s.count++
+      if (typeof value === 'number') {
+        s.sum += value
+        s.sumSq += value * value
+      }
+      if (over.name !== 'MIN' && over.name !== 'MAX') continue
+      const deque = over.name === 'MIN' ? s.min : s.max
+      const sign = over.name === 'MIN' ? 1 : -1
+      while (
+        deque.length > 0 &&
+        sign * compareValues(slotValue(entryAt(p, deque[deque.length - 1] as number), local), value) >= 0
+      ) {
+        deque.pop()
+      }
+      deque.push(n)
     }
-    const range = spec.rangeMs ?? Number.POSITIVE_INFINITY
-    let first = 0
-    while (first < entries.length && (entries[first] as WindowEntry).rowtime <= now - range) first++
-    return first === 0 ? entries : entries.slice(first)
   }
+
+  const removeOldest = (frame: Frame, p: PartitionState): void => {
+    const n = p.base + p.head
+    const entry = p.entries[p.head] as WindowEntry
+    for (let local = 0; local < frame.slots.length; local++) {
+      const s = p.slots[local] as SlotState
+      s.rows--
+      const over = overs[frame.slots[local] as number] as OverSlot
+      const value = slotValue(entry, local)
+      if (over.args.length === 0) s.count--
+      if (over.args.length === 0 || value === null) continue
+      s.count--
+      if (typeof value === 'number') {
+        s.sum -= value
+        s.sumSq -= value * value
+      }
+      if (s.min[0] === n) s.min.shift()
+      if (s.max[0] === n) s.max.shift()
+    }
+    p.head++
+    if (p.head > 1024 && p.head * 2 > p.entries.length) {
+      p.entries = p.entries.slice(p.head)
+      p.base += p.head
+      p.head = 0
+    }
+  }
+
+  const evict = (frame: Frame, p: PartitionState, now: number, pushing: boolean): void => {
+    const { rows, rangeMs } = frame.spec
+    if (rows !== undefined) {
+      while (live(p) > rows + 1) removeOldest(frame, p)
+      return
+    }
+    const range = rangeMs ?? Number.POSITIVE_INFINITY
+    // the row being processed always stays (RANGE CURRENT ROW is the rows at its ROWTIME)
+    const keep = pushing ? 1 : 0
+    // the lower bound is exclusive: a row exactly `range` old has left (RANGE CURRENT ROW keeps the row's peers)
+    const oldest = range === 0 ? now - 1 : now - range
+    while (live(p) > keep && (p.entries[p.head] as WindowEntry).rowtime <= oldest) removeOldest(frame, p)
+  }
+
+  const result = (frame: Frame, p: PartitionState, slot: number, local: number): SqlValue => {
+    const over = overs[slot] as OverSlot
+    const s = p.slots[local] as SlotState
+    const current = p.entries[p.entries.length - 1]
+    const kind = over.args[0]?.kind ?? 'integer'
+    switch (over.name) {
+      case 'LAG': {
+        const args = current?.args[local] ?? []
+        const offset = over.args[1] === undefined ? 1 : Number(args[1])
+        const index = p.entries.length - 1 - offset
+        return index >= p.head ? slotValue(p.entries[index], local) : (args[2] ?? null)
+      }
+      case 'MIN':
+      case 'MAX': {
+        const deque = over.name === 'MIN' ? s.min : s.max
+        return deque.length === 0 ? null : slotValue(entryAt(p, deque[0] as number), local)
+      }
+      case 'FIRST_VALUE':
+        return slotValue(p.entries[p.head], local)
+      case 'LAST_VALUE':
+        return slotValue(current, local)
+      default:
+        break
+    }
+    if (over.distinct) {
+      const acc = newAccumulator(true)
+      for (let i = p.head; i < p.entries.length; i++) accumulate(acc, slotValue(p.entries[i], local))
+      return aggregateResult(over.name, acc, kind)
+    }
+    const acc: Accumulator = {
+      ...newAccumulator(false),
+      rows: s.rows,
+      count: s.count,
+      sum: s.sum,
+      sumSq: s.sumSq,
+    }
+    return aggregateResult(over.name, acc, kind)
+  }
+
+  const compact = (p: PartitionState): PartitionState => ({
+    base: p.base + p.head,
+    head: 0,
+    entries: p.entries.slice(p.head),
+    slots: p.slots,
+  })
+
   qc.addPart({
     tick: (now) => {
       for (const frame of frames) {
-        for (const [key, entries] of frame.buffers) {
-          const kept = evict(frame.spec, entries, now)
-          if (kept.length === 0 && frame.spec.rows === undefined) frame.buffers.delete(key)
-          else frame.buffers.set(key, kept)
+        if (frame.spec.rows !== undefined) continue
+        for (const [key, p] of frame.partitions) {
+          evict(frame, p, now, false)
+          if (live(p) === 0) frame.partitions.delete(key)
         }
       }
     },
-    snapshot: () => frames.map((f) => [...f.buffers.entries()]),
+    snapshot: () => frames.map((f) => [...f.partitions.entries()].map(([key, p]) => [key, compact(p)])),
     restore: (state) => {
-      ;(state as [string, WindowEntry[]][][]).forEach((entries, i) => {
+      ;(state as [string, PartitionState][][]).forEach((partitions, i) => {
         const frame = frames[i]
-        if (frame === undefined) return
-        frame.buffers = new Map(entries)
+        if (frame !== undefined) frame.partitions = new Map(partitions)
       })
     },
   })
+
   return (rows, rowtime) => {
     const ctx: Ctx = { rows, rowtime }
     const results: SqlValue[] = new Array<SqlValue>(overs.length).fill(null)
     for (const frame of frames) {
       const key = valuesKey(frame.partition.map((p) => p.eval(ctx)))
-      const entry: WindowEntry = {
+      let p = frame.partitions.get(key)
+      if (p === undefined) {
+        p = {
+          base: 0,
+          head: 0,
+          entries: [],
+          slots: frame.slots.map(() => ({ rows: 0, count: 0, sum: 0, sumSq: 0, min: [], max: [] })),
+        }
+        frame.partitions.set(key, p)
+      }
+      add(frame, p, {
         rowtime,
         args: frame.slots.map((slot) => (overs[slot] as OverSlot).args.map((a) => a.eval(ctx))),
-      }
-      const entries = evict(frame.spec, [...(frame.buffers.get(key) ?? []), entry], rowtime)
-      frame.buffers.set(key, entries)
-      frame.slots.forEach((slot, local) => {
-        const over = overs[slot] as OverSlot
-        if (over.name === 'LAG') {
-          const offset = over.args[1] === undefined ? 1 : Number((entry.args[local] as SqlValue[])[1])
-          const previous = entries[entries.length - 1 - offset]
-          results[slot] =
-            previous === undefined
-              ? ((entry.args[local] as SqlValue[])[2] ?? null)
-              : ((previous.args[local] as SqlValue[])[0] ?? null)
-          return
-        }
-        const acc = newAccumulator(over.distinct)
-        for (const e of entries) {
-          const args = e.args[local] as SqlValue[]
-          accumulate(acc, over.args.length === 0 ? undefined : (args[0] ?? null))
-        }
-        results[slot] = aggregateResult(over.name, acc, over.args[0]?.kind ?? 'integer')
       })
+      evict(frame, p, rowtime, true)
+      for (let local = 0; local < frame.slots.length; local++) {
+        const slot = frame.slots[local] as number
+        results[slot] = result(frame, p, slot, local)
+      }
     }
     ctx.over = results
     emit(
