@@ -687,6 +687,54 @@ describe('windows over time (properties)', () => {
   })
 
   it.each([
+    ['RANGE', "RANGE INTERVAL '5' SECOND PRECEDING"],
+    ['ROWS', 'ROWS 3 PRECEDING'],
+  ])('sliding %s aggregates equal a recount of the window for every row', (kind, frame) => {
+    const code = `CREATE STREAM o (n BIGINT, s DOUBLE, lo DOUBLE, hi DOUBLE, f DOUBLE, l DOUBLE, a DOUBLE);
+      CREATE PUMP p AS INSERT INTO o SELECT STREAM COUNT(price) OVER w, SUM(price) OVER w, MIN(price) OVER w,
+        MAX(price) OVER w, FIRST_VALUE(price) OVER w, LAST_VALUE(price) OVER w, AVG(price) OVER w
+      FROM SOURCE_SQL_STREAM_001 WINDOW w AS (PARTITION BY ticker_symbol ${frame});`
+    const priced = fc.array(
+      fc.record({
+        gap: fc.integer({ min: 0, max: 3000 }),
+        ticker: fc.constantFrom('A', 'B'),
+        price: fc.option(fc.integer({ min: 1, max: 20 }), { nil: null }),
+      }),
+      { maxLength: 80 },
+    )
+    fc.assert(
+      fc.property(priced, (list) => {
+        const app = compileApplication(code, { inputs: [INPUT] })
+        const out = rowsOf(app, 'O')
+        const seen: { at: number; ticker: string; price: number | null }[] = []
+        const expected: unknown[] = []
+        let at = T0
+        for (const event of list) {
+          at += event.gap
+          app.push('SOURCE_SQL_STREAM_001', { TICKER_SYMBOL: event.ticker, PRICE: event.price }, at)
+          seen.push({ at, ticker: event.ticker, price: event.price })
+          const mine = seen.filter((e) => e.ticker === event.ticker)
+          const window = kind === 'ROWS' ? mine.slice(-4) : mine.filter((e) => e.at > at - 5000)
+          const prices = window.flatMap((e) => (e.price === null ? [] : [e.price]))
+          const sum = prices.reduce((x, y) => x + y, 0)
+          expected.push([
+            prices.length,
+            prices.length === 0 ? null : sum,
+            prices.length === 0 ? null : Math.min(...prices),
+            prices.length === 0 ? null : Math.max(...prices),
+            window[0]?.price ?? null,
+            event.price,
+            prices.length === 0 ? null : sum / prices.length,
+          ])
+        }
+        expect(out.map((r) => [r.row.N, r.row.S, r.row.LO, r.row.HI, r.row.F, r.row.L, r.row.A])).toEqual(
+          expected,
+        )
+      }),
+    )
+  })
+
+  it.each([
     ['tumbling', TUMBLING],
     ['stagger', STAGGER],
     ['sliding', SLIDING],
