@@ -424,6 +424,37 @@ describe('pumps and queries', () => {
     ).toMatchObject({ message: 'At line 2, column 20: Column count mismatch in UNION ALL' })
   })
 
+  it("runs the SQL reference's exact distinct count (DISTINCT subquery, GROUP BY STEP of its window_time)", () => {
+    const app = compileApplication(
+      `CREATE OR REPLACE STREAM output_stream (ticker_symbol VARCHAR(4), unique_count BIGINT);
+  CREATE OR REPLACE PUMP stream_pump AS
+  INSERT INTO output_stream
+  SELECT STREAM TICKER_SYMBOL, COUNT(distinct_stream.price) AS unique_count
+    FROM (
+      SELECT STREAM DISTINCT rowtime as window_time,
+        TICKER_SYMBOL,
+        CHANGE,
+        PRICE,
+        STEP((SOURCE_SQL_STREAM_001.rowtime) BY INTERVAL '5' SECOND)
+        FROM SOURCE_SQL_STREAM_001) as distinct_stream
+    GROUP BY TICKER_SYMBOL,
+        STEP((distinct_stream.window_time) BY INTERVAL '5' SECOND);`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'OUTPUT_STREAM')
+    push(app, 'A', 1, T0)
+    push(app, 'A', 1, T0) // the same row at the same ROWTIME: not distinct
+    push(app, 'A', 2, T0 + 1000)
+    push(app, 'B', 1, T0 + 2000)
+    push(app, 'A', 3, T0 + 6000)
+    app.advance(T0 + 10_000)
+    expect(out.map((r) => [r.rowtime - T0, r.row.TICKER_SYMBOL, r.row.UNIQUE_COUNT])).toEqual([
+      [5000, 'A', 2],
+      [5000, 'B', 1],
+      [10_000, 'A', 1],
+    ])
+  })
+
   it('keeps unmatched rows out of an INNER reference join', () => {
     const app = compileApplication(
       `CREATE STREAM o (t VARCHAR(4), c VARCHAR(20));
