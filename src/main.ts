@@ -7,6 +7,7 @@ import { createKafkaClient } from './adapters/kafka/kafka-client.ts'
 import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
+import { RedisApplicationCatalog } from './adapters/redis/redis-application-catalog.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
 import { RedisSubscriptionLeases } from './adapters/redis/redis-subscription-leases.ts'
@@ -32,6 +33,7 @@ import { startReconciler } from './streams/catalog/stream-reconciler.ts'
 import type { StreamsDeps } from './streams/deps.ts'
 import { createStreamsService } from './streams/service.ts'
 import { createDynamoDbService } from './dynamodb/service.ts'
+import { createAnalyticsService } from './analytics/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
 
@@ -101,6 +103,17 @@ export async function startGateway(
     settings: { creatingDelayMs: DYNAMODB_CREATING_DELAY_MS },
   })
 
+  // Kinesis Data Analytics for SQL applications, in the same Redis. Until the SQL checker of src/analytics/sql/
+  // is wired here, application code is stored without being checked.
+  const analyticsService = createAnalyticsService({
+    applications: new RedisApplicationCatalog(redis, { keyPrefix: streams.redisKeyPrefix }),
+    streams: catalog,
+    recordLog,
+    objects: objectStore,
+    clock: systemClock,
+    checkApplicationCode: () => undefined,
+  })
+
   const healthCheck = async (): Promise<HealthReport> => {
     const checks: Record<string, string> = {}
     const probe = async (name: string, what: string, check: () => Promise<unknown>): Promise<void> => {
@@ -123,7 +136,12 @@ export async function startGateway(
   const requestMetrics = new RequestMetrics()
   const server = createGatewayServer({
     settings: config,
-    services: [streamsService, dynamoDbService, createCloudWatchService({ metrics: cloudWatchMetrics })],
+    services: [
+      streamsService,
+      dynamoDbService,
+      createCloudWatchService({ metrics: cloudWatchMetrics }),
+      analyticsService,
+    ],
     healthCheck,
     logger,
     routes: [
