@@ -33,12 +33,16 @@ export const RoleARN: ScalarShape = {
 
 export const InAppStreamName: ScalarShape = { type: 'string', minLength: 1, maxLength: 32 }
 
+/**
+ * The model writes `\d{1}+:\d{12}+` with Java's possessive quantifiers, which JavaScript lacks; before a
+ * literal `:` they match exactly what the greedy form does.
+ */
 export const KinesisAnalyticsARN: ScalarShape = {
   type: 'string',
   required: true,
   minLength: 1,
   maxLength: 2048,
-  pattern: 'arn:aws:kinesisanalytics:[a-z]{2}-[a-z]+-\\d{1}+:\\d{12}+:application/[a-zA-Z0-9_.-]{1,128}',
+  pattern: 'arn:aws:kinesisanalytics:[a-z]{2}-[a-z]+-\\d{1}:\\d{12}:application/[a-zA-Z0-9_.-]{1,128}',
 }
 
 /** { ResourceARN, RoleARN }, both required: a stream, delivery stream or function and the role to reach it. */
