@@ -244,6 +244,14 @@ describe('ListApplications', () => {
 })
 
 describe('DeleteApplication', () => {
+  it('accepts the CreateTimestamp in whole seconds, as the AWS CLI sends it', async () => {
+    deps.clock.advance(345)
+    await call('CreateApplication', { ApplicationName: 'alerts' })
+    const truncated = new Date(Math.floor(deps.clock.now() / 1000) * 1000)
+    await call('DeleteApplication', { ApplicationName: 'alerts', CreateTimestamp: truncated })
+    expect((await call('ListApplications', {})).ApplicationSummaries).toEqual([])
+  })
+
   it('deletes a READY application given its CreateTimestamp', async () => {
     await call('CreateApplication', { ApplicationName: 'alerts' })
     const { ApplicationDetail: detail } = await call('DescribeApplication', { ApplicationName: 'alerts' })

@@ -17,6 +17,14 @@ import { ApplicationName } from '../members.ts'
  * application of the same name is not deleted by mistake. One that nothing runs (READY, or STARTING before a
  * runtime took it) goes at once; one a runtime runs turns DELETING, and the runtime removes it once stopped.
  */
+/**
+ * The AWS CLI (botocore) sends timestamps as whole epoch seconds, the SDKs with milliseconds: a CreateTimestamp
+ * names the application created within that second.
+ */
+function sameSecond(givenMillis: number, createdAtMillis: number): boolean {
+  return Math.floor(givenMillis / 1000) === Math.floor(createdAtMillis / 1000)
+}
+
 export function deleteApplication(
   deps: AnalyticsDeps,
 ): Operation<DeleteApplicationRequest, DeleteApplicationResponse> {
@@ -28,7 +36,7 @@ export function deleteApplication(
         const key = applicationKey(context, validated(input.ApplicationName, 'ApplicationName'))
         const record = await existingApplication(deps, key)
         const createdAt = validated(input.CreateTimestamp, 'CreateTimestamp')
-        if (Math.round(createdAt.getTime()) !== record.createdAtMillis) {
+        if (!sameSecond(createdAt.getTime(), record.createdAtMillis)) {
           throw ResourceNotFoundException(
             `Application ${key.applicationName} with create timestamp ${createdAt.toISOString()} is not found.`,
           )

@@ -2,6 +2,7 @@
 // stream catalog and record log of the streams fixture, a memory object store, and a stand-in SQL checker.
 
 import type { AnalyticsDeps, ApplicationCodeChecker } from '../../../src/analytics/deps.ts'
+import type { FakeClock } from '../fake-clock.ts'
 import { MemoryApplicationCatalog } from '../memory/memory-application-catalog.ts'
 import { MemoryObjectStore } from '../memory/memory-object-store.ts'
 import { createTestDataPlane, type TestDataPlane } from '../streams/test-streams.ts'
@@ -9,6 +10,7 @@ import { createTestDataPlane, type TestDataPlane } from '../streams/test-streams
 export interface FakeAnalyticsDeps extends AnalyticsDeps {
   readonly applications: MemoryApplicationCatalog
   readonly objects: MemoryObjectStore
+  readonly clock: FakeClock
   /** The streams the applications read and write, on the same memory catalog and log. */
   readonly plane: TestDataPlane
 }
