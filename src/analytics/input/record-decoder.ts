@@ -72,6 +72,7 @@ export function recordDecoder(schema: SourceSchema): RecordDecoder {
       return decodeCsv(decoded, rowDelimiter, columnDelimiter, columns)
     }
   }
+  const flattened = columns.find((column) => column.fromElement !== undefined)
   const rowPath = parseJsonPath(format?.MappingParameters?.JSONMappingParameters?.RecordRowPath ?? '$')
   if (!isJsonPath(rowPath)) throw new Error(rowPath.problem)
   return (data) => {
@@ -86,7 +87,7 @@ export function recordDecoder(schema: SourceSchema): RecordDecoder {
         errors: [{ name: 'PARSE_ERROR', message: `The record is not JSON: ${(error as Error).message}` }],
       }
     }
-    return decodeJson(document, rowPath.steps, columns)
+    return decodeJson(document, rowPath.steps, columns, flattened)
   }
 }
 
@@ -94,6 +95,7 @@ function decodeJson(
   document: unknown,
   rowPath: readonly PathStep[],
   columns: readonly Column[],
+  flattened: Column | undefined,
 ): DecodedRecord {
   const result: DecodedRecord = { rows: [], errors: [] }
   const arrayAt = rowPath.findIndex((step) => step.kind === 'elements')
@@ -112,7 +114,6 @@ function decodeJson(
       })
       continue
     }
-    const flattened = columns.find((column) => column.fromElement !== undefined)
     const array = flattened === undefined ? undefined : evaluate(root, flattened.steps)
     const elements: unknown[] = Array.isArray(array) && array.length > 0 ? array : [undefined]
     for (const element of flattened === undefined ? [undefined] : elements) {

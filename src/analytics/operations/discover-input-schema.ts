@@ -112,26 +112,28 @@ async function streamSample(
   if (stream === undefined || stream.status === 'DELETING') {
     throw InvalidArgumentException(`Stream ${parts.streamName} under account ${parts.accountId} not found.`)
   }
-  const sampled: { timestamp: number; text: string }[] = []
   const decoder = new TextDecoder()
-  for (const shard of stream.shards) {
-    const range = await deps.recordLog.offsetRange(stream.topic, shard.index)
-    const from =
-      position === 'TRIM_HORIZON'
-        ? range.earliest
-        : position === 'NOW'
-          ? range.latest
-          : Math.max(range.earliest, range.latest - SAMPLE_SIZE)
-    const result = await deps.recordLog.read(stream.topic, shard.index, from, {
-      maxRecords: SAMPLE_SIZE,
-      maxBytes: 1024 * 1024,
-      maxWaitMs: position === 'NOW' ? NOW_WAIT_MS : 0,
-    })
-    for (const record of result.records) {
-      if (record.headers[ENCRYPTION_HEADER] !== undefined || record.value === null) continue
-      sampled.push({ timestamp: record.timestamp, text: decoder.decode(record.value) })
-    }
-  }
+  // Shards are read together, so that a NOW sample waits once, not once per shard.
+  const perShard = await Promise.all(
+    stream.shards.map(async (shard) => {
+      const range = await deps.recordLog.offsetRange(stream.topic, shard.index)
+      const from =
+        position === 'TRIM_HORIZON'
+          ? range.earliest
+          : position === 'NOW'
+            ? range.latest
+            : Math.max(range.earliest, range.latest - SAMPLE_SIZE)
+      const result = await deps.recordLog.read(stream.topic, shard.index, from, {
+        maxRecords: SAMPLE_SIZE,
+        maxBytes: 1024 * 1024,
+        maxWaitMs: position === 'NOW' ? NOW_WAIT_MS : 0,
+      })
+      return result.records
+        .filter((record) => record.headers[ENCRYPTION_HEADER] === undefined && record.value !== null)
+        .map((record) => ({ timestamp: record.timestamp, text: decoder.decode(record.value ?? undefined) }))
+    }),
+  )
+  const sampled = perShard.flat()
   sampled.sort((a, b) => a.timestamp - b.timestamp)
   const chosen = position === 'TRIM_HORIZON' ? sampled.slice(0, SAMPLE_SIZE) : sampled.slice(-SAMPLE_SIZE)
   return chosen.map((record) => record.text)
