@@ -12,6 +12,7 @@ import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from '@
 import { DiscoverInputSchemaCommand, KinesisAnalyticsClient } from '@aws-sdk/client-kinesis-analytics'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
+import { MinioObjectStore } from '../../src/adapters/s3/minio-object-store.ts'
 import { ensureAwsCli } from './fixture/aws-cli.ts'
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
@@ -109,6 +110,32 @@ describe('Kinesis Data Analytics for SQL on real Kafka and Redis', () => {
     ])
     expect(discovered.RawInputRecords).toHaveLength(4)
     expect(discovered.ParsedInputRecords?.map((row) => row[0]).sort()).toEqual(['AMZN', 'IBM', 'MSFT', 'QXZ'])
+  })
+
+  it('discovers the schema of a CSV object in real S3', async () => {
+    const store = new MinioObjectStore(stack.s3)
+    const bucket = uniqueName('analytics-ref').toLowerCase()
+    await store.ensureBucket(bucket)
+    await store.put(bucket, 'companies.csv', Buffer.from('AMZN,Amazon,1994\nMSFT,Microsoft,1975\n'))
+    const discovered = await cli(
+      'discover-input-schema',
+      '--s3-configuration',
+      `RoleARN=${role},BucketARN=arn:aws:s3:::${bucket},FileKey=companies.csv`,
+    )
+    expect(discovered).toMatchObject({
+      InputSchema: {
+        RecordFormat: { RecordFormatType: 'CSV' },
+        RecordColumns: [
+          { Name: 'COL_0', SqlType: 'VARCHAR(4)' },
+          { Name: 'COL_1', SqlType: 'VARCHAR(16)' },
+          { Name: 'COL_2', SqlType: 'INTEGER' },
+        ],
+      },
+      ParsedInputRecords: [
+        ['AMZN', 'Amazon', '1994'],
+        ['MSFT', 'Microsoft', '1975'],
+      ],
+    })
   })
 
   it('creates an application from a SQL file with the AWS CLI, starts, stops and deletes it', async () => {

@@ -179,4 +179,18 @@ describe.each([
     ).rejects.toMatchObject({ name: 'ValidationException' })
     analytics.destroy()
   })
+
+  it('answers 503 ServiceUnavailable, which the SDK retries, while the catalog is down', async () => {
+    const analytics = client(http1)
+    deps.applications.unavailable = true
+    try {
+      await expect(analytics.send(new ListApplicationsCommand({}))).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+        $metadata: { httpStatusCode: 503 },
+      })
+    } finally {
+      deps.applications.unavailable = false
+    }
+    analytics.destroy()
+  })
 })
