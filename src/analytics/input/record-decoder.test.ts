@@ -88,13 +88,13 @@ describe('JSON records', () => {
       rows: [],
       errors: [
         {
-          name: 'TYPE_CONVERSION_ERROR',
+          name: 'COERCION_ERROR',
           message: "Cannot convert 'AMZN' to INTEGER for column TICKER_SYMBOL",
         },
       ],
     })
     expect(decode(bytes('{"TICKER_SYMBOL":1,"small":300}')).errors).toEqual([
-      { name: 'NUMERIC_OVERFLOW', message: 'Value 300 is out of range for TINYINT in column small' },
+      { name: 'COERCION_ERROR', message: 'Value 300 does not fit TINYINT in column small' },
     ])
     expect(decode(bytes('not json')).errors[0]?.name).toBe('PARSE_ERROR')
     expect(decode(new Uint8Array([0xff, 0xfe])).errors).toEqual([
@@ -135,24 +135,44 @@ describe('SQL types', () => {
     return row === undefined ? result.errors[0]?.name : row.v
   }
 
-  it('coerces numbers, decimals, booleans, timestamps, dates and times', () => {
+  it('converts JSON values as AWS documents it', () => {
+    // Numbers: direct when they fit size and precision.
     expect(one('BIGINT', '9007199254740991')).toBe(9007199254740991)
-    expect(one('BIGINT', 2 ** 60)).toBe('NUMERIC_OVERFLOW')
-    expect(one('INTEGER', 1.5)).toBe('TYPE_CONVERSION_ERROR')
+    expect(one('BIGINT', 2 ** 60)).toBe('COERCION_ERROR')
+    expect(one('INTEGER', 123.4)).toBe('COERCION_ERROR')
     expect(one('SMALLINT', '-32768')).toBe(-32768)
-    expect(one('DECIMAL(5,2)', '123.456')).toBe(123.46)
-    expect(one('DECIMAL(5,2)', 1234.5)).toBe('NUMERIC_OVERFLOW')
-    expect(one('REAL', 1e39)).toBe('NUMERIC_OVERFLOW')
+    expect(one('DECIMAL(5,2)', '123.45')).toBe(123.45)
+    expect(one('DECIMAL(5,2)', '123.456')).toBe('COERCION_ERROR')
+    expect(one('DECIMAL(5,2)', 1234.5)).toBe('COERCION_ERROR')
+    expect(one('REAL', 1e39)).toBe('COERCION_ERROR')
     expect(one('DOUBLE', '2.5e3')).toBe(2500)
-    expect(one('BOOLEAN', 'yes')).toBe('TYPE_CONVERSION_ERROR')
-    expect(one('TIMESTAMP', '2017-12-05 11:00:10.000')).toBe(Date.UTC(2017, 11, 5, 11, 0, 10))
-    expect(one('TIMESTAMP', '2017-12-05T11:00:10+01:00')).toBe(Date.UTC(2017, 11, 5, 10, 0, 10))
-    expect(one('TIMESTAMP', 1512471610000)).toBe(1512471610000)
-    expect(one('TIMESTAMP', 'yesterday')).toBe('TYPE_CONVERSION_ERROR')
-    expect(one('DATE', '2017-12-05')).toBe(Date.UTC(2017, 11, 5))
-    expect(one('TIME', '11:00:10.5')).toBe(39610500)
-    expect(one('VARCHAR(3)', 12345)).toBe('123')
+    expect(one('INTEGER', { a: 1 })).toBe('COERCION_ERROR')
+    // Booleans: 1/0 for numbers, text, one byte; not dates.
+    expect(one('INTEGER', true)).toBe(1)
+    expect(one('VARCHAR(8)', false)).toBe('false')
     expect(one('CHAR(2)', true)).toBe('tr')
+    expect(one('VARBINARY(1)', true)).toEqual(new Uint8Array([1]))
+    expect(one('TIMESTAMP', true)).toBe('COERCION_ERROR')
+    // To BOOLEAN: 0 is false, other numbers true; the string "true" in any case is true, any other false.
+    expect(one('BOOLEAN', 0)).toBe(false)
+    expect(one('BOOLEAN', 7)).toBe(true)
+    expect(one('BOOLEAN', 'TRUE')).toBe(true)
+    expect(one('BOOLEAN', 'yes')).toBe(false)
+    // Dates and times from strings only.
+    expect(one('TIMESTAMP', '1992-02-14 18:35:44.0')).toBe(Date.UTC(1992, 1, 14, 18, 35, 44))
+    expect(one('TIMESTAMP', '1992-02-14')).toBe(Date.UTC(1992, 1, 14))
+    expect(one('TIMESTAMP', '2017-12-05T11:00:10+01:00')).toBe(Date.UTC(2017, 11, 5, 10, 0, 10))
+    expect(one('TIMESTAMP', 1512471610000)).toBe('COERCION_ERROR')
+    expect(one('TIMESTAMP', 'yesterday')).toBe('COERCION_ERROR')
+    expect(one('DATE', '1992-02-14')).toBe(Date.UTC(1992, 1, 14))
+    expect(one('TIME', '11:00:10.5')).toBe(39610500)
+    // Binary from a binary literal only.
+    expect(one('VARBINARY(4)', "X'3F67A23A'")).toEqual(new Uint8Array([0x3f, 0x67, 0xa2, 0x3a]))
+    expect(one('VARBINARY(4)', 'plain')).toBe('COERCION_ERROR')
+    expect(one('VARBINARY(4)', 12)).toBe('COERCION_ERROR')
+    // Text: as is, numbers as text, arrays and objects as their JSON text, truncated without error.
+    expect(one('VARCHAR(3)', 12345)).toBe('123')
+    expect(one('VARCHAR(16)', [1, { a: 2 }])).toBe('[1,{"a":2}]')
     expect(one('INTEGER', null)).toBeNull()
   })
 

@@ -2,7 +2,7 @@
 // value of that type for the engine.
 //
 // Values the engine receives: CHAR/VARCHAR -> string; TINYINT/SMALLINT/INTEGER/BIGINT, REAL/DOUBLE,
-// DECIMAL -> number (BIGINT exact within ±2^53, larger values are an overflow); BOOLEAN -> boolean;
+// DECIMAL -> number (BIGINT exact within ±2^53, larger values do not fit); BOOLEAN -> boolean;
 // TIMESTAMP and DATE -> epoch milliseconds (UTC); TIME -> milliseconds since midnight; VARBINARY -> Uint8Array;
 // SQL NULL -> null.
 
@@ -84,7 +84,8 @@ export function isSqlType(value: SqlType | { readonly problem: string }): value 
 
 /** Why a value does not fit its column: its row goes to the error stream with this name and message. */
 export interface ConversionError {
-  readonly name: 'TYPE_CONVERSION_ERROR' | 'NUMERIC_OVERFLOW'
+  /** AWS calls every failed conversion a coercion error. */
+  readonly name: 'COERCION_ERROR'
   readonly message: string
 }
 
@@ -100,23 +101,35 @@ const INTEGER_RANGES = {
 const REAL_MAX = 3.4028234663852886e38
 
 /**
- * A value read from a record (JSON: any JSON value; CSV: a string) as a value of `type`. Character types are
- * truncated to their length; a value that does not convert, or does not fit, is an error.
+ * A value read from a record (JSON: any JSON value; CSV: a string) as a value of `type`, by AWS's rules for
+ * JSON values (developer guide, "Mapping JSON Data Types to SQL Data Types"):
+ *
+ * - null is NULL for every type;
+ * - a boolean is 1/0 for numbers, one byte for VARBINARY, itself for BOOLEAN, `true`/`false` for text, and
+ *   does not convert to a date or time;
+ * - a number converts to numbers if it fits their size and precision (123.4 does not fit INTEGER), to BOOLEAN
+ *   (0 is false, anything else true), to text; not to binary, dates or times;
+ * - a string is parsed for numbers, is true for BOOLEAN when it is `true` (any case) and false otherwise, is a
+ *   binary literal `X'3F67'` for binary, is text as is, and `1992-02-14` / `1992-02-14 18:35:44.0` for dates;
+ * - an array or object is its JSON text for text types and converts to nothing else.
+ *
+ * Text longer than its CHAR/VARCHAR is truncated without error.
  */
 export function convert(raw: unknown, type: SqlType, column: string): Converted {
   if (raw === null || raw === undefined) return { value: null }
   const mismatch = (): Converted => ({
     error: {
-      name: 'TYPE_CONVERSION_ERROR',
+      name: 'COERCION_ERROR',
       message: `Cannot convert ${describe(raw)} to ${typeText(type)} for column ${column}`,
     },
   })
   const overflow = (): Converted => ({
     error: {
-      name: 'NUMERIC_OVERFLOW',
-      message: `Value ${describe(raw)} is out of range for ${typeText(type)} in column ${column}`,
+      name: 'COERCION_ERROR',
+      message: `Value ${describe(raw)} does not fit ${typeText(type)} in column ${column}`,
     },
   })
+  const structured = typeof raw === 'object'
   switch (type.kind) {
     case 'CHAR':
     case 'VARCHAR': {
@@ -124,49 +137,51 @@ export function convert(raw: unknown, type: SqlType, column: string): Converted 
       return { value: truncate(text, type.length) }
     }
     case 'VARBINARY': {
-      if (typeof raw !== 'string') return mismatch()
-      const bytes = new TextEncoder().encode(raw)
+      if (typeof raw === 'boolean') return { value: new Uint8Array([raw ? 1 : 0]) }
+      const bytes = typeof raw === 'string' ? binaryLiteral(raw.trim()) : undefined
+      if (bytes === undefined) return mismatch()
       return bytes.length > type.length ? overflow() : { value: bytes }
     }
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
     case 'BIGINT': {
+      if (structured) return mismatch()
       const number = numberOf(raw)
-      if (number === undefined || !Number.isInteger(number)) return mismatch()
+      if (number === undefined) return mismatch()
       const [min, max] = INTEGER_RANGES[type.kind]
-      return number < min || number > max ? overflow() : { value: number }
+      return !Number.isInteger(number) || number < min || number > max ? overflow() : { value: number }
     }
     case 'REAL':
     case 'DOUBLE': {
+      if (structured) return mismatch()
       const number = numberOf(raw)
       if (number === undefined) return mismatch()
       if (!Number.isFinite(number) || (type.kind === 'REAL' && Math.abs(number) > REAL_MAX)) return overflow()
       return { value: type.kind === 'REAL' ? Math.fround(number) : number }
     }
     case 'DECIMAL': {
+      if (structured) return mismatch()
       const number = numberOf(raw)
       if (number === undefined || !Number.isFinite(number)) return mismatch()
-      const rounded = Number(number.toFixed(type.scale))
-      const integerDigits = Math.trunc(Math.abs(rounded)).toString().replace(/^0$/, '').length
-      return integerDigits > type.precision - type.scale ? overflow() : { value: rounded }
+      const scaled = Number(number.toFixed(type.scale))
+      const integerDigits = Math.trunc(Math.abs(scaled)).toString().replace(/^0$/, '').length
+      if (scaled !== number || integerDigits > type.precision - type.scale) return overflow()
+      return { value: scaled }
     }
     case 'BOOLEAN': {
       if (typeof raw === 'boolean') return { value: raw }
-      if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim()))
-        return { value: raw.trim().toLowerCase() === 'true' }
+      if (typeof raw === 'number') return { value: raw !== 0 }
+      if (typeof raw === 'string') return { value: raw.trim().toLowerCase() === 'true' }
       return mismatch()
     }
     case 'TIMESTAMP':
-    case 'DATE': {
-      if (typeof raw === 'number' && Number.isInteger(raw)) return { value: raw }
-      if (typeof raw !== 'string') return mismatch()
-      const millis = type.kind === 'DATE' ? parseDate(raw.trim()) : parseTimestamp(raw.trim())
-      return millis === undefined ? mismatch() : { value: millis }
-    }
+    case 'DATE':
     case 'TIME': {
       if (typeof raw !== 'string') return mismatch()
-      const millis = parseTime(raw.trim())
+      const text = raw.trim()
+      const millis =
+        type.kind === 'TIME' ? parseTime(text) : type.kind === 'DATE' ? parseDate(text) : parseTimestamp(text)
       return millis === undefined ? mismatch() : { value: millis }
     }
   }
@@ -183,7 +198,15 @@ function truncate(text: string, length: number): string {
   return Array.from(text).slice(0, length).join('')
 }
 
+/** `X'3F67A23A'`: an even number of hex digits. */
+function binaryLiteral(text: string): Uint8Array | undefined {
+  const match = /^[xX]'((?:[0-9A-Fa-f]{2})*)'$/.exec(text)
+  if (match === null) return undefined
+  return Uint8Array.from(Buffer.from(match[1] ?? '', 'hex'))
+}
+
 function numberOf(raw: unknown): number | undefined {
+  if (typeof raw === 'boolean') return raw ? 1 : 0
   if (typeof raw === 'number') return raw
   if (typeof raw !== 'string') return undefined
   const text = raw.trim()
