@@ -27,6 +27,11 @@ export interface ApplicationCatalog {
   ): Promise<ApplicationRecord[]>
   /** How many applications the scope has. */
   count(scope: ApplicationScope): Promise<number>
+  /**
+   * Every account and region that has had an application (a scope may have none left): how the runtime finds
+   * the applications it is asked to run, with `list`.
+   */
+  scopes(): Promise<ApplicationScope[]>
 }
 
 export interface ApplicationScope {

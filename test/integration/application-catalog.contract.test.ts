@@ -53,6 +53,11 @@ function describeApplicationCatalogContract(name: string, open: () => Applicatio
       expect(await catalog.count(scope)).toBe(4)
       expect(await catalog.count({ ...scope, region: 'eu-west-1' })).toBe(0)
       expect(await catalog.list({ ...scope, region: 'eu-west-1' }, undefined, 10)).toEqual([])
+      await catalog.create({ ...application('elsewhere'), accountId: '210987654321', region: 'eu-west-1' })
+      expect((await catalog.scopes()).sort((a, b) => a.accountId.localeCompare(b.accountId))).toEqual([
+        scope,
+        { accountId: '210987654321', region: 'eu-west-1' },
+      ])
     })
 
     it('updates and removes only from the revision read', async () => {
@@ -106,6 +111,7 @@ describeApplicationCatalogContract('RedisApplicationCatalog', () => {
     remove: (key, revision) => next().remove(key, revision),
     list: (listScope, after, limit) => next().list(listScope, after, limit),
     count: (countScope) => next().count(countScope),
+    scopes: () => next().scopes(),
   }
 })
 

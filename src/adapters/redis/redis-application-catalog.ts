@@ -14,14 +14,15 @@ export interface RedisApplicationCatalogOptions {
 }
 
 // Per account and region: a sorted set of application names (all scores 0, so ordered by name) and per
-// application a hash { record: JSON, revision: n }. Every write is a Lua script that checks the revision and
+// application a hash { record: JSON, revision: n }; one set of every `<account>:<region>` with applications. Every write is a Lua script that checks the revision and
 // writes in one step, so two replicas cannot both change an application from the same read.
 
-// KEYS: application hash, names set. ARGV: name, record, revision.
+// KEYS: application hash, names set, scopes set. ARGV: name, record, revision, scope.
 const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'record', ARGV[2], 'revision', ARGV[3])
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[4])
 return 1
 `
 
@@ -60,12 +61,14 @@ export class RedisApplicationCatalog implements ApplicationCatalog {
     const created = await this.run(() =>
       this.redis.eval(
         CREATE,
-        2,
+        3,
         this.applicationKey(record),
         this.namesKey(record),
+        this.scopesKey(),
         record.applicationName,
         JSON.stringify(record),
         String(record.revision),
+        `${record.accountId}:${record.region}`,
       ),
     )
     return created === 1
@@ -125,6 +128,18 @@ export class RedisApplicationCatalog implements ApplicationCatalog {
 
   count(scope: ApplicationScope): Promise<number> {
     return this.run(() => this.redis.zcard(this.namesKey(scope)))
+  }
+
+  async scopes(): Promise<ApplicationScope[]> {
+    const members = await this.run(() => this.redis.smembers(this.scopesKey()))
+    return members.map((member) => {
+      const [accountId = '', region = ''] = member.split(':')
+      return { accountId, region }
+    })
+  }
+
+  private scopesKey(): string {
+    return `${this.prefix}scopes`
   }
 
   private applicationKey(key: ApplicationKey): string {

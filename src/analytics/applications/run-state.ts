@@ -4,7 +4,9 @@ import type {
   ApplicationRecord,
 } from '../../ports/application-catalog.ts'
 
-// What the runtime that runs applications reports, as compare-and-set changes of the catalog. Each returns
+// The runtime finds what it is asked to run with ApplicationCatalog.scopes() and list(): STARTING applications
+// (with `run`: the starting position of each input), UPDATING ones (a new version to apply), STOPPING and
+// DELETING ones (to stop). What it reports, as compare-and-set changes of the catalog. Each returns
 // what it did; 'changed' means the record moved meanwhile (a Stop or an update came in): read it again and act
 // on what it says now.
 //
@@ -13,7 +15,10 @@ import type {
 
 export type ReportOutcome = 'applied' | 'ignored' | 'changed'
 
-/** The runtime runs the application's current version (after Start or an update). */
+/**
+ * The runtime runs the application's current version (after Start or an update). 'ignored' (the application is
+ * gone, or READY because Stop came first) means: do not run it.
+ */
 export async function reportRunning(
   catalog: ApplicationCatalog,
   key: ApplicationKey,

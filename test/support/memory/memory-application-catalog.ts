@@ -9,6 +9,7 @@ import {
 /** ApplicationCatalog in memory, with the Redis adapter's semantics (records stored as JSON text). */
 export class MemoryApplicationCatalog implements ApplicationCatalog {
   private readonly records = new Map<string, string>()
+  private readonly everScoped = new Set<string>()
   /** While set, every call fails as the Redis adapter does when Redis is unreachable. */
   unavailable = false
 
@@ -24,6 +25,7 @@ export class MemoryApplicationCatalog implements ApplicationCatalog {
       const key = keyOf(record)
       if (this.records.has(key)) return false
       this.records.set(key, JSON.stringify(record))
+      this.everScoped.add(JSON.stringify({ accountId: record.accountId, region: record.region }))
       return true
     })
   }
@@ -64,6 +66,10 @@ export class MemoryApplicationCatalog implements ApplicationCatalog {
 
   count(scope: ApplicationScope): Promise<number> {
     return this.call(() => this.inScope(scope).length)
+  }
+
+  scopes(): Promise<ApplicationScope[]> {
+    return this.call(() => [...this.everScoped.values()].map((text) => JSON.parse(text) as ApplicationScope))
   }
 
   private inScope(scope: ApplicationScope): ApplicationRecord[] {
