@@ -7,6 +7,7 @@ import { createKafkaClient } from './adapters/kafka/kafka-client.ts'
 import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
+import { RedisApplicationCatalog } from './adapters/redis/redis-application-catalog.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
 import { RedisDeliveryStreamCatalog } from './adapters/redis/redis-delivery-stream-catalog.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
@@ -36,6 +37,8 @@ import { createDynamoDbService } from './dynamodb/service.ts'
 import { startDeliveryStreamReconciler } from './firehose/catalog/delivery-stream-reconciler.ts'
 import type { FirehoseDeps } from './firehose/deps.ts'
 import { createFirehoseService } from './firehose/service.ts'
+import { checkCodeWithSqlEngine } from './analytics/code-checker.ts'
+import { createAnalyticsService } from './analytics/service.ts'
 import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
 import { createStsService } from './sts/service.ts'
@@ -128,6 +131,17 @@ export async function startGateway(
     settings: { creatingDelayMs: DYNAMODB_CREATING_DELAY_MS },
   })
 
+  // Kinesis Data Analytics for SQL applications, in the same Redis. Until the SQL checker of src/analytics/sql/
+  // is wired here, application code is stored without being checked.
+  const analyticsService = createAnalyticsService({
+    applications: new RedisApplicationCatalog(redis, { keyPrefix: streams.redisKeyPrefix }),
+    streams: catalog,
+    recordLog,
+    objects: objectStore,
+    clock: systemClock,
+    checkApplicationCode: checkCodeWithSqlEngine,
+  })
+
   const healthCheck = async (): Promise<HealthReport> => {
     const checks: Record<string, string> = {}
     const probe = async (name: string, what: string, check: () => Promise<unknown>): Promise<void> => {
@@ -157,6 +171,7 @@ export async function startGateway(
       createCloudWatchService({ metrics: cloudWatchMetrics }),
       firehoseService,
       createStsService(),
+      analyticsService,
     ],
     healthCheck,
     logger,
