@@ -8,8 +8,8 @@ import { format, percentile, printTable } from './table.ts'
 
 /*
  * Scenario: a KCL 3.x application (test/java, KclScenario) consumes a 4-shard stream through the gateway, with its
- * lease table and metrics on the gateway too. Once it processes records of every shard (a warm-up batch), the
- * stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (15), then
+ * lease table and metrics on the gateway too; it checkpoints each shard at most once a second. Once it processes
+ * records of every shard (a warm-up batch), the stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (15), then
  * BENCH_KCL_BURST records (20000) are put at once, as fast as the ingest scenario puts them. Measured: the end-to-end lag of each steady record
  * (PutRecords sent to its processRecords line), how fast KCL drains the burst per shard against a quarter of
  * the gateway's ingest rate, and the latency of KCL's DynamoDB (lease table) calls as the gateway logs them, beside
@@ -22,6 +22,8 @@ const RECORD_BYTES = 100
 const TICK_MS = 50
 /** Records put before the measurement: with random partition keys, every shard gets some (but 1 in ~25,000). */
 const WARM_UP = 40
+/** The application checkpoints a shard at most once a second, as applications that checkpoint periodically do. */
+const CHECKPOINT_EVERY_MS = 1_000
 const MODES: readonly JavaScenario[] = ['kcl-fan-out', 'kcl-polling']
 
 interface KclRun {
@@ -150,6 +152,7 @@ async function kclOnce(
         `-Dkcl.application=${application}`,
         `-Dkcl.records=${String(steadyCount + BURST + WARM_UP)}`,
         '-Dkcl.timeoutSeconds=110',
+        `-Dkcl.checkpointEveryMillis=${String(CHECKPOINT_EVERY_MS)}`,
       ],
       (line) => {
         if (!line.startsWith('PROCESSED ')) return
