@@ -128,6 +128,7 @@ describe('Firehose record format conversion on real Kafka and S3', () => {
         '{"id":"2","Page":"/cart","seen_at":1783951200}',
         '{"id":3,"page":"/pay","dwell":"slow"}',
         '{"id":"9007199254740993","page":"/done","dwell":0}',
+        '{"id":5,"page":"/a"}{"id":6,"page":"/b"}',
       ]
       await log.append(
         topic,
@@ -135,7 +136,7 @@ describe('Firehose record format conversion on real Kafka and S3', () => {
       )
       await vi.waitFor(
         async () => {
-          expect(await committedOffset(stream)).toBe(4)
+          expect(await committedOffset(stream)).toBe(5)
         },
         { timeout: 30_000, interval: 250 },
       )
@@ -156,6 +157,8 @@ describe('Firehose record format conversion on real Kafka and S3', () => {
         { id: 1n, page: '/home', dwell: 1.5, seen_at: new Date('2026-07-13T14:00:00Z') },
         { id: 2n, page: '/cart', dwell: null, seen_at: new Date(1783951200_000) },
         { id: 9007199254740993n, page: '/done', dwell: 0, seen_at: null },
+        { id: 5n, page: '/a', dwell: null, seen_at: null },
+        { id: 6n, page: '/b', dwell: null, seen_at: null },
       ])
 
       const failedKeys = keys.filter((key) => key.startsWith('failed/'))
