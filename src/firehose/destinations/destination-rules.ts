@@ -53,9 +53,9 @@ function plainS3PrefixViolation(s3: S3DestinationDescription | undefined): strin
 }
 
 /**
- * Under dynamic partitioning, the Prefix's partition keys need the processor that gives them: MetadataExtraction
- * for `partitionKeyFromQuery`, Lambda for `partitionKeyFromLambda` (AWS's wording). Runs after
- * s3PrefixViolation, so the Prefix compiles.
+ * Under dynamic partitioning, the partition keys need an enabled processor that gives them, and the Prefix's
+ * keys the processor of their namespace: MetadataExtraction for `partitionKeyFromQuery`, Lambda for
+ * `partitionKeyFromLambda` (AWS's wording). Runs after s3PrefixViolation, so the Prefix compiles.
  */
 function partitionKeySourceViolation(extended: ExtendedS3DestinationDescription): string | undefined {
   if (extended.DynamicPartitioningConfiguration?.Enabled !== true) return undefined
@@ -63,6 +63,9 @@ function partitionKeySourceViolation(extended: ExtendedS3DestinationDescription)
   const processors = new Set(
     processing?.Enabled === true ? (processing.Processors ?? []).map((processor) => processor.Type) : [],
   )
+  if (!processors.has('MetadataExtraction') && !processors.has('Lambda')) {
+    return 'Processing Configuration is not enabled when DataPartitioning is enabled'
+  }
   const sources = new Set(
     compilePrefix(extended.Prefix ?? '').parts.flatMap((part) =>
       part.kind === 'partition-key' ? [part.source] : [],

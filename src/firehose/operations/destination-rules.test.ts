@@ -17,6 +17,13 @@ const METADATA_EXTRACTION = {
   ],
 }
 
+const LAMBDA = {
+  Type: 'Lambda',
+  Parameters: [
+    { ParameterName: 'LambdaArn', ParameterValue: 'arn:aws:lambda:us-east-1:123456789012:function:enrich' },
+  ],
+}
+
 const PARQUET_CONVERSION = {
   Enabled: true,
   SchemaConfiguration: {
@@ -113,15 +120,36 @@ describe('CreateDeliveryStream refuses destinations that break the S3 prefix rul
     )
   })
 
-  it('refuses partition keys whose processor is missing', async () => {
+  it('refuses dynamic partitioning without an enabled processor giving keys, or without the one its keys need', async () => {
+    const firehose = fakeFirehose()
+    const partitioned = {
+      Prefix: 'customer=!{partitionKeyFromQuery:customer}/',
+      ErrorOutputPrefix: ERROR_OUTPUT_PREFIX,
+      DynamicPartitioningConfiguration: { Enabled: true },
+    }
     await expectCreateRefused(
-      fakeFirehose(),
-      {
-        Prefix: 'customer=!{partitionKeyFromQuery:customer}/',
-        ErrorOutputPrefix: ERROR_OUTPUT_PREFIX,
-        DynamicPartitioningConfiguration: { Enabled: true },
-      },
+      firehose,
+      partitioned,
+      'Processing Configuration is not enabled when DataPartitioning is enabled',
+    )
+    await expectCreateRefused(
+      firehose,
+      { ...partitioned, ProcessingConfiguration: { Enabled: false, Processors: [METADATA_EXTRACTION] } },
+      'Processing Configuration is not enabled when DataPartitioning is enabled',
+    )
+    await expectCreateRefused(
+      firehose,
+      { ...partitioned, ProcessingConfiguration: { Enabled: true, Processors: [LAMBDA] } },
       'MetadataExtraction processor should be present when S3 Prefix has partitionKeyFromQuery namespace',
+    )
+    await expectCreateRefused(
+      firehose,
+      {
+        ...partitioned,
+        Prefix: 'customer=!{partitionKeyFromLambda:customer}/',
+        ProcessingConfiguration: { Enabled: true, Processors: [METADATA_EXTRACTION] },
+      },
+      'Lambda should be present when S3 Prefix contains keys from partitionKeyFromLambda namespace',
     )
   })
 

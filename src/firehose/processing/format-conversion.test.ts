@@ -222,7 +222,7 @@ describe('record format conversion to Parquet', () => {
     })
   })
 
-  it('refuses ORC output and a conversion without a table at creation', () => {
+  it('refuses ORC output and a conversion without a table, a deserializer or a serializer at creation', () => {
     expect(dataFormatConversionViolation(conversion())).toBeUndefined()
     expect(dataFormatConversionViolation(undefined)).toBeUndefined()
     expect(
@@ -234,5 +234,19 @@ describe('record format conversion to Parquet', () => {
     expect(dataFormatConversionViolation({ ...conversion(), SchemaConfiguration: {} })).toMatch(
       /DatabaseName and TableName/,
     )
+    expect(
+      dataFormatConversionViolation({ ...conversion(), InputFormatConfiguration: { Deserializer: {} } }),
+    ).toMatch(/^InputFormatConfiguration with an OpenXJsonSerDe or HiveJsonSerDe deserializer is required/)
+    expect(dataFormatConversionViolation({ ...conversion(), OutputFormatConfiguration: {} })).toMatch(
+      /^OutputFormatConfiguration with a ParquetSerDe serializer is required/,
+    )
+    expect(
+      dataFormatConversionViolation({
+        ...conversion(),
+        Enabled: false,
+        InputFormatConfiguration: undefined,
+        OutputFormatConfiguration: undefined,
+      }),
+    ).toBeUndefined()
   })
 })

@@ -54,6 +54,13 @@ export function dataFormatConversionViolation(
   if (schema?.DatabaseName === undefined || schema.TableName === undefined) {
     return 'SchemaConfiguration with DatabaseName and TableName is required when data format conversion is enabled.'
   }
+  const deserializer = config.InputFormatConfiguration?.Deserializer
+  if (deserializer?.OpenXJsonSerDe === undefined && deserializer?.HiveJsonSerDe === undefined) {
+    return 'InputFormatConfiguration with an OpenXJsonSerDe or HiveJsonSerDe deserializer is required when data format conversion is enabled.'
+  }
+  if (config.OutputFormatConfiguration?.Serializer?.ParquetSerDe === undefined) {
+    return 'OutputFormatConfiguration with a ParquetSerDe serializer is required when data format conversion is enabled.'
+  }
   return undefined
 }
 
