@@ -123,7 +123,7 @@ async function formatConverterFor(
 }
 
 /** The HTTP endpoint destination of an HTTP endpoint stream; undefined (the S3 destination) for the others. */
-export function destinationFor(
+function destinationFor(
   stream: DeliveryStreamRecord,
   deps: Pick<FirehoseDeliveryDeps, 'clock' | 'http'>,
 ): Destination | undefined {
