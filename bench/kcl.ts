@@ -32,6 +32,8 @@ interface KclRun {
   /** Records/s per shard at which KCL processed the burst. */
   drainPerShard: number
   leaseCalls: Map<string, number[]>
+  /** The lease calls logged while the stream was fed at the steady rate (no start-up, no burst). */
+  steadyLeaseMs: number[]
   /** The steady PutRecords' server-side latency in the same run: what any call costs on the machine then. */
   putRecordsMs: number[]
 }
@@ -57,6 +59,7 @@ export async function kcl(stack: StackEndpoints, ingestRate: number): Promise<vo
       'lease calls',
       'lease p50 ms',
       'lease p99 ms',
+      'steady lease p50 / p99 ms',
       'PutRecords p50 ms',
       'PutRecords p99 ms',
     ],
@@ -72,6 +75,7 @@ export async function kcl(stack: StackEndpoints, ingestRate: number): Promise<vo
         format(lease.length),
         format(percentile(lease, 50), 2),
         format(percentile(lease, 99), 2),
+        `${format(percentile(run.steadyLeaseMs, 50), 2)} / ${format(percentile(run.steadyLeaseMs, 99), 2)}`,
         format(percentile(run.putRecordsMs, 50), 2),
         format(percentile(run.putRecordsMs, 99), 2),
       ]
@@ -99,6 +103,8 @@ async function kclOnce(
   mode: JavaScenario,
 ): Promise<KclRun> {
   const leaseCalls = new Map<string, number[]>()
+  const steadyLeaseMs: number[] = []
+  let steadyPhase = false
   const putRecordsMs: number[] = []
   // A gateway of its own, logging every request with its latency.
   const gateway = await startGatewayProcess(
@@ -117,6 +123,7 @@ async function kclOnce(
         const latencies = leaseCalls.get(operation) ?? []
         latencies.push(entry.latencyMs)
         leaseCalls.set(operation, latencies)
+        if (steadyPhase) steadyLeaseMs.push(entry.latencyMs)
       },
     },
   )
@@ -177,6 +184,7 @@ async function kclOnce(
     const steady = connect()
     const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000))
     const feedStart = now()
+    steadyPhase = true
     const sends: Promise<void>[] = []
     for (let first = 0; first < steadyCount; first += perTick) {
       const wait = feedStart + (first / perTick) * TICK_MS - now()
@@ -188,6 +196,7 @@ async function kclOnce(
     }
     await Promise.all(sends)
     while (processed < steadyCount) await new Promise((resolve) => setTimeout(resolve, 50))
+    steadyPhase = false
 
     // Burst: BURST records from CLIENTS concurrent clients, as the ingest scenario sends them.
     const burstBodies = Array.from({ length: Math.ceil(BURST / BATCH) }, (_, batch) =>
@@ -213,6 +222,7 @@ async function kclOnce(
       lagsMs,
       drainPerShard: BURST / ((burstEnded - burstStart) / 1000) / SHARDS,
       leaseCalls,
+      steadyLeaseMs,
       putRecordsMs,
     }
   } finally {
