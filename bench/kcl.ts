@@ -1,3 +1,7 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import { ensureJavaClient, type JavaScenario } from '../test/integration/fixture/java-client.ts'
 import { ACCOUNT, BATCH, CLIENTS, createStream, load, SHARDS } from './common.ts'
 import { startGatewayProcess } from './gateway-process.ts'
@@ -102,31 +106,11 @@ async function kclOnce(
   java: Awaited<ReturnType<typeof ensureJavaClient>>,
   mode: JavaScenario,
 ): Promise<KclRun> {
-  const leaseCalls = new Map<string, number[]>()
-  const steadyLeaseMs: number[] = []
-  let steadyPhase = false
-  const putRecordsMs: number[] = []
-  // A gateway of its own, logging every request with its latency.
-  const gateway = await startGatewayProcess(
-    stack,
-    { LOG_LEVEL: 'info' },
-    {
-      onLogLine: (line) => {
-        const lease = line.includes('"target":"DynamoDB_20120810.')
-        if (!lease && !line.includes('"target":"Kinesis_20131202.PutRecords"')) return
-        const entry = JSON.parse(line) as { target: string; latencyMs: number }
-        if (!lease) {
-          putRecordsMs.push(entry.latencyMs)
-          return
-        }
-        const operation = entry.target.slice('DynamoDB_20120810.'.length)
-        const latencies = leaseCalls.get(operation) ?? []
-        latencies.push(entry.latencyMs)
-        leaseCalls.set(operation, latencies)
-        if (steadyPhase) steadyLeaseMs.push(entry.latencyMs)
-      },
-    },
-  )
+  // A gateway of its own, logging every request with its latency to a file, read when the run is over.
+  const logFile = join(tmpdir(), `bench-kcl-gateway-${String(process.pid)}-${mode}.log`)
+  const gateway = await startGatewayProcess(stack, { LOG_LEVEL: 'info' }, { logFile })
+  let steadyFrom = Number.POSITIVE_INFINITY
+  let steadyUntil = Number.POSITIVE_INFINITY
   // Clients connect when their phase starts: KCL may take over a minute to start, and the gateway closes
   // connections idle for 65 s.
   const clients: KinesisHttp2[] = []
@@ -184,7 +168,7 @@ async function kclOnce(
     const steady = connect()
     const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000))
     const feedStart = now()
-    steadyPhase = true
+    steadyFrom = Date.now()
     const sends: Promise<void>[] = []
     for (let first = 0; first < steadyCount; first += perTick) {
       const wait = feedStart + (first / perTick) * TICK_MS - now()
@@ -196,7 +180,7 @@ async function kclOnce(
     }
     await Promise.all(sends)
     while (processed < steadyCount) await new Promise((resolve) => setTimeout(resolve, 50))
-    steadyPhase = false
+    steadyUntil = Date.now()
 
     // Burst: BURST records from CLIENTS concurrent clients, as the ingest scenario sends them.
     const burstBodies = Array.from({ length: Math.ceil(BURST / BATCH) }, (_, batch) =>
@@ -221,16 +205,40 @@ async function kclOnce(
       mode,
       lagsMs,
       drainPerShard: BURST / ((burstEnded - burstStart) / 1000) / SHARDS,
-      leaseCalls,
-      steadyLeaseMs,
-      putRecordsMs,
+      ...requestLatencies(readFileSync(logFile, 'utf8'), steadyFrom, steadyUntil),
     }
   } finally {
     await connect().json('DeleteStream', { StreamName: streamName, EnforceConsumerDeletion: true })
     await deleteTables(gateway.endpoint, application)
     for (const client of clients) client.close()
     await gateway.stop()
+    rmSync(logFile, { force: true })
   }
+}
+
+/** From the gateway's request log: its DynamoDB calls by operation, those of the steady phase, its PutRecords. */
+function requestLatencies(
+  log: string,
+  steadyFrom: number,
+  steadyUntil: number,
+): Pick<KclRun, 'leaseCalls' | 'steadyLeaseMs' | 'putRecordsMs'> {
+  const leaseCalls = new Map<string, number[]>()
+  const steadyLeaseMs: number[] = []
+  const putRecordsMs: number[] = []
+  for (const line of log.split('\n')) {
+    const lease = line.includes('"target":"DynamoDB_20120810.')
+    if (!lease && !line.includes('"target":"Kinesis_20131202.PutRecords"')) continue
+    const entry = JSON.parse(line) as { time: string; target: string; latencyMs: number }
+    if (!lease) {
+      putRecordsMs.push(entry.latencyMs)
+      continue
+    }
+    const operation = entry.target.slice('DynamoDB_20120810.'.length)
+    leaseCalls.set(operation, [...(leaseCalls.get(operation) ?? []), entry.latencyMs])
+    const loggedAt = Date.parse(entry.time)
+    if (loggedAt >= steadyFrom && loggedAt <= steadyUntil) steadyLeaseMs.push(entry.latencyMs)
+  }
+  return { leaseCalls, steadyLeaseMs, putRecordsMs }
 }
 
 /** A PutRecords body of the records `indexes`: data `<index>-xxx…` (RECORD_BYTES), a partition key each. */
