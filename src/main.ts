@@ -52,6 +52,7 @@ import { fetchHttpPoster } from './adapters/http/fetch-http-poster.ts'
 import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
 import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
 import { deliverableStreams } from './firehose/catalog/deliverable-streams.ts'
+import { startAnalyticsRuntimeOf } from './analytics-runtime.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -131,10 +132,10 @@ export async function startGateway(
     settings: { creatingDelayMs: DYNAMODB_CREATING_DELAY_MS },
   })
 
-  // Kinesis Data Analytics for SQL applications, in the same Redis. Until the SQL checker of src/analytics/sql/
-  // is wired here, application code is stored without being checked.
+  // Kinesis Data Analytics for SQL applications, in the same Redis; code checked by the SQL engine.
+  const applications = new RedisApplicationCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
   const analyticsService = createAnalyticsService({
-    applications: new RedisApplicationCatalog(redis, { keyPrefix: streams.redisKeyPrefix }),
+    applications,
     streams: catalog,
     recordLog,
     objects: objectStore,
@@ -208,6 +209,7 @@ export async function startGateway(
       })
     },
   })
+  const lambda = config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint)
   // Firehose delivery: one consumer group member per ACTIVE delivery stream (FIREHOSE_DELIVERY=off: none).
   const firehoseDelivery = config.firehoseDelivery.enabled
     ? startFirehoseDelivery(
@@ -224,11 +226,36 @@ export async function startGateway(
           clock: systemClock,
           logger,
           metrics: deliveryMetrics,
-          lambda: config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint),
+          lambda,
           http: fetchHttpPoster,
           listDeliveryStreams: () => deliverableStreams(deliveryStreams, catalog),
         },
         config.firehoseDelivery,
+      )
+    : undefined
+  // Kinesis Data Analytics applications: one consumer group member per application to run (ANALYTICS_RUNTIME=off:
+  // none), writing outputs through the services' own PutRecords and PutRecordBatch.
+  const analyticsRuntime = config.analyticsRuntime.enabled
+    ? startAnalyticsRuntimeOf(
+        {
+          applications,
+          streams: catalog,
+          groups: new KafkaConsumerGroups(kafka, {
+            ...DEFAULT_CONSUMER_GROUP_OPTIONS,
+            sessionTimeoutMs: config.analyticsRuntime.sessionTimeoutMs,
+            onLog: (level, message, detail) => {
+              logger[level](`analytics: ${message}`, detail)
+            },
+          }),
+          objects: objectStore,
+          keyRing: streamsDeps.keyRing,
+          clock: systemClock,
+          lambda,
+          logger,
+          streamsService,
+          firehoseService,
+        },
+        config.analyticsRuntime,
       )
     : undefined
   return {
@@ -236,6 +263,7 @@ export async function startGateway(
     stop: async () => {
       reconciler.stop()
       deliveryStreamReconciler.stop()
+      await analyticsRuntime?.stop()
       await firehoseDelivery?.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])

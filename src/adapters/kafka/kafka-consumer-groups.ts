@@ -1,4 +1,11 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
+import {
+  AssignerProtocol,
+  type Consumer,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type PartitionAssigner,
+} from 'kafkajs'
 
 import {
   ConsumerGroupUnavailableError,
@@ -6,6 +13,7 @@ import {
   type GroupMember,
   type GroupMemberSpec,
   type GroupOffset,
+  type GroupStartPosition,
 } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 
@@ -47,10 +55,14 @@ export class KafkaConsumerGroups implements ConsumerGroups {
 
   async join(spec: GroupMemberSpec): Promise<GroupMember> {
     const { groupId, topic, startPosition, handler } = spec
-    if (startPosition.from === 'timestamp')
+    if (spec.resetOffsets === true) await this.resetTo(groupId, topic, startPosition)
+    else if (startPosition.from === 'timestamp')
       await this.startAtTimestamp(groupId, topic, startPosition.timestampMs)
+    /** Whether this member owns the partitions now (exclusive groups keep their owner). */
+    let owning = false
     const consumer = this.kafka.consumer({
       groupId,
+      ...(spec.exclusive === true ? { partitionAssigners: [exclusiveAssigner(() => owning)] } : {}),
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       rebalanceTimeout: Math.max(this.options.sessionTimeoutMs * 3, 30_000),
@@ -61,7 +73,9 @@ export class KafkaConsumerGroups implements ConsumerGroups {
     })
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>
-      handler.assigned([...(assignment[topic] ?? [])].sort((a, b) => a - b))
+      const partitions = [...(assignment[topic] ?? [])].sort((a, b) => a - b)
+      owning = partitions.length > 0
+      handler.assigned(partitions)
     })
     consumer.on(consumer.events.CRASH, (event) => {
       this.options.onLog?.('warn', 'consumer group member crashed', {
@@ -105,6 +119,29 @@ export class KafkaConsumerGroups implements ConsumerGroups {
     return new KafkaGroupMember(consumer, topic)
   }
 
+  /** The group's offsets of every partition set to the start position, unless a member of the group runs. */
+  private async resetTo(groupId: string, topic: string, position: GroupStartPosition): Promise<void> {
+    const admin = this.kafka.admin()
+    try {
+      await admin.connect()
+      const [group] = (await admin.describeGroups([groupId])).groups
+      if (group !== undefined && group.members.length > 0) return
+      const partitions =
+        position.from === 'earliest'
+          ? (await admin.fetchTopicOffsets(topic)).map(({ partition, low }) => ({ partition, offset: low }))
+          : await admin.fetchTopicOffsetsByTimestamp(topic, position.timestampMs)
+      try {
+        await admin.setOffsets({ groupId, topic, partitions })
+      } catch {
+        // A member joined meanwhile: it started the group.
+      }
+    } catch (error) {
+      throw unavailable(error)
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
+  }
+
   private async startAtTimestamp(groupId: string, topic: string, timestampMs: number): Promise<void> {
     const admin = this.kafka.admin()
     try {
@@ -129,6 +166,55 @@ export class KafkaConsumerGroups implements ConsumerGroups {
       await admin.disconnect().catch(() => undefined)
     }
   }
+}
+
+/**
+ * Every partition of the group's topics to one member, none to the others: standbys that take over in the
+ * rebalance after it leaves or its session expires. The owner stays the owner when others join (each member
+ * tells in its metadata whether it owns the partitions now), so that a new process does not move the work.
+ */
+function exclusiveAssigner(owning: () => boolean): PartitionAssigner {
+  const name = 'ExclusiveAssigner'
+  const noBytes = Buffer.alloc(0)
+  return ({ cluster }) => ({
+    name,
+    version: 0,
+    assign({ members, topics }) {
+      const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))
+      const current = sorted.find(
+        ({ memberMetadata }) =>
+          AssignerProtocol.MemberMetadata.decode(memberMetadata)?.userData.toString() === 'owner',
+      )
+      const owner = (current ?? sorted[0])?.memberId
+      const assignment: Record<string, number[]> = {}
+      for (const topic of topics) {
+        assignment[topic] = cluster
+          .findTopicPartitionMetadata(topic)
+          .map(({ partitionId }) => partitionId)
+          .sort((a, b) => a - b)
+      }
+      return Promise.resolve(
+        sorted.map(({ memberId }) => ({
+          memberId,
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+            version: 0,
+            assignment: memberId === owner ? assignment : {},
+            userData: noBytes,
+          }),
+        })),
+      )
+    },
+    protocol({ topics }) {
+      return {
+        name,
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: 0,
+          topics,
+          userData: Buffer.from(owning() ? 'owner' : 'standby'),
+        }),
+      }
+    },
+  })
 }
 
 class KafkaGroupMember implements GroupMember {
