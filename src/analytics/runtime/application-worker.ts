@@ -123,9 +123,10 @@ export class ApplicationWorker {
             region: parts.region,
             streamName: parts.streamName,
           })
-    if (stream === undefined || stream.status === 'DELETING' || stream.status === 'CREATING') {
+    if (stream === undefined || stream.status === 'DELETING') {
       throw new Error(`the input stream ${streamArn} does not exist`)
     }
+    if (stream.creation !== undefined) throw new Error(`the input stream ${streamArn} is being created`)
     const schema = input.InputSchema
     if (schema === undefined) throw new Error('the input has no schema')
     const columns = (schema.RecordColumns ?? []).map((column) => ({

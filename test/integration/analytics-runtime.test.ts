@@ -1,0 +1,347 @@
+// Kinesis Data Analytics applications running on the whole gateway and the real servers: the AWS SDK creates
+// Kinesis streams and applications, starts them, puts records and reads what the applications wrote to their
+// output streams (Kafka topics), through the gateway's own GetRecords.
+
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordsCommand,
+  waitUntilStreamExists,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis'
+import {
+  CreateApplicationCommand,
+  DeleteApplicationCommand,
+  DescribeApplicationCommand,
+  KinesisAnalyticsClient,
+  StartApplicationCommand,
+  StopApplicationCommand,
+  type ApplicationStatus,
+  type InputStartingPosition,
+} from '@aws-sdk/client-kinesis-analytics'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+
+import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
+import { uniqueName } from './fixture/names.ts'
+
+const FILTER_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), sector VARCHAR(12), change DOUBLE, price DOUBLE);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM ticker_symbol, sector, change, price FROM "SOURCE_SQL_STREAM_001"
+  WHERE (ABS(Change / (Price - Change)) * 100) > 1;
+`
+
+const TUMBLING_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), TRADES INTEGER, MIN_PRICE REAL, MAX_PRICE REAL);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER_SYMBOL, COUNT(*), MIN(PRICE), MAX(PRICE) FROM "SOURCE_SQL_STREAM_001"
+  GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);
+`
+
+const INPUT_SCHEMA = {
+  RecordFormat: {
+    RecordFormatType: 'JSON' as const,
+    MappingParameters: { JSONMappingParameters: { RecordRowPath: '$' } },
+  },
+  RecordEncoding: 'UTF-8',
+  RecordColumns: [
+    { Name: 'TICKER_SYMBOL', SqlType: 'VARCHAR(4)', Mapping: '$.TICKER_SYMBOL' },
+    { Name: 'SECTOR', SqlType: 'VARCHAR(16)', Mapping: '$.SECTOR' },
+    { Name: 'CHANGE', SqlType: 'REAL', Mapping: '$.CHANGE' },
+    { Name: 'PRICE', SqlType: 'REAL', Mapping: '$.PRICE' },
+  ],
+}
+
+interface Tick {
+  TICKER_SYMBOL: string
+  SECTOR: string
+  CHANGE: number
+  PRICE: number
+}
+
+function tick(ticker: string, change: number, price: number): Tick {
+  return { TICKER_SYMBOL: ticker, SECTOR: 'TECHNOLOGY', CHANGE: change, PRICE: price }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('Kinesis Data Analytics applications running on real Kafka and Redis', () => {
+  const stack = inject('stack')
+  const accountId = testAccountId()
+  const region = 'us-east-1'
+  const role = `arn:aws:iam::${accountId}:role/analytics`
+  const arnOf = (stream: string) => `arn:aws:kinesis:${region}:${accountId}:stream/${stream}`
+  let gateway: TestGateway
+  let kinesis: KinesisClient
+  let analytics: KinesisAnalyticsClient
+  const created: string[] = []
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(stack, {
+      ANALYTICS_RUNTIME_POLL_INTERVAL_MS: '300',
+      ANALYTICS_RUNTIME_SESSION_TIMEOUT_MS: '6000',
+      ANALYTICS_RUNTIME_IDLE_ADVANCE_MS: '500',
+      FIREHOSE_DELIVERY: 'off',
+    })
+    kinesis = kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region)
+    analytics = new KinesisAnalyticsClient({
+      endpoint: gateway.endpoint,
+      region,
+      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+      maxAttempts: 1,
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    // Applications left running by a failed test would be run by every later gateway on these servers.
+    for (const name of created) {
+      try {
+        const { ApplicationDetail } = await analytics.send(
+          new DescribeApplicationCommand({ ApplicationName: name }),
+        )
+        await analytics.send(
+          new DeleteApplicationCommand({
+            ApplicationName: name,
+            CreateTimestamp: ApplicationDetail?.CreateTimestamp,
+          }),
+        )
+      } catch {
+        // gone already
+      }
+    }
+    kinesis.destroy()
+    analytics.destroy()
+    await gateway.stop()
+  })
+
+  async function createStream(prefix: string, shards: number): Promise<string> {
+    const name = uniqueName(prefix)
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }))
+    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: name })
+    return name
+  }
+
+  async function put(stream: string, records: (Tick | string)[]): Promise<void> {
+    const result = await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: records.map((record, index) => ({
+          PartitionKey: typeof record === 'string' ? `bad-${index}` : `${record.TICKER_SYMBOL}-${index}`,
+          Data: Buffer.from(typeof record === 'string' ? record : JSON.stringify(record)),
+        })),
+      }),
+    )
+    expect(result.FailedRecordCount).toBe(0)
+  }
+
+  /** Every record of the stream, from the start of each shard. */
+  async function readAll(stream: string): Promise<string[]> {
+    const shards = await kinesis.send(new ListShardsCommand({ StreamName: stream }))
+    const data: string[] = []
+    for (const shard of shards.Shards ?? []) {
+      const { ShardIterator } = await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: stream,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+      let iterator = ShardIterator
+      for (let page = 0; iterator !== undefined && page < 20; page++) {
+        const result = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }))
+        const records = result.Records ?? []
+        data.push(...records.map((record) => Buffer.from(record.Data ?? new Uint8Array()).toString('utf8')))
+        if (records.length === 0 || result.MillisBehindLatest === 0) break
+        iterator = result.NextShardIterator
+      }
+    }
+    return data
+  }
+
+  /** Reads until the stream holds at least `count` records (or the time is up), then once more after a pause. */
+  async function readAtLeast(stream: string, count: number, timeoutMs = 30_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const data = await readAll(stream)
+      if (data.length >= count) {
+        await sleep(1_500)
+        return readAll(stream)
+      }
+      if (Date.now() > deadline) return data
+      await sleep(300)
+    }
+  }
+
+  async function status(name: string): Promise<ApplicationStatus | undefined> {
+    const described = await analytics.send(new DescribeApplicationCommand({ ApplicationName: name }))
+    return described.ApplicationDetail?.ApplicationStatus
+  }
+
+  async function waitForStatus(name: string, wanted: ApplicationStatus, timeoutMs = 40_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let current = await status(name)
+    while (current !== wanted) {
+      if (Date.now() > deadline) throw new Error(`application ${name} is ${current ?? 'gone'}, not ${wanted}`)
+      await sleep(200)
+      current = await status(name)
+    }
+  }
+
+  async function start(name: string, position: InputStartingPosition): Promise<void> {
+    await analytics.send(
+      new StartApplicationCommand({
+        ApplicationName: name,
+        InputConfigurations: [
+          { Id: '1.1', InputStartingPositionConfiguration: { InputStartingPosition: position } },
+        ],
+      }),
+    )
+    await waitForStatus(name, 'RUNNING')
+  }
+
+  async function stop(name: string): Promise<void> {
+    await analytics.send(new StopApplicationCommand({ ApplicationName: name }))
+    await waitForStatus(name, 'READY')
+  }
+
+  describe('a continuous filter', () => {
+    const name = uniqueName('filter')
+    created.push(name)
+    let input: string
+    let output: string
+    let errors: string
+
+    beforeAll(async () => {
+      ;[input, output, errors] = await Promise.all([
+        createStream('rt-in', 2),
+        createStream('rt-out', 1),
+        createStream('rt-err', 1),
+      ])
+      await analytics.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          ApplicationCode: FILTER_SQL,
+          Inputs: [
+            {
+              NamePrefix: 'SOURCE_SQL_STREAM',
+              KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+              InputSchema: INPUT_SCHEMA,
+            },
+          ],
+          Outputs: [
+            {
+              Name: 'DESTINATION_SQL_STREAM',
+              KinesisStreamsOutput: { ResourceARN: arnOf(output), RoleARN: role },
+              DestinationSchema: { RecordFormatType: 'JSON' },
+            },
+            {
+              Name: 'error_stream',
+              KinesisStreamsOutput: { ResourceARN: arnOf(errors), RoleARN: role },
+              DestinationSchema: { RecordFormatType: 'JSON' },
+            },
+          ],
+        }),
+      )
+      // Put before the start: NOW must not read it.
+      await put(input, [tick('OLD', 5, 10)])
+    }, 120_000)
+
+    it('runs once started: RUNNING, and the rows that pass the filter reach the output stream as JSON', async () => {
+      await start(name, 'NOW')
+      await put(input, [
+        tick('AMZN', 5, 100),
+        tick('MSFT', 0.1, 100),
+        tick('IBM', -3, 50),
+        tick('AAPL', 0, 10),
+      ])
+      const rows = (await readAtLeast(output, 2)).map((data) => JSON.parse(data) as Record<string, unknown>)
+      expect(rows.sort((a, b) => String(a.TICKER_SYMBOL).localeCompare(String(b.TICKER_SYMBOL)))).toEqual([
+        { TICKER_SYMBOL: 'AMZN', SECTOR: 'TECHNOLOGY', CHANGE: 5, PRICE: 100 },
+        { TICKER_SYMBOL: 'IBM', SECTOR: 'TECHNOLOGY', CHANGE: -3, PRICE: 50 },
+      ])
+    })
+
+    it('sends a record that is not JSON to error_stream and goes on', async () => {
+      await put(input, ['{not json', tick('NFLX', 10, 20)])
+      const failures = (await readAtLeast(errors, 1)).map(
+        (data) => JSON.parse(data) as Record<string, unknown>,
+      )
+      expect(failures).toHaveLength(1)
+      expect(failures[0]).toMatchObject({
+        ERROR_LEVEL: 'Error',
+        ERROR_NAME: 'PARSE_ERROR',
+        DATA_ROW: Buffer.from('{not json').toString('hex'),
+      })
+      const rows = await readAtLeast(output, 3)
+      expect(rows.map((data) => (JSON.parse(data) as Tick).TICKER_SYMBOL).sort()).toEqual([
+        'AMZN',
+        'IBM',
+        'NFLX',
+      ])
+      expect(await status(name)).toBe('RUNNING')
+    })
+
+    it('stops, and started again from LAST_STOPPED_POINT reads what came meanwhile and nothing twice', async () => {
+      await stop(name)
+      await put(input, [tick('WHIL', 4, 40)])
+      await sleep(1_000)
+      expect(await readAll(output)).toHaveLength(3)
+      await start(name, 'LAST_STOPPED_POINT')
+      await put(input, [tick('AFTR', 6, 60)])
+      const rows = await readAtLeast(output, 5)
+      expect(rows.map((data) => (JSON.parse(data) as Tick).TICKER_SYMBOL).sort()).toEqual([
+        'AFTR',
+        'AMZN',
+        'IBM',
+        'NFLX',
+        'WHIL',
+      ])
+      await stop(name)
+    })
+  })
+
+  describe('a tumbling window', () => {
+    const name = uniqueName('tumbling')
+    created.push(name)
+    let input: string
+    let output: string
+
+    beforeAll(async () => {
+      ;[input, output] = await Promise.all([createStream('rt-win-in', 2), createStream('rt-win-out', 1)])
+      await analytics.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          ApplicationCode: TUMBLING_SQL,
+          Inputs: [
+            {
+              NamePrefix: 'SOURCE_SQL_STREAM',
+              KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+              InputSchema: INPUT_SCHEMA,
+            },
+          ],
+          Outputs: [
+            {
+              Name: 'DESTINATION_SQL_STREAM',
+              KinesisStreamsOutput: { ResourceARN: arnOf(output), RoleARN: role },
+              DestinationSchema: { RecordFormatType: 'CSV' },
+            },
+          ],
+        }),
+      )
+    }, 120_000)
+
+    it('emits one CSV row per ticker when the 10-second window ends, with its aggregates', async () => {
+      await start(name, 'TRIM_HORIZON')
+      // All the records in one window: start early in a 10-second window.
+      const intoWindow = Date.now() % 10_000
+      if (intoWindow > 5_000) await sleep(10_000 - intoWindow + 100)
+      await put(input, [tick('AMZN', 1, 10), tick('AMZN', 1, 30), tick('MSFT', 1, 20), tick('AMZN', 1, 20)])
+      await put(input, [tick('MSFT', 1, 25)])
+      const rows = await readAtLeast(output, 2, 30_000)
+      expect(rows.sort()).toEqual(['AMZN,3,10,30\n', 'MSFT,2,20,25\n'])
+      await stop(name)
+    }, 60_000)
+  })
+})
