@@ -200,6 +200,11 @@ export class ApplicationWorker {
     })
   }
 
+  /** Resolves once the work queued so far (records, ticks) is done. */
+  settled(): Promise<void> {
+    return this.queue
+  }
+
   /** Stops reading: what is being processed finishes (its output stored and offsets committed), then it leaves. */
   async stop(): Promise<void> {
     this.stopping = true

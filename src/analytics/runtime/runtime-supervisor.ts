@@ -38,6 +38,10 @@ export interface AnalyticsRuntime {
   reconcile(): Promise<void>
   /** The applications with a worker here, as `account/region/name@version`. */
   running(): string[]
+  /** Lets every worker close the windows of a quiet input now (the tick timer does it periodically). */
+  tick(): void
+  /** Resolves once the workers have done what is queued so far. */
+  settled(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -190,9 +194,10 @@ export function startAnalyticsRuntime(
   const poll = setInterval(() => {
     void reconcile()
   }, settings.pollIntervalMs)
-  const tick = setInterval(() => {
+  const tickAll = (): void => {
     for (const { worker } of workers.values()) worker.tick()
-  }, settings.tickIntervalMs)
+  }
+  const tick = setInterval(tickAll, settings.tickIntervalMs)
   poll.unref()
   tick.unref()
   void reconcile()
@@ -200,6 +205,10 @@ export function startAnalyticsRuntime(
   return {
     reconcile,
     running: () => [...workers.entries()].map(([key, { worker }]) => `${key}@${worker.versionId}`).sort(),
+    tick: tickAll,
+    async settled() {
+      await Promise.all([...workers.values()].map(({ worker }) => worker.settled()))
+    },
     async stop() {
       stopped = true
       clearInterval(poll)
