@@ -23,6 +23,10 @@ import {
 } from '@aws-sdk/client-kinesis-analytics'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
+import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
+import { KafkaConsumerGroups } from '../../src/adapters/kafka/kafka-consumer-groups.ts'
+import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
+import type { GroupMember } from '../../src/ports/consumer-groups.ts'
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 
@@ -344,4 +348,65 @@ describe('Kinesis Data Analytics applications running on real Kafka and Redis', 
       await stop(name)
     }, 60_000)
   })
+})
+
+describe('an exclusive consumer group on real Kafka (one application, several gateway processes)', () => {
+  const stack = inject('stack')
+  const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'analytics-exclusive-test' })
+  const log = new KafkaRecordLog(kafka)
+  const topic = uniqueName('analytics-exclusive')
+  const groups = new KafkaConsumerGroups(kafka, {
+    sessionTimeoutMs: 6_000,
+    heartbeatIntervalMs: 500,
+    maxBytes: 1024 * 1024,
+    maxBytesPerPartition: 256 * 1024,
+    partitionsConsumedConcurrently: 4,
+  })
+
+  beforeAll(async () => {
+    await log.createTopic(topic, 3, {})
+  })
+
+  afterAll(async () => {
+    await log.deleteTopic(topic)
+    await log.close()
+  })
+
+  async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out')
+      await sleep(100)
+    }
+  }
+
+  it('gives every partition to one member, keeps it there when another joins, and moves it when it leaves', async () => {
+    const groupId = uniqueName('exclusive')
+    const owned: number[][] = [[], [], []]
+    const members: GroupMember[] = []
+    for (const index of [0, 1]) {
+      members.push(
+        await groups.join({
+          groupId,
+          topic,
+          startPosition: { from: 'earliest' },
+          exclusive: true,
+          handler: {
+            assigned: (partitions) => {
+              owned[index] = [...partitions]
+            },
+            records: () => Promise.resolve(),
+          },
+        }),
+      )
+      if (index === 0) await until(() => owned[0]?.length === 3)
+    }
+    await until(() => owned[0]?.length === 3 && owned[1]?.length === 0)
+    await sleep(2_000)
+    expect(owned).toEqual([[0, 1, 2], [], []])
+    await members[0]?.stop()
+    await until(() => owned[1]?.length === 3)
+    expect(owned[1]).toEqual([0, 1, 2])
+    await members[1]?.stop()
+  }, 90_000)
 })
