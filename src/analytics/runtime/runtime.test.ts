@@ -14,6 +14,7 @@ import {
 } from '../../../test/support/analytics/fake-analytics-deps.ts'
 import { MemoryConsumerGroups } from '../../../test/support/memory/memory-consumer-groups.ts'
 import { createTestStream } from '../../../test/support/streams/test-streams.ts'
+import type { LambdaInvocation, LambdaInvoker } from '../../ports/lambda-invoker.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import { checkCodeWithSqlEngine } from '../code-checker.ts'
 import type { KinesisOutputRecord, OutputDestinations } from './runtime-deps.ts'
@@ -61,6 +62,27 @@ class FakeDestinations implements OutputDestinations {
   }
 }
 
+/** Functions by ARN; every invocation's event is kept. */
+class FakeLambda implements LambdaInvoker {
+  readonly events: { functionArn: string; event: { records: { recordId: string; data: string }[] } }[] = []
+  readonly functions = new Map<
+    string,
+    (event: { records: { recordId: string; data: string }[] }) => unknown
+  >()
+
+  invoke(functionArn: string, payload: Buffer): Promise<LambdaInvocation> {
+    const event = JSON.parse(payload.toString()) as { records: { recordId: string; data: string }[] }
+    this.events.push({ functionArn, event })
+    const handler = this.functions.get(functionArn)
+    if (handler === undefined) return Promise.reject(new Error(`no function ${functionArn}`))
+    return Promise.resolve({ payload: Buffer.from(JSON.stringify(handler(event))) })
+  }
+}
+
+const decodeData = (data: string): string => Buffer.from(data, 'base64').toString('utf8')
+const encodeData = (text: string): string => Buffer.from(text).toString('base64')
+
+let lambda: FakeLambda
 let deps: FakeAnalyticsDeps
 let call: ReturnType<typeof analyticsCaller>
 let groups: MemoryConsumerGroups
@@ -78,6 +100,7 @@ beforeEach(async () => {
   groups = new MemoryConsumerGroups()
   groups.createTopic(input.topic, 2)
   destinations = new FakeDestinations()
+  lambda = new FakeLambda()
   logged.length = 0
   runtime = startAnalyticsRuntime(
     {
@@ -87,6 +110,7 @@ beforeEach(async () => {
       objects: deps.objects,
       clock: deps.clock,
       destinations,
+      lambda,
       log: (_level, message) => {
         logged.push(message)
       },
@@ -104,11 +128,28 @@ function output(name: string, streamName: string, format: 'JSON' | 'CSV' = 'JSON
   }
 }
 
-async function createApp(code: string, outputs: Output[], parallelism = 1): Promise<void> {
+async function createApp(
+  code: string,
+  outputs: Output[],
+  parallelism = 1,
+  preprocessor?: string,
+): Promise<void> {
   await call('CreateApplication', {
     ApplicationName: 'app',
     ApplicationCode: code,
-    Inputs: [{ ...tickerInput('ticks'), InputParallelism: { Count: parallelism } }],
+    Inputs: [
+      {
+        ...tickerInput('ticks'),
+        InputParallelism: { Count: parallelism },
+        ...(preprocessor === undefined
+          ? {}
+          : {
+              InputProcessingConfiguration: {
+                InputLambdaProcessor: { ResourceARN: preprocessor, RoleARN: ROLE_ARN },
+              },
+            }),
+      },
+    ],
     Outputs: outputs,
   })
 }
@@ -300,5 +341,133 @@ CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DESTINATION_SQL_STREAM"
     await runtime.reconcile()
     expect(await deps.applications.get(key)).toBeUndefined()
     expect(runtime.running()).toEqual([])
+  })
+
+  it('delivers to a Lambda output as Kinesis Data Analytics invokes it, again for records not answered Ok', async () => {
+    const sink = 'arn:aws:lambda:us-east-1:123456789012:function:sink'
+    let calls = 0
+    lambda.functions.set(sink, (event) => ({
+      records: event.records.map((record, index) => ({
+        recordId: record.recordId,
+        result: calls++ === 0 && index === 0 ? 'DeliveryFailed' : 'Ok',
+      })),
+    }))
+    await createApp(FILTER, [
+      {
+        Name: 'DESTINATION_SQL_STREAM',
+        LambdaOutput: { ResourceARN: sink, RoleARN: ROLE_ARN },
+        DestinationSchema: { RecordFormatType: 'JSON' },
+      },
+    ])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 5), tick('IBM', 7))
+    await flow()
+    const delivered = lambda.events.map(({ event }) => event.records.map((record) => decodeData(record.data)))
+    expect(delivered).toEqual([
+      ['{"TICKER_SYMBOL":"AMZN","CHANGE":5}', '{"TICKER_SYMBOL":"IBM","CHANGE":7}'],
+      ['{"TICKER_SYMBOL":"AMZN","CHANGE":5}'],
+    ])
+    const first = lambda.events[0]?.event as { applicationArn?: string } | undefined
+    expect(first?.applicationArn).toBe(
+      `arn:aws:kinesisanalytics:us-east-1:${CONTEXT.accountId}:application/app`,
+    )
+  })
+
+  it('preprocesses input records with the Lambda: Ok goes on with its data, Dropped is left out, ProcessingFailed errs', async () => {
+    const preprocessor = 'arn:aws:lambda:us-east-1:123456789012:function:pre'
+    lambda.functions.set(preprocessor, (event) => ({
+      records: event.records.map((record) => {
+        const text = decodeData(record.data)
+        if (text.includes('DROP')) return { recordId: record.recordId, result: 'Dropped' }
+        if (text.includes('FAIL')) return { recordId: record.recordId, result: 'ProcessingFailed' }
+        return { recordId: record.recordId, result: 'Ok', data: encodeData(text.replace('"lo"', '"LO"')) }
+      }),
+    }))
+    await createApp(
+      FILTER,
+      [output('DESTINATION_SQL_STREAM', 'alerts'), output('error_stream', 'errors')],
+      1,
+      preprocessor,
+    )
+    await start('TRIM_HORIZON')
+    put(0, tick('lo', 5), tick('DROP', 5), tick('FAIL', 5))
+    await flow()
+    expect(destinations.texts('alerts')).toEqual(['{"TICKER_SYMBOL":"LO","CHANGE":5}'])
+    expect(
+      destinations.texts('errors').map((text) => (JSON.parse(text) as { ERROR_NAME: string }).ERROR_NAME),
+    ).toEqual(['Lambda_Processing_Failure'])
+    expect(lambda.events[0]?.event.records[0]).toMatchObject({
+      kinesisStreamRecordMetadata: { shardId: 'shardId-000000000000', partitionKey: 'pk' },
+    })
+  })
+
+  it('loads reference data from S3 into its table when the application starts', async () => {
+    await deps.objects.ensureBucket('reference')
+    await deps.objects.put(
+      'reference',
+      'companies.csv',
+      Buffer.from('AMZN,Amazon\nIBM,International Business Machines\n'),
+    )
+    await createApp(FILTER, [output('DESTINATION_SQL_STREAM', 'alerts')])
+    await call('AddApplicationReferenceDataSource', {
+      ApplicationName: 'app',
+      CurrentApplicationVersionId: 1,
+      ReferenceDataSource: {
+        TableName: 'COMPANIES',
+        S3ReferenceDataSource: {
+          BucketARN: 'arn:aws:s3:::reference',
+          FileKey: 'companies.csv',
+          ReferenceRoleARN: ROLE_ARN,
+        },
+        ReferenceSchema: {
+          RecordFormat: {
+            RecordFormatType: 'CSV',
+            MappingParameters: {
+              CSVMappingParameters: { RecordRowDelimiter: '\n', RecordColumnDelimiter: ',' },
+            },
+          },
+          RecordColumns: [
+            { Name: 'Ticker', SqlType: 'VARCHAR(4)' },
+            { Name: 'Company', SqlType: 'VARCHAR(40)' },
+          ],
+        },
+      },
+    })
+    await call('UpdateApplication', {
+      ApplicationName: 'app',
+      CurrentApplicationVersionId: 2,
+      ApplicationUpdate: {
+        ApplicationCodeUpdate: `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), company VARCHAR(40));
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM s.ticker_symbol, c."Company" FROM "SOURCE_SQL_STREAM_001" AS s
+  LEFT JOIN "COMPANIES" AS c ON s.ticker_symbol = c."Ticker";`,
+      },
+    })
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 1), tick('MSFT', 1))
+    await flow()
+    expect(destinations.texts('alerts')).toEqual([
+      '{"TICKER_SYMBOL":"AMZN","COMPANY":"Amazon"}',
+      '{"TICKER_SYMBOL":"MSFT","COMPANY":null}',
+    ])
+  })
+
+  it('runs a new version after UpdateApplication of a running application (UPDATING -> RUNNING)', async () => {
+    await createApp(FILTER, [output('DESTINATION_SQL_STREAM', 'alerts')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 5))
+    await flow()
+    await call('UpdateApplication', {
+      ApplicationName: 'app',
+      CurrentApplicationVersionId: 1,
+      ApplicationUpdate: { ApplicationCodeUpdate: FILTER.replace('change > 1', 'change > 10') },
+    })
+    expect(await status()).toBe('UPDATING')
+    await runtime.reconcile()
+    expect(await status()).toBe('RUNNING')
+    expect(runtime.running()).toEqual([`${CONTEXT.accountId}/${CONTEXT.region}/app@2`])
+    put(0, tick('SMAL', 5), tick('BIG', 50))
+    await flow()
+    expect(destinations.texts('alerts').map((text) => text.slice(18, 22))).toEqual(['AMZN', 'BIG"'])
   })
 })
