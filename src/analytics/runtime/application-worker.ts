@@ -14,11 +14,14 @@
 // Every tick, time advances to now (less a grace period for records still on their way) when no record came
 // for that long, so that windows close when the input is quiet.
 
+import type { InputDescription } from '@aws-sdk/client-kinesis-analytics'
+
 import type { ApplicationRecord, RunRequest } from '../../ports/application-catalog.ts'
 import type { GroupMember, GroupStartPosition } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { openStoredRecord } from '../../mapping/record-envelope.ts'
 import { parseStreamArn } from '../../mapping/arns.ts'
+import { deliveryStreamTopicName } from '../../mapping/delivery-stream-topics.ts'
 import { sequenceNumberOf } from '../../mapping/sequence-numbers.ts'
 import { shardIdOf } from '../../mapping/shard-ids.ts'
 import { recordDecoder, type RecordDecoder } from '../input/record-decoder.ts'
@@ -72,6 +75,42 @@ export function startingPlan(
   return { position, reset: fresh && requested !== 'LAST_STOPPED_POINT' }
 }
 
+/**
+ * The topic an input reads: a Kinesis stream's, or a Firehose delivery stream's own topic (DirectPut; its records
+ * are the data as put). Throws when it is not there (yet).
+ */
+async function inputSource(
+  input: InputDescription,
+  deps: AnalyticsRuntimeDeps,
+): Promise<{ streamArn: string; topic: string; incarnation: number }> {
+  const streamArn = input.KinesisStreamsInputDescription?.ResourceARN
+  if (streamArn === undefined) {
+    const firehoseArn = input.KinesisFirehoseInputDescription?.ResourceARN ?? ''
+    const match = /^arn:[^:]+:firehose:([^:]+):(\d{12}):deliverystream\/(.+)$/.exec(firehoseArn)
+    if (match === null) throw new Error(`the input names no stream (${firehoseArn})`)
+    const [, region = '', accountId = '', name = ''] = match
+    return {
+      streamArn: firehoseArn,
+      topic: deliveryStreamTopicName({ accountId, region, name }),
+      incarnation: 0,
+    }
+  }
+  const parts = parseStreamArn(streamArn)
+  const stream =
+    parts === undefined
+      ? undefined
+      : await deps.streams.get({
+          accountId: parts.accountId,
+          region: parts.region,
+          streamName: parts.streamName,
+        })
+  if (stream === undefined || stream.status === 'DELETING') {
+    throw new Error(`the input stream ${streamArn} does not exist`)
+  }
+  if (stream.creation !== undefined) throw new Error(`the input stream ${streamArn} is being created`)
+  return { streamArn, topic: stream.topic, incarnation: stream.incarnation }
+}
+
 interface InputPlan {
   readonly streamArn: string
   readonly topic: string
@@ -110,23 +149,7 @@ export class ApplicationWorker {
   ): Promise<ApplicationWorker> {
     const input = record.inputs[0]
     if (input === undefined) throw new Error('the application has no input')
-    const streamArn = input.KinesisStreamsInputDescription?.ResourceARN
-    if (streamArn === undefined) {
-      throw new Error('Firehose delivery stream inputs are not run by this gateway')
-    }
-    const parts = parseStreamArn(streamArn)
-    const stream =
-      parts === undefined
-        ? undefined
-        : await deps.streams.get({
-            accountId: parts.accountId,
-            region: parts.region,
-            streamName: parts.streamName,
-          })
-    if (stream === undefined || stream.status === 'DELETING') {
-      throw new Error(`the input stream ${streamArn} does not exist`)
-    }
-    if (stream.creation !== undefined) throw new Error(`the input stream ${streamArn} is being created`)
+    const source = await inputSource(input, deps)
     const schema = input.InputSchema
     if (schema === undefined) throw new Error('the input has no schema')
     const columns = (schema.RecordColumns ?? []).map((column) => ({
@@ -147,9 +170,7 @@ export class ApplicationWorker {
       deps,
       settings,
       {
-        streamArn,
-        topic: stream.topic,
-        incarnation: stream.incarnation,
+        ...source,
         inAppStreams,
         decode: recordDecoder(schema),
         preprocessor,
@@ -161,7 +182,7 @@ export class ApplicationWorker {
     const { position, reset } = startingPlan(record, input.InputId ?? '')
     worker.member = await deps.groups.join({
       groupId: applicationGroupId(record),
-      topic: stream.topic,
+      topic: source.topic,
       startPosition: position,
       resetOffsets: reset,
       exclusive: true,

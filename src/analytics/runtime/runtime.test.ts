@@ -470,4 +470,28 @@ CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
     await flow()
     expect(destinations.texts('alerts').map((text) => text.slice(18, 22))).toEqual(['AMZN', 'BIG"'])
   })
+
+  it("reads a Firehose delivery stream input from the delivery stream's topic", async () => {
+    const topic = `firehose.${CONTEXT.accountId}.${CONTEXT.region}.clicks`
+    groups.createTopic(topic, 1)
+    const { KinesisStreamsInput: _kinesis, ...rest } = tickerInput('ticks')
+    await call('CreateApplication', {
+      ApplicationName: 'app',
+      ApplicationCode: FILTER,
+      Inputs: [
+        {
+          ...rest,
+          KinesisFirehoseInput: {
+            ResourceARN: `arn:aws:firehose:${CONTEXT.region}:${CONTEXT.accountId}:deliverystream/clicks`,
+            RoleARN: ROLE_ARN,
+          },
+        },
+      ],
+      Outputs: [output('DESTINATION_SQL_STREAM', 'alerts')],
+    })
+    await start('TRIM_HORIZON')
+    groups.append(topic, 0, Buffer.from(JSON.stringify(tick('FIRE', 9))), deps.clock.now())
+    await flow()
+    expect(destinations.texts('alerts')).toEqual(['{"TICKER_SYMBOL":"FIRE","CHANGE":9}'])
+  })
 })
