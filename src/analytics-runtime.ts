@@ -14,6 +14,7 @@ import type { OutputDestinations } from './analytics/runtime/runtime-deps.ts'
 import type { AnalyticsRuntimeConfig } from './config.ts'
 import type { Logger } from './gateway/index.ts'
 import type { ApplicationCatalog } from './ports/application-catalog.ts'
+import type { ApplicationCheckpoints } from './ports/application-checkpoints.ts'
 import type { Clock } from './ports/clock.ts'
 import type { ConsumerGroups } from './ports/consumer-groups.ts'
 import type { KeyRing } from './ports/key-ring.ts'
@@ -23,6 +24,7 @@ import type { StreamCatalog } from './ports/stream-catalog.ts'
 
 export interface AnalyticsRuntimeCompositionDeps {
   readonly applications: ApplicationCatalog
+  readonly checkpoints: ApplicationCheckpoints
   readonly streams: StreamCatalog
   readonly groups: ConsumerGroups
   readonly objects: ObjectStore
@@ -48,6 +50,7 @@ export function startAnalyticsRuntimeOf(
       keyRing: deps.keyRing,
       clock: deps.clock,
       lambda: deps.lambda,
+      checkpoints: deps.checkpoints,
       destinations: outputDestinations(deps.streamsService, deps.firehoseService),
       log: (level, message, detail) => {
         deps.logger[level](message, detail)
@@ -57,6 +60,7 @@ export function startAnalyticsRuntimeOf(
       pollIntervalMs: config.pollIntervalMs,
       tickIntervalMs: 500,
       idleAdvanceMs: config.idleAdvanceMs,
+      checkpointIntervalMs: config.checkpointIntervalMs,
     },
   )
 }

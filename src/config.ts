@@ -62,6 +62,8 @@ export interface AnalyticsRuntimeConfig {
   sessionTimeoutMs: number
   /** When an input has been quiet this long, time advances to now minus this long (windows close). */
   idleAdvanceMs: number
+  /** How often window state is checkpointed (with the input offsets it covers, then committed). */
+  checkpointIntervalMs: number
 }
 
 export interface FirehoseConfig {
@@ -165,6 +167,7 @@ function analyticsRuntimeConfig(env: Env): AnalyticsRuntimeConfig {
     pollIntervalMs: positiveNumber(env, 'ANALYTICS_RUNTIME_POLL_INTERVAL_MS', 2_000),
     sessionTimeoutMs: positiveNumber(env, 'ANALYTICS_RUNTIME_SESSION_TIMEOUT_MS', 10_000),
     idleAdvanceMs: positiveNumber(env, 'ANALYTICS_RUNTIME_IDLE_ADVANCE_MS', 1_000),
+    checkpointIntervalMs: positiveNumber(env, 'ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS', 1_000),
   }
 }
 

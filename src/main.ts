@@ -8,6 +8,7 @@ import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
 import { RedisApplicationCatalog } from './adapters/redis/redis-application-catalog.ts'
+import { RedisApplicationCheckpoints } from './adapters/redis/redis-application-checkpoints.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
 import { RedisDeliveryStreamCatalog } from './adapters/redis/redis-delivery-stream-catalog.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
@@ -239,6 +240,7 @@ export async function startGateway(
     ? startAnalyticsRuntimeOf(
         {
           applications,
+          checkpoints: new RedisApplicationCheckpoints(redis, { keyPrefix: streams.redisKeyPrefix }),
           streams: catalog,
           groups: new KafkaConsumerGroups(kafka, {
             ...DEFAULT_CONSUMER_GROUP_OPTIONS,

@@ -17,7 +17,9 @@
 import type { InputDescription } from '@aws-sdk/client-kinesis-analytics'
 
 import type { ApplicationRecord, RunRequest } from '../../ports/application-catalog.ts'
-import type { GroupMember, GroupStartPosition } from '../../ports/consumer-groups.ts'
+import { createHash } from 'node:crypto'
+
+import type { GroupMember, GroupOffset, GroupStartPosition } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { openStoredRecord } from '../../mapping/record-envelope.ts'
 import { parseStreamArn } from '../../mapping/arns.ts'
@@ -29,6 +31,7 @@ import {
   ERROR_STREAM,
   compileApplication,
   type Application,
+  type ApplicationSnapshot,
   type ReferenceTable,
   type Row,
   type StreamSchema,
@@ -45,9 +48,17 @@ export interface ApplicationWorkerSettings {
    * closing the windows that ended by then.
    */
   readonly idleAdvanceMs: number
+  /**
+   * With checkpoints: how often (at most) the window state and the offsets it covers are saved, and the offsets
+   * committed. Without checkpoints, offsets are committed after every batch.
+   */
+  readonly checkpointIntervalMs: number
 }
 
-export const DEFAULT_WORKER_SETTINGS: ApplicationWorkerSettings = { idleAdvanceMs: 1_000 }
+export const DEFAULT_WORKER_SETTINGS: ApplicationWorkerSettings = {
+  idleAdvanceMs: 1_000,
+  checkpointIntervalMs: 1_000,
+}
 
 /** The consumer group of an application: its ARN and creation time (a re-created application starts afresh). */
 export function applicationGroupId(record: ApplicationRecord): string {
@@ -128,6 +139,15 @@ export class ApplicationWorker {
   private lastRecordAtMillis = Number.NEGATIVE_INFINITY
   private stopping = false
   private member: GroupMember | undefined
+  /** Per owned partition, the next offset to read: what the engine's state covers. */
+  private readonly positions = new Map<number, number>()
+  /** Records below these offsets are in the restored state already (delivered again after a checkpoint). */
+  private readonly skipBelow = new Map<number, number>()
+  /** The sequence of the last checkpoint loaded or saved (0: none). */
+  private checkpointSequence = 0
+  private lastCheckpointAtMillis = Number.NEGATIVE_INFINITY
+  private changedSinceCheckpoint = false
+  private readonly codeHash: string
 
   private constructor(
     readonly record: ApplicationRecord,
@@ -138,6 +158,9 @@ export class ApplicationWorker {
     private readonly referenceTables: readonly ReferenceTable[],
     private readonly targets: readonly OutputTarget[],
   ) {
+    this.codeHash = createHash('sha256')
+      .update(record.code ?? '')
+      .digest('hex')
     this.app = this.compile()
   }
 
@@ -211,11 +234,14 @@ export class ApplicationWorker {
     void this.enqueue(async () => {
       if (this.stopping || this.partitions.length === 0) return
       const now = this.deps.clock.now()
-      if (now - this.lastRecordAtMillis < this.settings.idleAdvanceMs) return
-      this.run(() => {
-        this.app.advance(now - this.settings.idleAdvanceMs)
-      })
-      await this.deliverPending()
+      if (now - this.lastRecordAtMillis >= this.settings.idleAdvanceMs) {
+        this.run(() => {
+          this.app.advance(now - this.settings.idleAdvanceMs)
+        })
+        if (this.pending.size > 0) this.changedSinceCheckpoint = true
+        await this.deliverPending()
+      }
+      await this.checkpoint(false)
     }).catch((error: unknown) => {
       this.warn('analytics: advancing time failed', error)
     })
@@ -228,6 +254,10 @@ export class ApplicationWorker {
 
   /** Stops reading: what is being processed finishes (its output stored and offsets committed), then it leaves. */
   async stop(): Promise<void> {
+    if (!this.stopping) {
+      // The last checkpoint (and commit) before leaving: the application's LAST_STOPPED_POINT.
+      void this.enqueue(() => this.checkpoint(true)).catch(() => undefined)
+    }
     this.stopping = true
     await this.queue
     await this.member?.stop()
@@ -238,20 +268,106 @@ export class ApplicationWorker {
     this.partitions = [...partitions]
     const same = before.length === partitions.length && before.every((p, i) => partitions[i] === p)
     if (same) return
-    // Records come again from the committed offsets: windows restart empty rather than count them twice.
-    void this.enqueue(() => {
+    // Records come again from the committed offsets: the state restarts from the last checkpoint (or empty
+    // without checkpoints) rather than count them twice.
+    void this.enqueue(async () => {
       this.app = this.compile()
       this.pending.clear()
+      this.positions.clear()
+      this.skipBelow.clear()
+      this.changedSinceCheckpoint = false
       this.lastRecordAtMillis = Number.NEGATIVE_INFINITY
-      return Promise.resolve()
+      if (partitions.length > 0) await this.restoreCheckpoint()
+    }).catch((error: unknown) => {
+      this.warn('analytics: restoring the last checkpoint failed; the windows start empty', error)
     })
+  }
+
+  /**
+   * Restores the last checkpoint when it belongs to this run (a restart or another process taking over) or the
+   * run resumes from LAST_STOPPED_POINT, and the code is the same; otherwise the state starts empty.
+   */
+  private async restoreCheckpoint(): Promise<void> {
+    const store = this.deps.checkpoints
+    if (store === undefined) return
+    const checkpoint = await store.load(applicationGroupId(this.record))
+    if (checkpoint === undefined) return
+    this.checkpointSequence = checkpoint.sequence
+    const run = this.record.run
+    const inputId = this.record.inputs[0]?.InputId
+    const resumes =
+      checkpoint.runRequestedAtMillis === run?.requestedAtMillis ||
+      run?.inputs.find((input) => input.inputId === inputId)?.startingPosition === 'LAST_STOPPED_POINT'
+    if (!resumes || checkpoint.codeHash !== this.codeHash) return
+    this.app.restore(checkpoint.state as ApplicationSnapshot)
+    for (const [partition, offset] of Object.entries(checkpoint.offsets)) {
+      this.positions.set(Number(partition), offset)
+      this.skipBelow.set(Number(partition), offset)
+    }
+  }
+
+  /**
+   * Saves the state and the offsets it covers (its output is stored by now), then commits those offsets; when
+   * the interval has passed, or `force`. Without a checkpoint store, offsets were committed with each batch.
+   */
+  private async checkpoint(force: boolean): Promise<void> {
+    const store = this.deps.checkpoints
+    if (store === undefined || this.partitions.length === 0 || !this.changedSinceCheckpoint) return
+    const now = this.deps.clock.now()
+    if (!force && now - this.lastCheckpointAtMillis < this.settings.checkpointIntervalMs) return
+    const groupId = applicationGroupId(this.record)
+    const offsets = Object.fromEntries(
+      [...this.positions].map(([partition, offset]) => [String(partition), offset]),
+    )
+    let saved: boolean
+    try {
+      saved = await store.save(groupId, this.checkpointSequence, {
+        runRequestedAtMillis: this.record.run?.requestedAtMillis ?? 0,
+        codeHash: this.codeHash,
+        offsets,
+        state: this.app.snapshot(),
+        savedAtMillis: now,
+      })
+    } catch (error) {
+      this.warn(
+        'analytics: saving a checkpoint failed; the records since the last one may be processed again',
+        error,
+      )
+      return
+    }
+    if (!saved) {
+      this.deps.log(
+        'warn',
+        'analytics: another worker saved a checkpoint of this application; not committing',
+        {
+          application: this.record.applicationArn,
+        },
+      )
+      return
+    }
+    this.checkpointSequence++
+    this.lastCheckpointAtMillis = now
+    this.changedSinceCheckpoint = false
+    await this.commit([...this.positions].map(([partition, offset]) => ({ partition, offset })))
+  }
+
+  private async commit(offsets: GroupOffset[]): Promise<void> {
+    try {
+      await this.member?.commit(offsets)
+    } catch (error) {
+      this.warn('analytics: committing input offsets failed; the records may be processed again', error)
+    }
   }
 
   private records(partition: number, records: readonly StoredRecord[]): Promise<void> {
     return this.enqueue(async () => {
       if (this.stopping) throw new WorkerStoppedError('the application is stopping')
+      const skip = this.skipBelow.get(partition) ?? 0
       const last = records[records.length - 1]
-      if (last === undefined) return
+      if (last === undefined || last.offset < skip) return
+      if (records[0] !== undefined && records[0].offset < skip) {
+        records = records.filter((record) => record.offset >= skip)
+      }
       const streamName = this.input.inAppStreams[partition % this.input.inAppStreams.length] as string
       const opened = await this.open(partition, records)
       this.run(() => {
@@ -270,12 +386,11 @@ export class ApplicationWorker {
         }
       })
       this.lastRecordAtMillis = this.deps.clock.now()
+      this.positions.set(partition, last.offset + 1)
+      this.changedSinceCheckpoint = true
       await this.deliverPending()
-      try {
-        await this.member?.commit([{ partition, offset: last.offset + 1 }])
-      } catch (error) {
-        this.warn('analytics: committing input offsets failed; the records may be processed again', error)
-      }
+      if (this.deps.checkpoints === undefined) await this.commit([{ partition, offset: last.offset + 1 }])
+      else await this.checkpoint(false)
     })
   }
 

@@ -1,4 +1,5 @@
 import type { ApplicationCatalog } from '../../ports/application-catalog.ts'
+import type { ApplicationCheckpoints } from '../../ports/application-checkpoints.ts'
 import type { Clock } from '../../ports/clock.ts'
 import type { ConsumerGroups } from '../../ports/consumer-groups.ts'
 import type { KeyRing } from '../../ports/key-ring.ts'
@@ -23,6 +24,11 @@ export interface AnalyticsRuntimeDeps {
   /** Lambda outputs and input preprocessing; without it, applications that need one do not start. */
   readonly lambda?: LambdaInvoker | undefined
   readonly log: RuntimeLog
+  /**
+   * Where window state is checkpointed with the offsets it covers; without it, offsets are committed after each
+   * batch and a restart starts the windows empty.
+   */
+  readonly checkpoints?: ApplicationCheckpoints | undefined
 }
 
 export type RuntimeLog = (level: 'info' | 'warn', message: string, detail: Record<string, unknown>) => void

@@ -12,6 +12,7 @@ import {
   fakeAnalyticsDeps,
   type FakeAnalyticsDeps,
 } from '../../../test/support/analytics/fake-analytics-deps.ts'
+import { MemoryApplicationCheckpoints } from '../../../test/support/memory/memory-application-checkpoints.ts'
 import { MemoryConsumerGroups } from '../../../test/support/memory/memory-consumer-groups.ts'
 import { createTestStream } from '../../../test/support/streams/test-streams.ts'
 import type { LambdaInvocation, LambdaInvoker } from '../../ports/lambda-invoker.ts'
@@ -102,7 +103,12 @@ beforeEach(async () => {
   destinations = new FakeDestinations()
   lambda = new FakeLambda()
   logged.length = 0
-  runtime = startAnalyticsRuntime(
+  runtime = startRuntime()
+  return () => runtime.stop()
+})
+
+function startRuntime(checkpoints?: MemoryApplicationCheckpoints): AnalyticsRuntime {
+  return startAnalyticsRuntime(
     {
       applications: deps.applications,
       streams: deps.streams,
@@ -111,14 +117,19 @@ beforeEach(async () => {
       clock: deps.clock,
       destinations,
       lambda,
+      ...(checkpoints === undefined ? {} : { checkpoints }),
       log: (_level, message) => {
         logged.push(message)
       },
     },
-    { pollIntervalMs: 3_600_000, tickIntervalMs: 3_600_000, idleAdvanceMs: 1_000 },
+    {
+      pollIntervalMs: 3_600_000,
+      tickIntervalMs: 3_600_000,
+      idleAdvanceMs: 1_000,
+      checkpointIntervalMs: 1_000,
+    },
   )
-  return () => runtime.stop()
-})
+}
 
 function output(name: string, streamName: string, format: 'JSON' | 'CSV' = 'JSON'): Output {
   return {
@@ -155,6 +166,8 @@ async function createApp(
 }
 
 async function start(position: string): Promise<void> {
+  // Each run has a time of its own.
+  deps.clock.advance(1)
   await call('StartApplication', {
     ApplicationName: 'app',
     InputConfigurations: [
@@ -493,5 +506,88 @@ CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
     groups.append(topic, 0, Buffer.from(JSON.stringify(tick('FIRE', 9))), deps.clock.now())
     await flow()
     expect(destinations.texts('alerts')).toEqual(['{"TICKER_SYMBOL":"FIRE","CHANGE":9}'])
+  })
+})
+
+describe('window checkpoints', () => {
+  let checkpoints: MemoryApplicationCheckpoints
+
+  beforeEach(async () => {
+    await runtime.stop()
+    checkpoints = new MemoryApplicationCheckpoints()
+    runtime = startRuntime(checkpoints)
+  })
+
+  /** Another process takes the application over: this runtime stops, a new one runs it. */
+  async function restart(): Promise<void> {
+    await runtime.stop()
+    runtime = startRuntime(checkpoints)
+    await runtime.reconcile()
+    await runtime.settled()
+  }
+
+  async function closeWindow(): Promise<void> {
+    deps.clock.advance(12_000)
+    runtime.tick()
+    await runtime.settled()
+  }
+
+  it('a restart in the middle of a window neither loses nor counts twice the rows it had', async () => {
+    await createApp(TUMBLING, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 1, 10), tick('AMZN', 1, 30))
+    await flow()
+    await restart()
+    expect(await status()).toBe('RUNNING')
+    put(0, tick('AMZN', 1, 20))
+    put(1, tick('MSFT', 1, 5))
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts').sort()).toEqual(['AMZN,3,30\n', 'MSFT,1,5\n'])
+  })
+
+  it('after a crash, the records since the last checkpoint come again into the state of that checkpoint', async () => {
+    await createApp(TUMBLING, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 1, 10))
+    await flow()
+    expect(checkpoints.saves).toBe(1)
+    // Within the interval: processed, neither checkpointed nor committed.
+    put(0, tick('AMZN', 1, 40))
+    await flow()
+    expect(checkpoints.saves).toBe(1)
+    expect(groups.committedOffset(await groupId(), 0)).toBe(1)
+    // The process dies: its last checkpoint is the one above (the store refuses the final one).
+    const save = checkpoints.save.bind(checkpoints)
+    checkpoints.save = () => Promise.reject(new Error('Redis is down'))
+    await runtime.stop()
+    checkpoints.save = save
+    runtime = startRuntime(checkpoints)
+    await runtime.reconcile()
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts')).toEqual(['AMZN,2,40\n'])
+  })
+
+  it('LAST_STOPPED_POINT resumes the windows of the stopped run; NOW and TRIM_HORIZON start them empty', async () => {
+    await createApp(TUMBLING, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 1, 10))
+    await flow()
+    await stop()
+    await start('LAST_STOPPED_POINT')
+    put(0, tick('AMZN', 1, 20))
+    await flow()
+    await stop()
+    await start('NOW')
+    put(0, tick('AMZN', 1, 30))
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts')).toEqual(['AMZN,1,30\n'])
+    await stop()
+    await start('TRIM_HORIZON')
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts')).toEqual(['AMZN,1,30\n', 'AMZN,3,30\n'])
   })
 })
