@@ -54,6 +54,7 @@ import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
 import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
 import { deliverableStreams } from './firehose/catalog/deliverable-streams.ts'
 import { startAnalyticsRuntimeOf } from './analytics-runtime.ts'
+import type { AnalyticsRuntime } from './analytics/runtime/runtime-supervisor.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -63,6 +64,8 @@ const DYNAMODB_CREATING_DELAY_MS = 0
 
 export interface RunningGateway {
   ports: BoundPorts
+  /** The Kinesis Data Analytics runtime of this process (when ANALYTICS_RUNTIME is on and it runs in-process). */
+  analytics?: AnalyticsRuntime | undefined
   stop(): Promise<void>
 }
 
@@ -262,6 +265,7 @@ export async function startGateway(
     : undefined
   return {
     ports,
+    analytics: analyticsRuntime,
     stop: async () => {
       reconciler.stop()
       deliveryStreamReconciler.stop()

@@ -47,6 +47,11 @@ export interface GroupMemberHandler {
    * A rejection is logged and the same records come again.
    */
   records(partition: number, records: readonly StoredRecord[]): Promise<void>
+  /**
+   * The member stopped for good (the log gave up on it: it reads nothing more and holds no partitions). Whoever
+   * runs it should stop it and join again.
+   */
+  failed?(error: Error): void
 }
 
 export interface GroupOffset {

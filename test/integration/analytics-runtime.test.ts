@@ -410,3 +410,159 @@ describe('an exclusive consumer group on real Kafka (one application, several ga
     await members[1]?.stop()
   }, 90_000)
 })
+
+describe('an application taken over by another gateway process in the middle of a window', () => {
+  const stack = inject('stack')
+  const accountId = testAccountId()
+  const region = 'us-east-1'
+  const role = `arn:aws:iam::${accountId}:role/analytics`
+  const arnOf = (stream: string) => `arn:aws:kinesis:${region}:${accountId}:stream/${stream}`
+  const env = {
+    ANALYTICS_RUNTIME_POLL_INTERVAL_MS: '300',
+    ANALYTICS_RUNTIME_SESSION_TIMEOUT_MS: '6000',
+    ANALYTICS_RUNTIME_IDLE_ADVANCE_MS: '500',
+    ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS: '200',
+    FIREHOSE_DELIVERY: 'off',
+  }
+  const gateways: TestGateway[] = []
+  const stopped = new Set<TestGateway>()
+
+  let cleanup: (() => Promise<void>) | undefined
+
+  afterAll(async () => {
+    await cleanup?.()
+    for (const gateway of gateways) if (!stopped.has(gateway)) await gateway.stop()
+  })
+
+  async function until(check: () => boolean | Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out')
+      await sleep(200)
+    }
+  }
+
+  it('resumes the window from the last checkpoint: no row lost, none counted twice', async () => {
+    gateways.push(await startTestGateway(stack, env), await startTestGateway(stack, env))
+    const [first, second] = gateways as [TestGateway, TestGateway]
+    const clients = (gateway: TestGateway) => ({
+      kinesis: kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region),
+      analytics: new KinesisAnalyticsClient({
+        endpoint: gateway.endpoint,
+        region,
+        credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      }),
+    })
+    const { kinesis, analytics } = clients(first)
+    const name = uniqueName('takeover')
+    const input = uniqueName('rt-take-in')
+    const output = uniqueName('rt-take-out')
+    for (const stream of [input, output]) {
+      await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }))
+      await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: stream })
+    }
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        ApplicationCode: TUMBLING_SQL.replace("'10' SECOND", "'30' SECOND"),
+        Inputs: [
+          {
+            NamePrefix: 'SOURCE_SQL_STREAM',
+            KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+            InputSchema: INPUT_SCHEMA,
+          },
+        ],
+        Outputs: [
+          {
+            Name: 'DESTINATION_SQL_STREAM',
+            KinesisStreamsOutput: { ResourceARN: arnOf(output), RoleARN: role },
+            DestinationSchema: { RecordFormatType: 'CSV' },
+          },
+        ],
+      }),
+    )
+    await analytics.send(
+      new StartApplicationCommand({
+        ApplicationName: name,
+        InputConfigurations: [
+          { Id: '1.1', InputStartingPositionConfiguration: { InputStartingPosition: 'TRIM_HORIZON' } },
+        ],
+      }),
+    )
+    cleanup = async () => {
+      const survivor = gateways.find((gateway) => !stopped.has(gateway))
+      if (survivor === undefined) return
+      const client = clients(survivor).analytics
+      try {
+        const { ApplicationDetail } = await client.send(
+          new DescribeApplicationCommand({ ApplicationName: name }),
+        )
+        await client.send(
+          new DeleteApplicationCommand({
+            ApplicationName: name,
+            CreateTimestamp: ApplicationDetail?.CreateTimestamp,
+          }),
+        )
+      } catch {
+        // gone already
+      } finally {
+        client.destroy()
+      }
+    }
+    const key = `${accountId}/${region}/${name}`
+    const owners = () => gateways.filter((gateway) => gateway.gateway.analytics?.owned().includes(key))
+    // One owner, one standby.
+    await until(
+      () =>
+        owners().length === 1 &&
+        gateways.every((gateway) => gateway.gateway.analytics?.running().includes(`${key}@1`)),
+    )
+    const owner = owners()[0] as TestGateway
+    const standby = owner === first ? second : first
+    const put = async (client: KinesisClient, ticks: Tick[]) => {
+      await client.send(
+        new PutRecordsCommand({
+          StreamName: input,
+          Records: ticks.map((record, index) => ({
+            PartitionKey: `k${index}-${Math.random()}`,
+            Data: Buffer.from(JSON.stringify(record)),
+          })),
+        }),
+      )
+    }
+    // Early in a 30-second window.
+    const intoWindow = Date.now() % 30_000
+    if (intoWindow > 3_000) await sleep(30_000 - intoWindow + 100)
+    await put(kinesis, [tick('AMZN', 1, 10), tick('AMZN', 1, 30)])
+    await sleep(1_500)
+    await owner.stop()
+    stopped.add(owner)
+    await until(() => standby.gateway.analytics?.owned().includes(key) === true)
+    const survivor = clients(standby)
+    await put(survivor.kinesis, [tick('AMZN', 1, 20)])
+    const rows: string[] = []
+    await until(async () => {
+      const shards = await survivor.kinesis.send(new ListShardsCommand({ StreamName: output }))
+      rows.length = 0
+      for (const shard of shards.Shards ?? []) {
+        const { ShardIterator } = await survivor.kinesis.send(
+          new GetShardIteratorCommand({
+            StreamName: output,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+        const result = await survivor.kinesis.send(new GetRecordsCommand({ ShardIterator }))
+        rows.push(...(result.Records ?? []).map((record) => Buffer.from(record.Data ?? []).toString('utf8')))
+      }
+      return rows.length > 0
+    }, 60_000)
+    expect(rows).toEqual(['AMZN,3,10,30\n'])
+    await survivor.analytics.send(new StopApplicationCommand({ ApplicationName: name }))
+    kinesis.destroy()
+    analytics.destroy()
+    survivor.kinesis.destroy()
+    survivor.analytics.destroy()
+  }, 150_000)
+})

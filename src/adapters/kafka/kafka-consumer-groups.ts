@@ -1,5 +1,6 @@
 import {
   AssignerProtocol,
+  KafkaJSProtocolError,
   type Consumer,
   type IHeaders,
   type Kafka,
@@ -16,6 +17,7 @@ import {
   type GroupStartPosition,
 } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
+import { createGroupCoordinatorCluster } from './kafkajs-cluster.ts'
 
 export interface KafkaConsumerGroupsOptions {
   /** A member not heard of for this long is out of the group; the others take its partitions over. */
@@ -36,6 +38,9 @@ export const DEFAULT_CONSUMER_GROUP_OPTIONS: KafkaConsumerGroupsOptions = {
   maxBytesPerPartition: 4 * 1024 * 1024,
   partitionsConsumedConcurrently: 4,
 }
+
+/** What the broker answers a commit from outside a group that has members. */
+const MEMBERS_RUNNING = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS'])
 
 /** After a handler failed, the same records are fetched again after this long. */
 const RETRY_DELAY_MS = 500
@@ -83,6 +88,7 @@ export class KafkaConsumerGroups implements ConsumerGroups {
         error: event.payload.error.message,
         restart: event.payload.restart,
       })
+      if (!event.payload.restart) handler.failed?.(event.payload.error)
     })
     try {
       await consumer.connect()
@@ -130,15 +136,42 @@ export class KafkaConsumerGroups implements ConsumerGroups {
         position.from === 'earliest'
           ? (await admin.fetchTopicOffsets(topic)).map(({ partition, low }) => ({ partition, offset: low }))
           : await admin.fetchTopicOffsetsByTimestamp(topic, position.timestampMs)
-      try {
-        await admin.setOffsets({ groupId, topic, partitions })
-      } catch {
-        // A member joined meanwhile: it started the group.
-      }
+      // Refused when a member joined meanwhile: it started the group.
+      await this.commitFromOutside(groupId, topic, partitions)
     } catch (error) {
       throw unavailable(error)
     } finally {
       await admin.disconnect().catch(() => undefined)
+    }
+  }
+
+  /**
+   * Commits offsets for a group without joining it (kafkajs's admin.setOffsets joins the group with a consumer of
+   * its own, which a group of another assignment protocol refuses, and which disturbs a member joining at the
+   * same time). The broker takes such a commit only while the group has no members: false when it has one.
+   */
+  private async commitFromOutside(
+    groupId: string,
+    topic: string,
+    partitions: readonly { partition: number; offset: string }[],
+  ): Promise<boolean> {
+    if (partitions.length === 0) return true
+    const cluster = createGroupCoordinatorCluster(this.kafka)
+    try {
+      await cluster.connect()
+      const coordinator = await cluster.findGroupCoordinator({ groupId })
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [{ topic, partitions: partitions.map(({ partition, offset }) => ({ partition, offset })) }],
+      })
+      return true
+    } catch (error) {
+      if (error instanceof KafkaJSProtocolError && MEMBERS_RUNNING.has(error.type)) return false
+      throw error
+    } finally {
+      await cluster.disconnect().catch(() => undefined)
     }
   }
 
@@ -155,11 +188,8 @@ export class KafkaConsumerGroups implements ConsumerGroups {
       if (unset.size === 0) return
       const atTime = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs)
       const partitions = atTime.filter((entry) => unset.has(entry.partition))
-      try {
-        await admin.setOffsets({ groupId, topic, partitions })
-      } catch {
-        // Another member is running: it set the offsets when it joined.
-      }
+      // Refused while another member is running: it set the offsets when it joined.
+      await this.commitFromOutside(groupId, topic, partitions)
     } catch (error) {
       throw unavailable(error)
     } finally {

@@ -147,6 +147,8 @@ export class ApplicationWorker {
   private checkpointSequence = 0
   private lastCheckpointAtMillis = Number.NEGATIVE_INFINITY
   private changedSinceCheckpoint = false
+  /** Set when the consumer group member stopped for good: the worker must be replaced. */
+  private failure: Error | undefined
   private readonly codeHash: string
 
   private constructor(
@@ -214,6 +216,9 @@ export class ApplicationWorker {
           worker.assigned(partitions)
         },
         records: (partition, records) => worker.records(partition, records),
+        failed: (error) => {
+          worker.failure = error
+        },
       },
     })
     return worker
@@ -221,6 +226,11 @@ export class ApplicationWorker {
 
   get versionId(): number {
     return this.record.versionId
+  }
+
+  /** Why the worker's group member stopped for good, if it did (the supervisor replaces the worker). */
+  failed(): Error | undefined {
+    return this.failure
   }
 
   /** The partitions this worker reads now (none: a standby). */

@@ -38,6 +38,8 @@ export interface AnalyticsRuntime {
   reconcile(): Promise<void>
   /** The applications with a worker here, as `account/region/name@version`. */
   running(): string[]
+  /** The applications whose input a worker here owns (the others here stand by), as `account/region/name`. */
+  owned(): string[]
   /** Lets every worker close the windows of a quiet input now (the tick timer does it periodically). */
   tick(): void
   /** Resolves once the workers have done what is queued so far. */
@@ -99,21 +101,23 @@ export function startAnalyticsRuntime(
       deps.log('warn', 'analytics: cannot list applications', { error: message(error) })
       return
     }
-    const seen = new Set<string>()
-    for (const record of records) {
-      if (stopped) return
-      const key = keyOf(record)
-      seen.add(key)
-      try {
-        await reconcileApplication(key, record)
-      } catch (error) {
-        deps.log('warn', 'analytics: reconciling an application failed', {
-          application: key,
-          error: message(error),
-        })
-      }
-    }
-    for (const key of [...workers.keys()]) if (!seen.has(key)) await stopWorker(key)
+    const seen = new Set(records.map(keyOf))
+    // Applications are independent: their workers start and stop side by side (joining a group takes seconds).
+    await Promise.all(
+      records.map(async (record) => {
+        if (stopped) return
+        const key = keyOf(record)
+        try {
+          await reconcileApplication(key, record)
+        } catch (error) {
+          deps.log('warn', 'analytics: reconciling an application failed', {
+            application: key,
+            error: message(error),
+          })
+        }
+      }),
+    )
+    await Promise.all([...workers.keys()].filter((key) => !seen.has(key)).map(stopWorker))
   }
 
   async function reconcileApplication(key: string, record: ApplicationRecord): Promise<void> {
@@ -128,7 +132,14 @@ export function startAnalyticsRuntime(
       case 'UPDATING': {
         const identity = identityOf(record)
         const current = workers.get(key)
-        if (current?.identity !== identity) {
+        const failure = current?.worker.failed()
+        if (failure !== undefined) {
+          deps.log('warn', 'analytics: an application worker failed; starting another', {
+            application: key,
+            error: failure.message,
+          })
+        }
+        if (current?.identity !== identity || failure !== undefined) {
           await stopWorker(key)
           let worker: ApplicationWorker
           try {
@@ -205,6 +216,11 @@ export function startAnalyticsRuntime(
   return {
     reconcile,
     running: () => [...workers.entries()].map(([key, { worker }]) => `${key}@${worker.versionId}`).sort(),
+    owned: () =>
+      [...workers.entries()]
+        .filter(([, { worker }]) => worker.owned().length > 0)
+        .map(([key]) => key)
+        .sort(),
     tick: tickAll,
     async settled() {
       await Promise.all([...workers.values()].map(({ worker }) => worker.settled()))
