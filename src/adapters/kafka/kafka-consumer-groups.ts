@@ -50,7 +50,9 @@ const RETRY_DELAY_MS = 500
  * read again from its committed offset after every rebalance (kafkajs resolves offsets afresh on each sync).
  * A group's first start position is `fromBeginning`, or for a timestamp the offsets for that time, set for the
  * partitions the group has no offset for before the member joins (refused, and not needed, while another member
- * runs: that one set them).
+ * runs: that one set them). `resetOffsets` sets every partition's offset that way, also only while the group has
+ * no member. Offsets are set by an OffsetCommit from outside the group (generation -1), which the broker takes
+ * only from an empty group, never by joining it. `exclusive` groups use the ExclusiveAssigner below.
  */
 export class KafkaConsumerGroups implements ConsumerGroups {
   constructor(
