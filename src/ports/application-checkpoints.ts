@@ -11,6 +11,8 @@ export interface ApplicationCheckpoints {
    * was saved meanwhile (another worker owns the application now); nothing is written then.
    */
   save(groupId: string, expectedSequence: number, checkpoint: ApplicationCheckpoint): Promise<boolean>
+  /** Forgets a group's checkpoints (its application was deleted). */
+  remove(groupId: string): Promise<void>
 }
 
 export interface ApplicationCheckpoint {

@@ -33,6 +33,9 @@ function describeCheckpointsContract(name: string, open: () => ApplicationCheckp
       expect(await store.save('group-a', 1, checkpoint(2))).toBe(true)
       expect(await store.load('group-a')).toEqual({ ...checkpoint(2), sequence: 2 })
       expect(await store.load('group-b')).toBeUndefined()
+      await store.remove('group-a')
+      expect(await store.load('group-a')).toBeUndefined()
+      expect(await store.save('group-a', 0, checkpoint(3))).toBe(true)
     })
 
     it('refuses a save from a stale sequence (another worker saved meanwhile) and keeps the newer one', async () => {

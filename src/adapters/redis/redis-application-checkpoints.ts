@@ -49,6 +49,10 @@ export class RedisApplicationCheckpoints implements ApplicationCheckpoints {
     return saved === 1
   }
 
+  async remove(groupId: string): Promise<void> {
+    await this.run(() => this.redis.del(this.prefix + groupId))
+  }
+
   private async run<T>(command: () => Promise<T>): Promise<T> {
     try {
       return await command()

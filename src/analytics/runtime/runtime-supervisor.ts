@@ -170,7 +170,10 @@ export function startAnalyticsRuntime(
       case 'DELETING': {
         await stopWorker(key)
         const outcome = await reportStopped(deps.applications, applicationKey)
-        if (outcome === 'applied') deps.log('info', 'analytics: application stopped', { application: key })
+        if (outcome !== 'applied') return
+        deps.log('info', 'analytics: application stopped', { application: key })
+        // A deleted application's window state is of no more use.
+        if (record.status === 'DELETING') await deps.checkpoints?.remove(applicationGroupId(record))
         return
       }
       case 'READY':

@@ -590,4 +590,21 @@ describe('window checkpoints', () => {
     await closeWindow()
     expect(destinations.texts('alerts')).toEqual(['AMZN,1,30\n', 'AMZN,3,30\n'])
   })
+
+  it('forgets the checkpoint of a deleted application', async () => {
+    await createApp(TUMBLING, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 1, 10))
+    await flow()
+    const group = await groupId()
+    expect(checkpoints.stored.has(group)).toBe(true)
+    const record = await deps.applications.get(key)
+    await call('DeleteApplication', {
+      ApplicationName: 'app',
+      CreateTimestamp: new Date(record?.createdAtMillis ?? 0),
+    })
+    await runtime.reconcile()
+    expect(await deps.applications.get(key)).toBeUndefined()
+    expect(checkpoints.stored.has(group)).toBe(false)
+  })
 })

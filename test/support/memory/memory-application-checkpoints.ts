@@ -22,4 +22,9 @@ export class MemoryApplicationCheckpoints implements ApplicationCheckpoints {
     this.saves++
     return Promise.resolve(true)
   }
+
+  remove(groupId: string): Promise<void> {
+    this.stored.delete(groupId)
+    return Promise.resolve()
+  }
 }
