@@ -19,6 +19,7 @@ import type { InputDescription } from '@aws-sdk/client-kinesis-analytics'
 import type { ApplicationRecord, RunRequest } from '../../ports/application-catalog.ts'
 import { createHash } from 'node:crypto'
 
+import type { StoredCheckpoint } from '../../ports/application-checkpoints.ts'
 import type { GroupMember, GroupOffset, GroupStartPosition } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { openStoredRecord } from '../../mapping/record-envelope.ts'
@@ -300,7 +301,18 @@ export class ApplicationWorker {
   private async restoreCheckpoint(): Promise<void> {
     const store = this.deps.checkpoints
     if (store === undefined) return
-    const checkpoint = await store.load(applicationGroupId(this.record))
+    // Without knowing the last checkpoint the worker can neither restore nor save one: wait for the store.
+    let checkpoint: StoredCheckpoint | undefined
+    for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        checkpoint = await store.load(applicationGroupId(this.record))
+        break
+      } catch (error) {
+        this.warn('analytics: reading the last checkpoint failed; retrying', error)
+        if (this.stopping) return
+        await sleep(delay)
+      }
+    }
     if (checkpoint === undefined) return
     this.checkpointSequence = checkpoint.sequence
     const run = this.record.run
@@ -309,7 +321,13 @@ export class ApplicationWorker {
       checkpoint.runRequestedAtMillis === run?.requestedAtMillis ||
       run?.inputs.find((input) => input.inputId === inputId)?.startingPosition === 'LAST_STOPPED_POINT'
     if (!resumes || checkpoint.codeHash !== this.codeHash) return
-    this.app.restore(checkpoint.state as ApplicationSnapshot)
+    try {
+      this.app.restore(checkpoint.state as ApplicationSnapshot)
+    } catch (error) {
+      this.warn('analytics: the last checkpoint does not fit the application; the windows start empty', error)
+      this.app = this.compile()
+      return
+    }
     for (const [partition, offset] of Object.entries(checkpoint.offsets)) {
       this.positions.set(Number(partition), offset)
       this.skipBelow.set(Number(partition), offset)
@@ -346,6 +364,9 @@ export class ApplicationWorker {
       return
     }
     if (!saved) {
+      // Another worker owns the application now (this one is about to lose its partitions), or a save whose answer
+      // was lost went through: either way this worker is out of step; the supervisor replaces it.
+      this.failure = new Error('another worker saved a checkpoint of this application')
       this.deps.log(
         'warn',
         'analytics: another worker saved a checkpoint of this application; not committing',

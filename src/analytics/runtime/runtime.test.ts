@@ -607,4 +607,27 @@ describe('window checkpoints', () => {
     expect(await deps.applications.get(key)).toBeUndefined()
     expect(checkpoints.stored.has(group)).toBe(false)
   })
+
+  it('a worker whose checkpoint is refused (another saved one) is replaced, and the new one resumes from it', async () => {
+    await createApp(TUMBLING, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 1, 10))
+    await flow()
+    const group = await groupId()
+    const stored = checkpoints.stored.get(group)
+    if (stored === undefined) throw new Error('no checkpoint')
+    // Another worker saved the same state meanwhile.
+    checkpoints.stored.set(group, { ...stored, sequence: stored.sequence + 1 })
+    deps.clock.advance(2_000)
+    put(0, tick('AMZN', 1, 20))
+    await flow()
+    expect(logged).toContain(
+      'analytics: another worker saved a checkpoint of this application; not committing',
+    )
+    await runtime.reconcile()
+    expect(logged).toContain('analytics: an application worker failed; starting another')
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts')).toEqual(['AMZN,2,20\n'])
+  })
 })
