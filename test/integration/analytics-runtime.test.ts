@@ -12,12 +12,19 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis'
 import {
+  CreateDeliveryStreamCommand,
+  DescribeDeliveryStreamCommand,
+  FirehoseClient,
+} from '@aws-sdk/client-firehose'
+import {
+  AddApplicationReferenceDataSourceCommand,
   CreateApplicationCommand,
   DeleteApplicationCommand,
   DescribeApplicationCommand,
   KinesisAnalyticsClient,
   StartApplicationCommand,
   StopApplicationCommand,
+  UpdateApplicationCommand,
   type ApplicationStatus,
   type InputStartingPosition,
 } from '@aws-sdk/client-kinesis-analytics'
@@ -26,6 +33,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
 import { KafkaConsumerGroups } from '../../src/adapters/kafka/kafka-consumer-groups.ts'
 import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
+import { MinioObjectStore } from '../../src/adapters/s3/minio-object-store.ts'
+import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
 import type { GroupMember } from '../../src/ports/consumer-groups.ts'
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
@@ -42,6 +51,13 @@ CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), TRADES INT
 CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
   SELECT STREAM TICKER_SYMBOL, COUNT(*), MIN(PRICE), MAX(PRICE) FROM "SOURCE_SQL_STREAM_001"
   GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);
+`
+
+const ENRICH_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), company VARCHAR(40));
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM s.ticker_symbol, c."Company" FROM "SOURCE_SQL_STREAM_001" AS s
+  LEFT JOIN "COMPANIES" AS c ON s.ticker_symbol = c."Ticker";
 `
 
 const INPUT_SCHEMA = {
@@ -302,6 +318,129 @@ describe('Kinesis Data Analytics applications running on real Kafka and Redis', 
         'NFLX',
         'WHIL',
       ])
+      await stop(name)
+    })
+  })
+
+  describe('a Firehose output and reference data from S3', () => {
+    const name = uniqueName('enrich')
+    created.push(name)
+    const bucket = uniqueName('analytics-reference').toLowerCase()
+    const deliveryStream = uniqueName('enriched')
+    let input: string
+
+    beforeAll(async () => {
+      input = await createStream('rt-ref-in', 1)
+      const store = new MinioObjectStore(stack.s3)
+      await store.ensureBucket(bucket)
+      await store.put(
+        bucket,
+        'companies.csv',
+        Buffer.from('AMZN,Amazon\nIBM,International Business Machines\n'),
+      )
+      const firehose = new FirehoseClient({
+        endpoint: gateway.endpoint,
+        region,
+        credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      })
+      await firehose.send(
+        new CreateDeliveryStreamCommand({
+          DeliveryStreamName: deliveryStream,
+          ExtendedS3DestinationConfiguration: { RoleARN: role, BucketARN: `arn:aws:s3:::${bucket}` },
+        }),
+      )
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const { DeliveryStreamDescription } = await firehose.send(
+          new DescribeDeliveryStreamCommand({ DeliveryStreamName: deliveryStream }),
+        )
+        if (DeliveryStreamDescription?.DeliveryStreamStatus === 'ACTIVE') break
+        await sleep(100)
+      }
+      firehose.destroy()
+      await analytics.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          Inputs: [
+            {
+              NamePrefix: 'SOURCE_SQL_STREAM',
+              KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+              InputSchema: INPUT_SCHEMA,
+            },
+          ],
+          Outputs: [
+            {
+              Name: 'DESTINATION_SQL_STREAM',
+              KinesisFirehoseOutput: {
+                ResourceARN: `arn:aws:firehose:${region}:${accountId}:deliverystream/${deliveryStream}`,
+                RoleARN: role,
+              },
+              DestinationSchema: { RecordFormatType: 'CSV' },
+            },
+          ],
+        }),
+      )
+      await analytics.send(
+        new AddApplicationReferenceDataSourceCommand({
+          ApplicationName: name,
+          CurrentApplicationVersionId: 1,
+          ReferenceDataSource: {
+            TableName: 'COMPANIES',
+            S3ReferenceDataSource: {
+              BucketARN: `arn:aws:s3:::${bucket}`,
+              FileKey: 'companies.csv',
+              ReferenceRoleARN: role,
+            },
+            ReferenceSchema: {
+              RecordFormat: {
+                RecordFormatType: 'CSV',
+                MappingParameters: {
+                  CSVMappingParameters: { RecordRowDelimiter: '\n', RecordColumnDelimiter: ',' },
+                },
+              },
+              RecordColumns: [
+                { Name: 'Ticker', SqlType: 'VARCHAR(4)' },
+                { Name: 'Company', SqlType: 'VARCHAR(40)' },
+              ],
+            },
+          },
+        }),
+      )
+      await analytics.send(
+        new UpdateApplicationCommand({
+          ApplicationName: name,
+          CurrentApplicationVersionId: 2,
+          ApplicationUpdate: { ApplicationCodeUpdate: ENRICH_SQL },
+        }),
+      )
+    }, 120_000)
+
+    it("joins the S3 table and writes CSV rows into the delivery stream's topic", async () => {
+      await start(name, 'TRIM_HORIZON')
+      await put(input, [tick('AMZN', 1, 10), tick('MSFT', 1, 20)])
+      const topic = deliveryStreamTopicName({ accountId, region, name: deliveryStream })
+      const log = new KafkaRecordLog(
+        createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'analytics-fh' }),
+      )
+      const rows: string[] = []
+      try {
+        const deadline = Date.now() + 30_000
+        while (rows.length < 2 && Date.now() < deadline) {
+          rows.length = 0
+          for (let partition = 0; partition < 4; partition++) {
+            const read = await log.read(topic, partition, 0, {
+              maxRecords: 100,
+              maxBytes: 1 << 20,
+              maxWaitMs: 0,
+            })
+            rows.push(...read.records.map((record) => record.value?.toString('utf8') ?? ''))
+          }
+          if (rows.length < 2) await sleep(300)
+        }
+      } finally {
+        await log.close()
+      }
+      expect(rows.sort()).toEqual(['AMZN,Amazon\n', 'MSFT,\n'])
       await stop(name)
     })
   })
