@@ -9,16 +9,18 @@
 //      `<NamePrefix>_00<p mod count + 1>`) with ROWTIME = the record's arrival time (the Kafka log-append time);
 //      records that do not decode become `error_stream` rows;
 //   3. write the rows of the streams named by Outputs to their destinations, retrying until stored;
-//   4. commit the partition's offset past the batch. Output is therefore at least once: a worker that dies
-//      between 3 and 4 has its records read again by the next owner.
+//   4. with a checkpoint store, at most every checkpointIntervalMs: save the engine's state with the offsets it
+//      covers, then commit those offsets (the next owner restores the state and skips the records below them);
+//      without one, commit the partition's offset past the batch. Output is therefore at least once: a worker
+//      that dies between 3 and 4 has its records read again by the next owner.
 // Every tick, time advances to now (less a grace period for records still on their way) when no record came
 // for that long, so that windows close when the input is quiet.
+
+import { createHash } from 'node:crypto'
 
 import type { InputDescription } from '@aws-sdk/client-kinesis-analytics'
 
 import type { ApplicationRecord, RunRequest } from '../../ports/application-catalog.ts'
-import { createHash } from 'node:crypto'
-
 import type { StoredCheckpoint } from '../../ports/application-checkpoints.ts'
 import type { GroupMember, GroupOffset, GroupStartPosition } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
