@@ -49,6 +49,21 @@ export interface GatewayConfig {
   streams: StreamsConfig
   firehose: FirehoseConfig
   firehoseDelivery: FirehoseDeliveryConfig
+  analyticsRuntime: AnalyticsRuntimeConfig
+}
+
+/** The Kinesis Data Analytics runtime every gateway process runs (one consumer group member per application). */
+export interface AnalyticsRuntimeConfig {
+  /** ANALYTICS_RUNTIME: `on` (default) or `off`. */
+  enabled: boolean
+  /** How often the applications are listed to start, replace or stop workers. */
+  pollIntervalMs: number
+  /** A process not heard of for this long loses its applications to the others (Kafka session timeout). */
+  sessionTimeoutMs: number
+  /** When an input has been quiet this long, time advances to now minus this long (windows close). */
+  idleAdvanceMs: number
+  /** How often window state is checkpointed (with the input offsets it covers, then committed). */
+  checkpointIntervalMs: number
 }
 
 export interface FirehoseConfig {
@@ -138,6 +153,21 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       topicPartitions: positiveNumber(env, 'FIREHOSE_TOPIC_PARTITIONS', 4),
     },
     firehoseDelivery: firehoseDeliveryConfig(env),
+    analyticsRuntime: analyticsRuntimeConfig(env),
+  }
+}
+
+function analyticsRuntimeConfig(env: Env): AnalyticsRuntimeConfig {
+  const switchValue = (optional(env, 'ANALYTICS_RUNTIME') ?? 'on').toLowerCase()
+  if (switchValue !== 'on' && switchValue !== 'off') {
+    throw new ConfigError(`ANALYTICS_RUNTIME must be on or off, got '${switchValue}'`)
+  }
+  return {
+    enabled: switchValue === 'on',
+    pollIntervalMs: positiveNumber(env, 'ANALYTICS_RUNTIME_POLL_INTERVAL_MS', 2_000),
+    sessionTimeoutMs: positiveNumber(env, 'ANALYTICS_RUNTIME_SESSION_TIMEOUT_MS', 10_000),
+    idleAdvanceMs: positiveNumber(env, 'ANALYTICS_RUNTIME_IDLE_ADVANCE_MS', 1_000),
+    checkpointIntervalMs: positiveNumber(env, 'ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS', 1_000),
   }
 }
 

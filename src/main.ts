@@ -8,6 +8,7 @@ import { createCloudWatchService } from './cloudwatch/service.ts'
 import { KafkaRecordLog } from './adapters/kafka/kafka-record-log.ts'
 import { connectRedis, createRedisClient } from './adapters/redis/redis-client.ts'
 import { RedisApplicationCatalog } from './adapters/redis/redis-application-catalog.ts'
+import { RedisApplicationCheckpoints } from './adapters/redis/redis-application-checkpoints.ts'
 import { RedisConsumerRegistry } from './adapters/redis/redis-consumer-registry.ts'
 import { RedisDeliveryStreamCatalog } from './adapters/redis/redis-delivery-stream-catalog.ts'
 import { RedisStreamCatalog } from './adapters/redis/redis-stream-catalog.ts'
@@ -53,6 +54,8 @@ import { fetchHttpPoster } from './adapters/http/fetch-http-poster.ts'
 import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
 import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
 import { deliverableStreams } from './firehose/catalog/deliverable-streams.ts'
+import { startAnalyticsRuntimeOf } from './analytics-runtime.ts'
+import type { AnalyticsRuntime } from './analytics/runtime/runtime-supervisor.ts'
 
 /**
  * A new DynamoDB table or index answers CREATING, then ACTIVE from the next DescribeTable on: KCL polls until
@@ -62,6 +65,8 @@ const DYNAMODB_CREATING_DELAY_MS = 0
 
 export interface RunningGateway {
   ports: BoundPorts
+  /** The Kinesis Data Analytics runtime of this process (when ANALYTICS_RUNTIME is on and it runs in-process). */
+  analytics?: AnalyticsRuntime | undefined
   stop(): Promise<void>
 }
 
@@ -132,10 +137,10 @@ export async function startGateway(
     settings: { creatingDelayMs: DYNAMODB_CREATING_DELAY_MS },
   })
 
-  // Kinesis Data Analytics for SQL applications, in the same Redis. Until the SQL checker of src/analytics/sql/
-  // is wired here, application code is stored without being checked.
+  // Kinesis Data Analytics for SQL applications, in the same Redis; code checked by the SQL engine.
+  const applications = new RedisApplicationCatalog(redis, { keyPrefix: streams.redisKeyPrefix })
   const analyticsService = createAnalyticsService({
-    applications: new RedisApplicationCatalog(redis, { keyPrefix: streams.redisKeyPrefix }),
+    applications,
     streams: catalog,
     recordLog,
     objects: objectStore,
@@ -209,6 +214,7 @@ export async function startGateway(
       })
     },
   })
+  const lambda = config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint)
   // Firehose delivery: one consumer group member per ACTIVE delivery stream (FIREHOSE_DELIVERY=off: none).
   const firehoseDelivery = config.firehoseDelivery.enabled
     ? startFirehoseDelivery(
@@ -225,7 +231,7 @@ export async function startGateway(
           clock: systemClock,
           logger,
           metrics: deliveryMetrics,
-          lambda: config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint),
+          lambda,
           http: fetchHttpPoster,
           tableSchemas:
             config.firehoseSchemaFile === undefined
@@ -236,11 +242,39 @@ export async function startGateway(
         config.firehoseDelivery,
       )
     : undefined
+  // Kinesis Data Analytics applications: one consumer group member per application to run (ANALYTICS_RUNTIME=off:
+  // none), writing outputs through the services' own PutRecords and PutRecordBatch.
+  const analyticsRuntime = config.analyticsRuntime.enabled
+    ? startAnalyticsRuntimeOf(
+        {
+          applications,
+          checkpoints: new RedisApplicationCheckpoints(redis, { keyPrefix: streams.redisKeyPrefix }),
+          streams: catalog,
+          groups: new KafkaConsumerGroups(kafka, {
+            ...DEFAULT_CONSUMER_GROUP_OPTIONS,
+            sessionTimeoutMs: config.analyticsRuntime.sessionTimeoutMs,
+            onLog: (level, message, detail) => {
+              logger[level](`analytics: ${message}`, detail)
+            },
+          }),
+          objects: objectStore,
+          keyRing: streamsDeps.keyRing,
+          clock: systemClock,
+          lambda,
+          logger,
+          streamsService,
+          firehoseService,
+        },
+        config.analyticsRuntime,
+      )
+    : undefined
   return {
     ports,
+    analytics: analyticsRuntime,
     stop: async () => {
       reconciler.stop()
       deliveryStreamReconciler.stop()
+      await analyticsRuntime?.stop()
       await firehoseDelivery?.stop()
       await server.close()
       await Promise.allSettled([recordLog.close(), catalog.close()])

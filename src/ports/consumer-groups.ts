@@ -21,6 +21,16 @@ export interface GroupMemberSpec {
   readonly groupId: string
   readonly topic: string
   readonly startPosition: GroupStartPosition
+  /**
+   * Replace the group's committed offsets with `startPosition` for every partition before joining (a fresh
+   * start). Skipped while another member of the group runs: that one started it.
+   */
+  readonly resetOffsets?: boolean
+  /**
+   * One member of the group owns every partition; the others wait as standbys and take over when it leaves or
+   * dies (for work that needs every record of the topic in one place, such as SQL windows).
+   */
+  readonly exclusive?: boolean
   readonly handler: GroupMemberHandler
 }
 
@@ -37,6 +47,11 @@ export interface GroupMemberHandler {
    * A rejection is logged and the same records come again.
    */
   records(partition: number, records: readonly StoredRecord[]): Promise<void>
+  /**
+   * The member stopped for good (the log gave up on it: it reads nothing more and holds no partitions). Whoever
+   * runs it should stop it and join again.
+   */
+  failed?(error: Error): void
 }
 
 export interface GroupOffset {

@@ -198,11 +198,23 @@ describe('Kinesis Data Analytics for SQL on real Kafka and Redis', () => {
       '--input-configurations',
       'Id=1.1,InputStartingPositionConfiguration={InputStartingPosition=NOW}',
     )
-    const starting = (await cli('describe-application', '--application-name', name)).ApplicationDetail as {
-      ApplicationStatus: string
+    // The gateway's runtime runs it (RUNNING), and stops it (READY).
+    const status = async (): Promise<string> =>
+      (
+        (await cli('describe-application', '--application-name', name)).ApplicationDetail as {
+          ApplicationStatus: string
+        }
+      ).ApplicationStatus
+    const waitFor = async (wanted: string): Promise<void> => {
+      const deadline = Date.now() + 40_000
+      for (let current = await status(); current !== wanted; current = await status()) {
+        if (Date.now() > deadline) throw new Error(`application ${name} is ${current}, not ${wanted}`)
+        await new Promise((resolve) => setTimeout(resolve, 300))
+      }
     }
-    expect(starting.ApplicationStatus).toBe('STARTING')
+    await waitFor('RUNNING')
     await cli('stop-application', '--application-name', name)
+    await waitFor('READY')
 
     await cli(
       'delete-application',

@@ -1,4 +1,12 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
+import {
+  AssignerProtocol,
+  KafkaJSProtocolError,
+  type Consumer,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type PartitionAssigner,
+} from 'kafkajs'
 
 import {
   ConsumerGroupUnavailableError,
@@ -6,8 +14,10 @@ import {
   type GroupMember,
   type GroupMemberSpec,
   type GroupOffset,
+  type GroupStartPosition,
 } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
+import { createGroupCoordinatorCluster } from './kafkajs-cluster.ts'
 
 export interface KafkaConsumerGroupsOptions {
   /** A member not heard of for this long is out of the group; the others take its partitions over. */
@@ -29,6 +39,9 @@ export const DEFAULT_CONSUMER_GROUP_OPTIONS: KafkaConsumerGroupsOptions = {
   partitionsConsumedConcurrently: 4,
 }
 
+/** What the broker answers a commit from outside a group that has members. */
+const MEMBERS_RUNNING = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS'])
+
 /** After a handler failed, the same records are fetched again after this long. */
 const RETRY_DELAY_MS = 500
 
@@ -37,7 +50,9 @@ const RETRY_DELAY_MS = 500
  * read again from its committed offset after every rebalance (kafkajs resolves offsets afresh on each sync).
  * A group's first start position is `fromBeginning`, or for a timestamp the offsets for that time, set for the
  * partitions the group has no offset for before the member joins (refused, and not needed, while another member
- * runs: that one set them).
+ * runs: that one set them). `resetOffsets` sets every partition's offset that way, also only while the group has
+ * no member. Offsets are set by an OffsetCommit from outside the group (generation -1), which the broker takes
+ * only from an empty group, never by joining it. `exclusive` groups use the ExclusiveAssigner below.
  */
 export class KafkaConsumerGroups implements ConsumerGroups {
   constructor(
@@ -47,10 +62,14 @@ export class KafkaConsumerGroups implements ConsumerGroups {
 
   async join(spec: GroupMemberSpec): Promise<GroupMember> {
     const { groupId, topic, startPosition, handler } = spec
-    if (startPosition.from === 'timestamp')
+    if (spec.resetOffsets === true) await this.resetTo(groupId, topic, startPosition)
+    else if (startPosition.from === 'timestamp')
       await this.startAtTimestamp(groupId, topic, startPosition.timestampMs)
+    /** Whether this member owns the partitions now (exclusive groups keep their owner). */
+    let owning = false
     const consumer = this.kafka.consumer({
       groupId,
+      ...(spec.exclusive === true ? { partitionAssigners: [exclusiveAssigner(() => owning)] } : {}),
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       rebalanceTimeout: Math.max(this.options.sessionTimeoutMs * 3, 30_000),
@@ -61,7 +80,9 @@ export class KafkaConsumerGroups implements ConsumerGroups {
     })
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>
-      handler.assigned([...(assignment[topic] ?? [])].sort((a, b) => a - b))
+      const partitions = [...(assignment[topic] ?? [])].sort((a, b) => a - b)
+      owning = partitions.length > 0
+      handler.assigned(partitions)
     })
     consumer.on(consumer.events.CRASH, (event) => {
       this.options.onLog?.('warn', 'consumer group member crashed', {
@@ -69,6 +90,7 @@ export class KafkaConsumerGroups implements ConsumerGroups {
         error: event.payload.error.message,
         restart: event.payload.restart,
       })
+      if (!event.payload.restart) handler.failed?.(event.payload.error)
     })
     try {
       await consumer.connect()
@@ -105,6 +127,56 @@ export class KafkaConsumerGroups implements ConsumerGroups {
     return new KafkaGroupMember(consumer, topic)
   }
 
+  /** The group's offsets of every partition set to the start position, unless a member of the group runs. */
+  private async resetTo(groupId: string, topic: string, position: GroupStartPosition): Promise<void> {
+    const admin = this.kafka.admin()
+    try {
+      await admin.connect()
+      const [group] = (await admin.describeGroups([groupId])).groups
+      if (group !== undefined && group.members.length > 0) return
+      const partitions =
+        position.from === 'earliest'
+          ? (await admin.fetchTopicOffsets(topic)).map(({ partition, low }) => ({ partition, offset: low }))
+          : await admin.fetchTopicOffsetsByTimestamp(topic, position.timestampMs)
+      // Refused when a member joined meanwhile: it started the group.
+      await this.commitFromOutside(groupId, topic, partitions)
+    } catch (error) {
+      throw unavailable(error)
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
+  }
+
+  /**
+   * Commits offsets for a group without joining it (kafkajs's admin.setOffsets joins the group with a consumer of
+   * its own, which a group of another assignment protocol refuses, and which disturbs a member joining at the
+   * same time). The broker takes such a commit only while the group has no members: false when it has one.
+   */
+  private async commitFromOutside(
+    groupId: string,
+    topic: string,
+    partitions: readonly { partition: number; offset: string }[],
+  ): Promise<boolean> {
+    if (partitions.length === 0) return true
+    const cluster = createGroupCoordinatorCluster(this.kafka)
+    try {
+      await cluster.connect()
+      const coordinator = await cluster.findGroupCoordinator({ groupId })
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [{ topic, partitions: partitions.map(({ partition, offset }) => ({ partition, offset })) }],
+      })
+      return true
+    } catch (error) {
+      if (error instanceof KafkaJSProtocolError && MEMBERS_RUNNING.has(error.type)) return false
+      throw error
+    } finally {
+      await cluster.disconnect().catch(() => undefined)
+    }
+  }
+
   private async startAtTimestamp(groupId: string, topic: string, timestampMs: number): Promise<void> {
     const admin = this.kafka.admin()
     try {
@@ -118,17 +190,63 @@ export class KafkaConsumerGroups implements ConsumerGroups {
       if (unset.size === 0) return
       const atTime = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs)
       const partitions = atTime.filter((entry) => unset.has(entry.partition))
-      try {
-        await admin.setOffsets({ groupId, topic, partitions })
-      } catch {
-        // Another member is running: it set the offsets when it joined.
-      }
+      // Refused while another member is running: it set the offsets when it joined.
+      await this.commitFromOutside(groupId, topic, partitions)
     } catch (error) {
       throw unavailable(error)
     } finally {
       await admin.disconnect().catch(() => undefined)
     }
   }
+}
+
+/**
+ * Every partition of the group's topics to one member, none to the others: standbys that take over in the
+ * rebalance after it leaves or its session expires. The owner stays the owner when others join (each member
+ * tells in its metadata whether it owns the partitions now), so that a new process does not move the work.
+ */
+function exclusiveAssigner(owning: () => boolean): PartitionAssigner {
+  const name = 'ExclusiveAssigner'
+  const noBytes = Buffer.alloc(0)
+  return ({ cluster }) => ({
+    name,
+    version: 0,
+    assign({ members, topics }) {
+      const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))
+      const current = sorted.find(
+        ({ memberMetadata }) =>
+          AssignerProtocol.MemberMetadata.decode(memberMetadata)?.userData.toString() === 'owner',
+      )
+      const owner = (current ?? sorted[0])?.memberId
+      const assignment: Record<string, number[]> = {}
+      for (const topic of topics) {
+        assignment[topic] = cluster
+          .findTopicPartitionMetadata(topic)
+          .map(({ partitionId }) => partitionId)
+          .sort((a, b) => a - b)
+      }
+      return Promise.resolve(
+        sorted.map(({ memberId }) => ({
+          memberId,
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+            version: 0,
+            assignment: memberId === owner ? assignment : {},
+            userData: noBytes,
+          }),
+        })),
+      )
+    },
+    protocol({ topics }) {
+      return {
+        name,
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: 0,
+          topics,
+          userData: Buffer.from(owning() ? 'owner' : 'standby'),
+        }),
+      }
+    },
+  })
 }
 
 class KafkaGroupMember implements GroupMember {

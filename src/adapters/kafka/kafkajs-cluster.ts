@@ -25,6 +25,22 @@ export interface InternalCluster {
   findTopicPartitionMetadata(topic: string): { partitionId: number }[]
 }
 
+/** A kafkajs cluster that also finds the broker coordinating a consumer group. */
+export interface GroupCoordinatorCluster extends InternalCluster {
+  findGroupCoordinator(query: { groupId: string }): Promise<GroupCoordinatorBroker>
+}
+
+/** The part of a kafkajs broker that commits a consumer group's offsets (the OffsetCommit API). */
+export interface GroupCoordinatorBroker {
+  offsetCommit(request: {
+    groupId: string
+    /** -1 with memberId '': a commit from outside the group, which the broker takes only while it has no members. */
+    groupGenerationId: number
+    memberId: string
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[]
+  }): Promise<unknown>
+}
+
 type ClusterFactory = (options: {
   metadataMaxAge?: number
   allowAutoTopicCreation?: boolean
@@ -43,6 +59,11 @@ function clusterFactorySymbol(kafka: Kafka): symbol {
 export function createInternalCluster(kafka: Kafka): InternalCluster {
   const factory = Reflect.get(kafka, clusterFactorySymbol(kafka)) as ClusterFactory
   return factory({ metadataMaxAge: 60_000, allowAutoTopicCreation: false })
+}
+
+/** A new kafkajs cluster, for the group coordinator API (commits from outside a consumer group). */
+export function createGroupCoordinatorCluster(kafka: Kafka): GroupCoordinatorCluster {
+  return createInternalCluster(kafka) as GroupCoordinatorCluster
 }
 
 /** Creates a kafkajs client (producer, admin) and returns the cluster it was built on, to manage its metadata. */

@@ -49,6 +49,14 @@ export class MemoryConsumerGroups implements ConsumerGroups {
   join(spec: GroupMemberSpec): Promise<GroupMember> {
     const member: MemoryMember = { spec, partitions: [], positions: new Map(), paused: false, stopped: false }
     const group = this.members.get(spec.groupId) ?? []
+    if (spec.resetOffsets === true && group.length === 0) {
+      const partitions = this.topics.get(spec.topic)?.length ?? 0
+      const committed = new Map<number, number>()
+      for (let partition = 0; partition < partitions; partition++) {
+        committed.set(partition, this.positionOf(spec, partition))
+      }
+      this.committed.set(spec.groupId, committed)
+    }
     group.push(member)
     this.members.set(spec.groupId, group)
     this.rebalance(spec.groupId)
@@ -120,7 +128,8 @@ export class MemoryConsumerGroups implements ConsumerGroups {
       member.positions.clear()
     }
     for (let partition = 0; partition < partitions; partition++) {
-      const member = group[partition % group.length]
+      // An exclusive group gives every partition to its first member.
+      const member = first.spec.exclusive === true ? first : group[partition % group.length]
       member?.partitions.push(partition)
     }
     for (const member of group) {
@@ -134,9 +143,13 @@ export class MemoryConsumerGroups implements ConsumerGroups {
   private startOffset(member: MemoryMember, partition: number): number {
     const committed = this.committed.get(member.spec.groupId)?.get(partition)
     if (committed !== undefined) return committed
-    const { startPosition } = member.spec
+    return this.positionOf(member.spec, partition)
+  }
+
+  private positionOf(spec: GroupMemberSpec, partition: number): number {
+    const { startPosition } = spec
     if (startPosition.from === 'earliest') return 0
-    const log = this.topics.get(member.spec.topic)?.[partition] ?? []
+    const log = this.topics.get(spec.topic)?.[partition] ?? []
     const index = log.findIndex((record) => record.timestamp >= startPosition.timestampMs)
     return index < 0 ? log.length : index
   }

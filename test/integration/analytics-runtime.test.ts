@@ -1,0 +1,707 @@
+// Kinesis Data Analytics applications running on the whole gateway and the real servers: the AWS SDK creates
+// Kinesis streams and applications, starts them, puts records and reads what the applications wrote to their
+// output streams (Kafka topics), through the gateway's own GetRecords.
+
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordsCommand,
+  waitUntilStreamExists,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis'
+import {
+  CreateDeliveryStreamCommand,
+  DescribeDeliveryStreamCommand,
+  FirehoseClient,
+} from '@aws-sdk/client-firehose'
+import {
+  AddApplicationReferenceDataSourceCommand,
+  CreateApplicationCommand,
+  DeleteApplicationCommand,
+  DescribeApplicationCommand,
+  KinesisAnalyticsClient,
+  StartApplicationCommand,
+  StopApplicationCommand,
+  UpdateApplicationCommand,
+  type ApplicationStatus,
+  type InputStartingPosition,
+} from '@aws-sdk/client-kinesis-analytics'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+
+import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
+import { KafkaConsumerGroups } from '../../src/adapters/kafka/kafka-consumer-groups.ts'
+import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
+import { MinioObjectStore } from '../../src/adapters/s3/minio-object-store.ts'
+import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
+import type { GroupMember } from '../../src/ports/consumer-groups.ts'
+import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
+import { uniqueName } from './fixture/names.ts'
+
+const FILTER_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), sector VARCHAR(12), change DOUBLE, price DOUBLE);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM ticker_symbol, sector, change, price FROM "SOURCE_SQL_STREAM_001"
+  WHERE (ABS(Change / (Price - Change)) * 100) > 1;
+`
+
+const TUMBLING_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), TRADES INTEGER, MIN_PRICE REAL, MAX_PRICE REAL);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER_SYMBOL, COUNT(*), MIN(PRICE), MAX(PRICE) FROM "SOURCE_SQL_STREAM_001"
+  GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);
+`
+
+const ENRICH_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), company VARCHAR(40));
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM s.ticker_symbol, c."Company" FROM "SOURCE_SQL_STREAM_001" AS s
+  LEFT JOIN "COMPANIES" AS c ON s.ticker_symbol = c."Ticker";
+`
+
+const INPUT_SCHEMA = {
+  RecordFormat: {
+    RecordFormatType: 'JSON' as const,
+    MappingParameters: { JSONMappingParameters: { RecordRowPath: '$' } },
+  },
+  RecordEncoding: 'UTF-8',
+  RecordColumns: [
+    { Name: 'TICKER_SYMBOL', SqlType: 'VARCHAR(4)', Mapping: '$.TICKER_SYMBOL' },
+    { Name: 'SECTOR', SqlType: 'VARCHAR(16)', Mapping: '$.SECTOR' },
+    { Name: 'CHANGE', SqlType: 'REAL', Mapping: '$.CHANGE' },
+    { Name: 'PRICE', SqlType: 'REAL', Mapping: '$.PRICE' },
+  ],
+}
+
+interface Tick {
+  TICKER_SYMBOL: string
+  SECTOR: string
+  CHANGE: number
+  PRICE: number
+}
+
+function tick(ticker: string, change: number, price: number): Tick {
+  return { TICKER_SYMBOL: ticker, SECTOR: 'TECHNOLOGY', CHANGE: change, PRICE: price }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('Kinesis Data Analytics applications running on real Kafka and Redis', () => {
+  const stack = inject('stack')
+  const accountId = testAccountId()
+  const region = 'us-east-1'
+  const role = `arn:aws:iam::${accountId}:role/analytics`
+  const arnOf = (stream: string) => `arn:aws:kinesis:${region}:${accountId}:stream/${stream}`
+  let gateway: TestGateway
+  let kinesis: KinesisClient
+  let analytics: KinesisAnalyticsClient
+  const created: string[] = []
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(stack, {
+      ANALYTICS_RUNTIME_POLL_INTERVAL_MS: '300',
+      ANALYTICS_RUNTIME_SESSION_TIMEOUT_MS: '6000',
+      ANALYTICS_RUNTIME_IDLE_ADVANCE_MS: '500',
+      FIREHOSE_DELIVERY: 'off',
+    })
+    kinesis = kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region)
+    analytics = new KinesisAnalyticsClient({
+      endpoint: gateway.endpoint,
+      region,
+      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+      maxAttempts: 1,
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    // Applications left running by a failed test would be run by every later gateway on these servers.
+    for (const name of created) {
+      try {
+        const { ApplicationDetail } = await analytics.send(
+          new DescribeApplicationCommand({ ApplicationName: name }),
+        )
+        await analytics.send(
+          new DeleteApplicationCommand({
+            ApplicationName: name,
+            CreateTimestamp: ApplicationDetail?.CreateTimestamp,
+          }),
+        )
+      } catch {
+        // gone already
+      }
+    }
+    kinesis.destroy()
+    analytics.destroy()
+    await gateway.stop()
+  })
+
+  async function createStream(prefix: string, shards: number): Promise<string> {
+    const name = uniqueName(prefix)
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }))
+    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: name })
+    return name
+  }
+
+  async function put(stream: string, records: (Tick | string)[]): Promise<void> {
+    const result = await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: records.map((record, index) => ({
+          PartitionKey: typeof record === 'string' ? `bad-${index}` : `${record.TICKER_SYMBOL}-${index}`,
+          Data: Buffer.from(typeof record === 'string' ? record : JSON.stringify(record)),
+        })),
+      }),
+    )
+    expect(result.FailedRecordCount).toBe(0)
+  }
+
+  /** Every record of the stream, from the start of each shard. */
+  async function readAll(stream: string): Promise<string[]> {
+    const shards = await kinesis.send(new ListShardsCommand({ StreamName: stream }))
+    const data: string[] = []
+    for (const shard of shards.Shards ?? []) {
+      const { ShardIterator } = await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: stream,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+      let iterator = ShardIterator
+      for (let page = 0; iterator !== undefined && page < 20; page++) {
+        const result = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }))
+        const records = result.Records ?? []
+        data.push(...records.map((record) => Buffer.from(record.Data ?? new Uint8Array()).toString('utf8')))
+        if (records.length === 0 || result.MillisBehindLatest === 0) break
+        iterator = result.NextShardIterator
+      }
+    }
+    return data
+  }
+
+  /** Reads until the stream holds at least `count` records (or the time is up), then once more after a pause. */
+  async function readAtLeast(stream: string, count: number, timeoutMs = 30_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const data = await readAll(stream)
+      if (data.length >= count) {
+        await sleep(1_500)
+        return readAll(stream)
+      }
+      if (Date.now() > deadline) return data
+      await sleep(300)
+    }
+  }
+
+  async function status(name: string): Promise<ApplicationStatus | undefined> {
+    const described = await analytics.send(new DescribeApplicationCommand({ ApplicationName: name }))
+    return described.ApplicationDetail?.ApplicationStatus
+  }
+
+  async function waitForStatus(name: string, wanted: ApplicationStatus, timeoutMs = 40_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let current = await status(name)
+    while (current !== wanted) {
+      if (Date.now() > deadline) throw new Error(`application ${name} is ${current ?? 'gone'}, not ${wanted}`)
+      await sleep(200)
+      current = await status(name)
+    }
+  }
+
+  async function start(name: string, position: InputStartingPosition): Promise<void> {
+    await analytics.send(
+      new StartApplicationCommand({
+        ApplicationName: name,
+        InputConfigurations: [
+          { Id: '1.1', InputStartingPositionConfiguration: { InputStartingPosition: position } },
+        ],
+      }),
+    )
+    await waitForStatus(name, 'RUNNING')
+  }
+
+  async function stop(name: string): Promise<void> {
+    await analytics.send(new StopApplicationCommand({ ApplicationName: name }))
+    await waitForStatus(name, 'READY')
+  }
+
+  describe('a continuous filter', () => {
+    const name = uniqueName('filter')
+    created.push(name)
+    let input: string
+    let output: string
+    let errors: string
+
+    beforeAll(async () => {
+      ;[input, output, errors] = await Promise.all([
+        createStream('rt-in', 2),
+        createStream('rt-out', 1),
+        createStream('rt-err', 1),
+      ])
+      await analytics.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          ApplicationCode: FILTER_SQL,
+          Inputs: [
+            {
+              NamePrefix: 'SOURCE_SQL_STREAM',
+              KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+              InputSchema: INPUT_SCHEMA,
+            },
+          ],
+          Outputs: [
+            {
+              Name: 'DESTINATION_SQL_STREAM',
+              KinesisStreamsOutput: { ResourceARN: arnOf(output), RoleARN: role },
+              DestinationSchema: { RecordFormatType: 'JSON' },
+            },
+            {
+              Name: 'error_stream',
+              KinesisStreamsOutput: { ResourceARN: arnOf(errors), RoleARN: role },
+              DestinationSchema: { RecordFormatType: 'JSON' },
+            },
+          ],
+        }),
+      )
+      // Put before the start: NOW must not read it.
+      await put(input, [tick('OLD', 5, 10)])
+    }, 120_000)
+
+    it('runs once started: RUNNING, and the rows that pass the filter reach the output stream as JSON', async () => {
+      await start(name, 'NOW')
+      await put(input, [
+        tick('AMZN', 5, 100),
+        tick('MSFT', 0.1, 100),
+        tick('IBM', -3, 50),
+        tick('AAPL', 0, 10),
+      ])
+      const rows = (await readAtLeast(output, 2)).map((data) => JSON.parse(data) as Record<string, unknown>)
+      expect(rows.sort((a, b) => String(a.TICKER_SYMBOL).localeCompare(String(b.TICKER_SYMBOL)))).toEqual([
+        { TICKER_SYMBOL: 'AMZN', SECTOR: 'TECHNOLOGY', CHANGE: 5, PRICE: 100 },
+        { TICKER_SYMBOL: 'IBM', SECTOR: 'TECHNOLOGY', CHANGE: -3, PRICE: 50 },
+      ])
+    })
+
+    it('sends a record that is not JSON to error_stream and goes on', async () => {
+      await put(input, ['{not json', tick('NFLX', 10, 20)])
+      const failures = (await readAtLeast(errors, 1)).map(
+        (data) => JSON.parse(data) as Record<string, unknown>,
+      )
+      expect(failures).toHaveLength(1)
+      expect(failures[0]).toMatchObject({
+        ERROR_LEVEL: 'Error',
+        ERROR_NAME: 'PARSE_ERROR',
+        DATA_ROW: Buffer.from('{not json').toString('hex'),
+      })
+      const rows = await readAtLeast(output, 3)
+      expect(rows.map((data) => (JSON.parse(data) as Tick).TICKER_SYMBOL).sort()).toEqual([
+        'AMZN',
+        'IBM',
+        'NFLX',
+      ])
+      expect(await status(name)).toBe('RUNNING')
+    })
+
+    it('stops, and started again from LAST_STOPPED_POINT reads what came meanwhile and nothing twice', async () => {
+      await stop(name)
+      await put(input, [tick('WHIL', 4, 40)])
+      await sleep(1_000)
+      expect(await readAll(output)).toHaveLength(3)
+      await start(name, 'LAST_STOPPED_POINT')
+      await put(input, [tick('AFTR', 6, 60)])
+      const rows = await readAtLeast(output, 5)
+      expect(rows.map((data) => (JSON.parse(data) as Tick).TICKER_SYMBOL).sort()).toEqual([
+        'AFTR',
+        'AMZN',
+        'IBM',
+        'NFLX',
+        'WHIL',
+      ])
+      await stop(name)
+    })
+  })
+
+  describe('a Firehose output and reference data from S3', () => {
+    const name = uniqueName('enrich')
+    created.push(name)
+    const bucket = uniqueName('analytics-reference').toLowerCase()
+    const deliveryStream = uniqueName('enriched')
+    let input: string
+
+    beforeAll(async () => {
+      input = await createStream('rt-ref-in', 1)
+      const store = new MinioObjectStore(stack.s3)
+      await store.ensureBucket(bucket)
+      await store.put(
+        bucket,
+        'companies.csv',
+        Buffer.from('AMZN,Amazon\nIBM,International Business Machines\n'),
+      )
+      const firehose = new FirehoseClient({
+        endpoint: gateway.endpoint,
+        region,
+        credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      })
+      await firehose.send(
+        new CreateDeliveryStreamCommand({
+          DeliveryStreamName: deliveryStream,
+          ExtendedS3DestinationConfiguration: { RoleARN: role, BucketARN: `arn:aws:s3:::${bucket}` },
+        }),
+      )
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const { DeliveryStreamDescription } = await firehose.send(
+          new DescribeDeliveryStreamCommand({ DeliveryStreamName: deliveryStream }),
+        )
+        if (DeliveryStreamDescription?.DeliveryStreamStatus === 'ACTIVE') break
+        await sleep(100)
+      }
+      firehose.destroy()
+      await analytics.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          Inputs: [
+            {
+              NamePrefix: 'SOURCE_SQL_STREAM',
+              KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+              InputSchema: INPUT_SCHEMA,
+            },
+          ],
+          Outputs: [
+            {
+              Name: 'DESTINATION_SQL_STREAM',
+              KinesisFirehoseOutput: {
+                ResourceARN: `arn:aws:firehose:${region}:${accountId}:deliverystream/${deliveryStream}`,
+                RoleARN: role,
+              },
+              DestinationSchema: { RecordFormatType: 'CSV' },
+            },
+          ],
+        }),
+      )
+      await analytics.send(
+        new AddApplicationReferenceDataSourceCommand({
+          ApplicationName: name,
+          CurrentApplicationVersionId: 1,
+          ReferenceDataSource: {
+            TableName: 'COMPANIES',
+            S3ReferenceDataSource: {
+              BucketARN: `arn:aws:s3:::${bucket}`,
+              FileKey: 'companies.csv',
+              ReferenceRoleARN: role,
+            },
+            ReferenceSchema: {
+              RecordFormat: {
+                RecordFormatType: 'CSV',
+                MappingParameters: {
+                  CSVMappingParameters: { RecordRowDelimiter: '\n', RecordColumnDelimiter: ',' },
+                },
+              },
+              RecordColumns: [
+                { Name: 'Ticker', SqlType: 'VARCHAR(4)' },
+                { Name: 'Company', SqlType: 'VARCHAR(40)' },
+              ],
+            },
+          },
+        }),
+      )
+      await analytics.send(
+        new UpdateApplicationCommand({
+          ApplicationName: name,
+          CurrentApplicationVersionId: 2,
+          ApplicationUpdate: { ApplicationCodeUpdate: ENRICH_SQL },
+        }),
+      )
+    }, 120_000)
+
+    it("joins the S3 table and writes CSV rows into the delivery stream's topic", async () => {
+      await start(name, 'TRIM_HORIZON')
+      await put(input, [tick('AMZN', 1, 10), tick('MSFT', 1, 20)])
+      const topic = deliveryStreamTopicName({ accountId, region, name: deliveryStream })
+      const log = new KafkaRecordLog(
+        createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'analytics-fh' }),
+      )
+      const rows: string[] = []
+      try {
+        const deadline = Date.now() + 30_000
+        while (rows.length < 2 && Date.now() < deadline) {
+          rows.length = 0
+          for (let partition = 0; partition < 4; partition++) {
+            const read = await log.read(topic, partition, 0, {
+              maxRecords: 100,
+              maxBytes: 1 << 20,
+              maxWaitMs: 0,
+            })
+            rows.push(...read.records.map((record) => record.value?.toString('utf8') ?? ''))
+          }
+          if (rows.length < 2) await sleep(300)
+        }
+      } finally {
+        await log.close()
+      }
+      expect(rows.sort()).toEqual(['AMZN,Amazon\n', 'MSFT,\n'])
+      await stop(name)
+    })
+  })
+
+  describe('a tumbling window', () => {
+    const name = uniqueName('tumbling')
+    created.push(name)
+    let input: string
+    let output: string
+
+    beforeAll(async () => {
+      ;[input, output] = await Promise.all([createStream('rt-win-in', 2), createStream('rt-win-out', 1)])
+      await analytics.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          ApplicationCode: TUMBLING_SQL,
+          Inputs: [
+            {
+              NamePrefix: 'SOURCE_SQL_STREAM',
+              KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+              InputSchema: INPUT_SCHEMA,
+            },
+          ],
+          Outputs: [
+            {
+              Name: 'DESTINATION_SQL_STREAM',
+              KinesisStreamsOutput: { ResourceARN: arnOf(output), RoleARN: role },
+              DestinationSchema: { RecordFormatType: 'CSV' },
+            },
+          ],
+        }),
+      )
+    }, 120_000)
+
+    it('emits one CSV row per ticker when the 10-second window ends, with its aggregates', async () => {
+      await start(name, 'TRIM_HORIZON')
+      // All the records in one window: start early in a 10-second window.
+      const intoWindow = Date.now() % 10_000
+      if (intoWindow > 5_000) await sleep(10_000 - intoWindow + 100)
+      await put(input, [tick('AMZN', 1, 10), tick('AMZN', 1, 30), tick('MSFT', 1, 20), tick('AMZN', 1, 20)])
+      await put(input, [tick('MSFT', 1, 25)])
+      const rows = await readAtLeast(output, 2, 30_000)
+      expect(rows.sort()).toEqual(['AMZN,3,10,30\n', 'MSFT,2,20,25\n'])
+      await stop(name)
+    }, 60_000)
+  })
+})
+
+describe('an exclusive consumer group on real Kafka (one application, several gateway processes)', () => {
+  const stack = inject('stack')
+  const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'analytics-exclusive-test' })
+  const log = new KafkaRecordLog(kafka)
+  const topic = uniqueName('analytics-exclusive')
+  const groups = new KafkaConsumerGroups(kafka, {
+    sessionTimeoutMs: 6_000,
+    heartbeatIntervalMs: 500,
+    maxBytes: 1024 * 1024,
+    maxBytesPerPartition: 256 * 1024,
+    partitionsConsumedConcurrently: 4,
+  })
+
+  beforeAll(async () => {
+    await log.createTopic(topic, 3, {})
+  })
+
+  afterAll(async () => {
+    await log.deleteTopic(topic)
+    await log.close()
+  })
+
+  async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out')
+      await sleep(100)
+    }
+  }
+
+  it('gives every partition to one member, keeps it there when another joins, and moves it when it leaves', async () => {
+    const groupId = uniqueName('exclusive')
+    const owned: number[][] = [[], [], []]
+    const members: GroupMember[] = []
+    for (const index of [0, 1]) {
+      members.push(
+        await groups.join({
+          groupId,
+          topic,
+          startPosition: { from: 'earliest' },
+          exclusive: true,
+          handler: {
+            assigned: (partitions) => {
+              owned[index] = [...partitions]
+            },
+            records: () => Promise.resolve(),
+          },
+        }),
+      )
+      if (index === 0) await until(() => owned[0]?.length === 3)
+    }
+    await until(() => owned[0]?.length === 3 && owned[1]?.length === 0)
+    await sleep(2_000)
+    expect(owned).toEqual([[0, 1, 2], [], []])
+    await members[0]?.stop()
+    await until(() => owned[1]?.length === 3)
+    expect(owned[1]).toEqual([0, 1, 2])
+    await members[1]?.stop()
+  }, 90_000)
+})
+
+describe('an application taken over by another gateway process in the middle of a window', () => {
+  const stack = inject('stack')
+  const accountId = testAccountId()
+  const region = 'us-east-1'
+  const role = `arn:aws:iam::${accountId}:role/analytics`
+  const arnOf = (stream: string) => `arn:aws:kinesis:${region}:${accountId}:stream/${stream}`
+  const env = {
+    ANALYTICS_RUNTIME_POLL_INTERVAL_MS: '300',
+    ANALYTICS_RUNTIME_SESSION_TIMEOUT_MS: '6000',
+    ANALYTICS_RUNTIME_IDLE_ADVANCE_MS: '500',
+    ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS: '200',
+    FIREHOSE_DELIVERY: 'off',
+  }
+  const gateways: TestGateway[] = []
+  const stopped = new Set<TestGateway>()
+
+  let cleanup: (() => Promise<void>) | undefined
+
+  afterAll(async () => {
+    await cleanup?.()
+    for (const gateway of gateways) if (!stopped.has(gateway)) await gateway.stop()
+  })
+
+  async function until(check: () => boolean | Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out')
+      await sleep(200)
+    }
+  }
+
+  it('resumes the window from the last checkpoint: no row lost, none counted twice', async () => {
+    gateways.push(await startTestGateway(stack, env), await startTestGateway(stack, env))
+    const [first, second] = gateways as [TestGateway, TestGateway]
+    const clients = (gateway: TestGateway) => ({
+      kinesis: kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region),
+      analytics: new KinesisAnalyticsClient({
+        endpoint: gateway.endpoint,
+        region,
+        credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      }),
+    })
+    const { kinesis, analytics } = clients(first)
+    const name = uniqueName('takeover')
+    const input = uniqueName('rt-take-in')
+    const output = uniqueName('rt-take-out')
+    for (const stream of [input, output]) {
+      await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }))
+      await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: stream })
+    }
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        ApplicationCode: TUMBLING_SQL.replace("'10' SECOND", "'30' SECOND"),
+        Inputs: [
+          {
+            NamePrefix: 'SOURCE_SQL_STREAM',
+            KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+            InputSchema: INPUT_SCHEMA,
+          },
+        ],
+        Outputs: [
+          {
+            Name: 'DESTINATION_SQL_STREAM',
+            KinesisStreamsOutput: { ResourceARN: arnOf(output), RoleARN: role },
+            DestinationSchema: { RecordFormatType: 'CSV' },
+          },
+        ],
+      }),
+    )
+    await analytics.send(
+      new StartApplicationCommand({
+        ApplicationName: name,
+        InputConfigurations: [
+          { Id: '1.1', InputStartingPositionConfiguration: { InputStartingPosition: 'TRIM_HORIZON' } },
+        ],
+      }),
+    )
+    cleanup = async () => {
+      const survivor = gateways.find((gateway) => !stopped.has(gateway))
+      if (survivor === undefined) return
+      const client = clients(survivor).analytics
+      try {
+        const { ApplicationDetail } = await client.send(
+          new DescribeApplicationCommand({ ApplicationName: name }),
+        )
+        await client.send(
+          new DeleteApplicationCommand({
+            ApplicationName: name,
+            CreateTimestamp: ApplicationDetail?.CreateTimestamp,
+          }),
+        )
+      } catch {
+        // gone already
+      } finally {
+        client.destroy()
+      }
+    }
+    const key = `${accountId}/${region}/${name}`
+    const owners = () => gateways.filter((gateway) => gateway.gateway.analytics?.owned().includes(key))
+    // One owner, one standby.
+    await until(
+      () =>
+        owners().length === 1 &&
+        gateways.every((gateway) => gateway.gateway.analytics?.running().includes(`${key}@1`)),
+    )
+    const owner = owners()[0] as TestGateway
+    const standby = owner === first ? second : first
+    const put = async (client: KinesisClient, ticks: Tick[]) => {
+      await client.send(
+        new PutRecordsCommand({
+          StreamName: input,
+          Records: ticks.map((record, index) => ({
+            PartitionKey: `k${index}-${Math.random()}`,
+            Data: Buffer.from(JSON.stringify(record)),
+          })),
+        }),
+      )
+    }
+    // Early in a 30-second window.
+    const intoWindow = Date.now() % 30_000
+    if (intoWindow > 3_000) await sleep(30_000 - intoWindow + 100)
+    await put(kinesis, [tick('AMZN', 1, 10), tick('AMZN', 1, 30)])
+    await sleep(1_500)
+    await owner.stop()
+    stopped.add(owner)
+    await until(() => standby.gateway.analytics?.owned().includes(key) === true)
+    const survivor = clients(standby)
+    await put(survivor.kinesis, [tick('AMZN', 1, 20)])
+    const rows: string[] = []
+    await until(async () => {
+      const shards = await survivor.kinesis.send(new ListShardsCommand({ StreamName: output }))
+      rows.length = 0
+      for (const shard of shards.Shards ?? []) {
+        const { ShardIterator } = await survivor.kinesis.send(
+          new GetShardIteratorCommand({
+            StreamName: output,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+        const result = await survivor.kinesis.send(new GetRecordsCommand({ ShardIterator }))
+        rows.push(...(result.Records ?? []).map((record) => Buffer.from(record.Data ?? []).toString('utf8')))
+      }
+      return rows.length > 0
+    }, 60_000)
+    expect(rows).toEqual(['AMZN,3,10,30\n'])
+    await survivor.analytics.send(new StopApplicationCommand({ ApplicationName: name }))
+    kinesis.destroy()
+    analytics.destroy()
+    survivor.kinesis.destroy()
+    survivor.analytics.destroy()
+  }, 150_000)
+})
