@@ -1,0 +1,634 @@
+// Firehose end to end through the gateway on real Kafka, Redis and S3: delivery streams created and fed through
+// the Firehose API (the real @aws-sdk/client-firehose and the AWS CLI) or through the Kinesis API (a
+// KinesisStreamAsSource delivery stream), delivered by the delivery workers the gateway processes run, and read
+// back from the S3 server (or the HTTP endpoint) directly. The gateways run as their own processes, as users
+// run them: one for every case, and a second one that shares a delivery stream with it and is killed mid-stream.
+
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { gunzipSync } from 'node:zlib'
+
+import {
+  ConcurrentModificationException,
+  CreateDeliveryStreamCommand,
+  DescribeDeliveryStreamCommand,
+  PutRecordBatchCommand,
+  PutRecordCommand,
+  UpdateDestinationCommand,
+  type CreateDeliveryStreamCommandInput,
+  type FirehoseClient,
+} from '@aws-sdk/client-firehose'
+import { DeleteStreamCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis'
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+
+import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
+import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
+import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
+import { makeSelfSignedCertificate } from '../support/self-signed-certificate.ts'
+import { kplAggregate } from '../support/firehose/kpl-aggregate.ts'
+import { ensureAwsCli } from './fixture/aws-cli.ts'
+import {
+  concatenationOrder,
+  deleteDeliveryStream,
+  firehoseClient,
+  S3Reader,
+  waitUntilDeliveryStreamActive,
+} from './fixture/firehose.ts'
+import { startGatewayProcess, type GatewayProcess } from './fixture/gateway-process.ts'
+import { kinesisClient, testAccountId } from './fixture/gateway.ts'
+import { uniqueName } from './fixture/names.ts'
+import { createActiveStream } from './fixture/streams.ts'
+
+const run = promisify(execFile)
+const stack = inject('stack')
+const accountId = testAccountId()
+const region = 'us-east-1'
+const ROLE = 'arn:aws:iam::123456789012:role/firehose'
+const PARTITIONS = 4
+/** What every gateway process of this file runs with: workers that notice new streams and dead members fast. */
+const GATEWAY_ENV = {
+  FIREHOSE_TOPIC_PARTITIONS: String(PARTITIONS),
+  FIREHOSE_DELIVERY_POLL_INTERVAL_MS: '500',
+  FIREHOSE_DELIVERY_SESSION_TIMEOUT_MS: '6000',
+}
+const DELIVERED = { timeout: 45_000, interval: 500 }
+
+const s3 = new S3Reader(stack.s3)
+const log = new KafkaRecordLog(createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'firehose-e2e' }))
+/** A self-signed certificate for the HTTPS endpoint (HttpEndpoint URLs must be https), trusted by the gateways. */
+const certificateDir = mkdtempSync(join(tmpdir(), 'firehose-e2e-tls-'))
+const certificate = makeSelfSignedCertificate(certificateDir)
+if (certificate === undefined) {
+  process.stdout.write('[firehose-e2e] skipping the HTTP endpoint case: openssl is not available\n')
+}
+
+let gateway: GatewayProcess
+let firehose: FirehoseClient
+let kinesis: KinesisClient
+const cleanups: (() => Promise<unknown>)[] = []
+
+beforeAll(async () => {
+  gateway = await startGatewayProcess(stack, {
+    ...GATEWAY_ENV,
+    ...(certificate === undefined ? {} : { NODE_EXTRA_CA_CERTS: certificate.certFile }),
+  })
+  firehose = firehoseClient(gateway.endpoint, accountId, region)
+  kinesis = kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region)
+})
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
+  firehose.destroy()
+  kinesis.destroy()
+  await gateway.stop()
+  await log.close()
+  rmSync(certificateDir, { recursive: true, force: true })
+})
+
+/** Creates a delivery stream through the API, waits until it is ACTIVE and deletes it after the file. */
+async function createDeliveryStream(
+  input: Omit<CreateDeliveryStreamCommandInput, 'DeliveryStreamName'>,
+  name = uniqueName('fh-e2e'),
+): Promise<string> {
+  await firehose.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ...input }))
+  cleanups.push(() => deleteDeliveryStream(firehose, name))
+  await waitUntilDeliveryStreamActive(firehose, name)
+  return name
+}
+
+/** A bucket of its own (created by the first delivery) and its ARN. */
+function newBucket(): { bucket: string; bucketArn: string } {
+  const bucket = uniqueName('fh-e2e').toLowerCase()
+  return { bucket, bucketArn: `arn:aws:s3:::${bucket}` }
+}
+
+/** The records of the delivery stream's topic, over all partitions. */
+async function topicRecordCount(name: string): Promise<number> {
+  const topic = deliveryStreamTopicName({ accountId, region, name })
+  let count = 0
+  for (let partition = 0; partition < PARTITIONS; partition++) {
+    const range = await log.offsetRange(topic, partition)
+    count += range.latest - range.earliest
+  }
+  return count
+}
+
+/** Newline-terminated lines of text. */
+function linesOf(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '')
+}
+
+function utcHourPrefix(millis: number): string {
+  const date = new Date(millis)
+  const two = (value: number): string => String(value).padStart(2, '0')
+  return `${String(date.getUTCFullYear())}/${two(date.getUTCMonth() + 1)}/${two(date.getUTCDate())}/${two(date.getUTCHours())}/`
+}
+
+/** Firehose's object name: `<prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><extension>`. */
+function objectNamePattern(name: string, extension: string, prefix = '\\d{4}/\\d{2}/\\d{2}/\\d{2}/'): RegExp {
+  const escaped = name.replace(/[.]/g, '\\.')
+  return new RegExp(
+    `^${prefix}${escaped}-1-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${extension.replace('.', '\\.')}$`,
+  )
+}
+
+describe('a DirectPut delivery stream to S3 through the Firehose API', () => {
+  it('delivers PutRecordBatch records to GZIP objects with Firehose keys, concatenated as sent', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      DeliveryStreamType: 'DirectPut',
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        CompressionFormat: 'GZIP',
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    })
+    // Binary records of varied sizes, empty ones included: Firehose concatenates them with no delimiter.
+    const records = Array.from({ length: 120 }, (_, index) =>
+      Buffer.from(Array.from({ length: (index * 37) % 300 }, (_unused, byte) => (byte * 7 + index) % 256)),
+    )
+    const before = Date.now()
+    const answer = await firehose.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: name, Records: records.map((Data) => ({ Data })) }),
+    )
+    const after = Date.now()
+    expect(answer.FailedPutCount).toBe(0)
+    expect(answer.RequestResponses).toHaveLength(records.length)
+    expect(new Set(answer.RequestResponses?.map((entry) => entry.RecordId)).size).toBe(records.length)
+
+    const expected = Buffer.concat(records)
+    const delivered = await vi.waitFor(async () => {
+      const objects = await s3.objects(bucket)
+      const inflated = objects.map((object) => gunzipSync(object.body))
+      expect(Buffer.concat(inflated).length).toBe(expected.length)
+      return { objects, inflated }
+    }, DELIVERED)
+    expect(concatenationOrder(delivered.inflated, expected)).toBeDefined()
+    const hours = new Set([utcHourPrefix(before), utcHourPrefix(after)])
+    for (const object of delivered.objects) {
+      expect(object.key).toMatch(objectNamePattern(name, '.gz'))
+      expect(hours.has(object.key.slice(0, 'yyyy/MM/dd/HH/'.length))).toBe(true)
+      expect(object.contentEncoding).toBe('gzip')
+      expect(object.contentType).toBe('application/octet-stream')
+      // A real gzip member: the magic bytes, and the inflated size in its trailer.
+      expect(object.body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]))
+    }
+    // Once every record is stored, nothing more comes: no duplicates without a failure.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect((await s3.keys(bucket)).length).toBe(delivered.objects.length)
+  })
+
+  it.runIf(process.env.TESTS_SKIP_AWS_CLI !== 'true')(
+    'the AWS CLI creates a delivery stream, puts a record and lists the object S3 has',
+    async () => {
+      const aws = await ensureAwsCli((line) => {
+        process.stdout.write(`[firehose-e2e] ${line}\n`)
+      })
+      const { bucket, bucketArn } = newBucket()
+      const name = uniqueName('fh-e2e-cli')
+      const cli = async (args: string[], credentials: [string, string]): Promise<string> => {
+        const { stdout } = await run(aws, [...args, '--output', 'json'], {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            AWS_ACCESS_KEY_ID: credentials[0],
+            AWS_SECRET_ACCESS_KEY: credentials[1],
+            AWS_DEFAULT_REGION: region,
+          },
+        })
+        return stdout
+      }
+      const gatewayCredentials: [string, string] = [accountId, 'test-secret']
+      const s3Credentials: [string, string] = [stack.s3.accessKey, stack.s3.secretKey]
+      const endpoint = ['--endpoint-url', gateway.endpoint]
+
+      const created = JSON.parse(
+        await cli(
+          [
+            'firehose',
+            'create-delivery-stream',
+            ...endpoint,
+            '--delivery-stream-name',
+            name,
+            '--extended-s3-destination-configuration',
+            JSON.stringify({
+              RoleARN: ROLE,
+              BucketARN: bucketArn,
+              BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+            }),
+          ],
+          gatewayCredentials,
+        ),
+      ) as { DeliveryStreamARN: string }
+      cleanups.push(() => deleteDeliveryStream(firehose, name))
+      expect(created.DeliveryStreamARN).toBe(`arn:aws:firehose:${region}:${accountId}:deliverystream/${name}`)
+      await waitUntilDeliveryStreamActive(firehose, name)
+
+      const put = JSON.parse(
+        await cli(
+          [
+            'firehose',
+            'put-record',
+            ...endpoint,
+            '--delivery-stream-name',
+            name,
+            '--record',
+            'Data=hello cli',
+          ],
+          gatewayCredentials,
+        ),
+      ) as { RecordId: string; Encrypted: boolean }
+      expect(put.RecordId.length).toBeGreaterThan(0)
+      expect(put.Encrypted).toBe(false)
+
+      const listing = await vi.waitFor(async () => {
+        const stdout = await cli(
+          ['s3', 'ls', `s3://${bucket}/`, '--recursive', '--endpoint-url', stack.s3.endpoint],
+          s3Credentials,
+        ).catch(() => '')
+        expect(stdout).toContain(name)
+        return stdout
+      }, DELIVERED)
+      const keys = linesOf(listing).map((line) => line.trim().split(/\s+/).at(-1) ?? '')
+      expect(keys).toHaveLength(1)
+      expect(keys[0]).toMatch(objectNamePattern(name, ''))
+      const body = await cli(
+        ['s3', 'cp', `s3://${bucket}/${keys[0] ?? ''}`, '-', '--endpoint-url', stack.s3.endpoint],
+        s3Credentials,
+      )
+      expect(body).toBe('hello cli')
+    },
+    400_000,
+  )
+})
+
+describe('a KinesisStreamAsSource delivery stream', () => {
+  it('delivers the records put through the Kinesis API, KPL aggregated records as their user records', async () => {
+    const streamName = uniqueName('fh-e2e-source')
+    await createActiveStream(kinesis, streamName, 2)
+    cleanups.push(() => kinesis.send(new DeleteStreamCommand({ StreamName: streamName })))
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      KinesisStreamSourceConfiguration: {
+        KinesisStreamARN: `arn:aws:kinesis:${region}:${accountId}:stream/${streamName}`,
+        RoleARN: ROLE,
+      },
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    })
+    // PutRecord is refused on a KinesisStreamAsSource delivery stream.
+    await expect(
+      firehose.send(new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from('x') } })),
+    ).rejects.toMatchObject({ name: 'InvalidArgumentException' })
+
+    const expected: string[] = []
+    const entries = []
+    for (let index = 0; index < 20; index++) {
+      const data = `plain-${String(index)}\n`
+      expected.push(data)
+      entries.push({ PartitionKey: `key-${String(index)}`, Data: Buffer.from(data) })
+    }
+    for (let aggregate = 0; aggregate < 5; aggregate++) {
+      const users = Array.from({ length: 7 }, (_, index) => ({
+        partitionKey: `user-${String(aggregate)}-${String(index)}`,
+        data: `kpl-${String(aggregate)}-${String(index)}\n`,
+      }))
+      expected.push(...users.map((user) => user.data))
+      entries.push({ PartitionKey: `aggregate-${String(aggregate)}`, Data: kplAggregate(users) })
+    }
+    const put = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }))
+    expect(put.FailedRecordCount ?? 0).toBe(0)
+
+    const delivered = await vi.waitFor(async () => {
+      const lines = (await s3.objects(bucket)).flatMap((object) => linesOf(object.body.toString()))
+      expect(lines.length).toBeGreaterThanOrEqual(expected.length)
+      return lines
+    }, DELIVERED)
+    expect(delivered.sort()).toEqual(linesOf(expected.join('')).sort())
+    for (const key of await s3.keys(bucket)) expect(key).toMatch(objectNamePattern(name, ''))
+  })
+})
+
+describe('dynamic partitioning through the API', () => {
+  it('writes records under the prefixes their MetadataExtraction keys give, the others as partitioning-failed', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 0 },
+        Prefix: 'customer=!{partitionKeyFromQuery:customer}/kind=!{partitionKeyFromQuery:kind}/',
+        ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/',
+        DynamicPartitioningConfiguration: { Enabled: true },
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [
+            {
+              Type: 'MetadataExtraction',
+              Parameters: [
+                {
+                  ParameterName: 'MetadataExtractionQuery',
+                  ParameterValue: '{customer:.customer,kind:.kind}',
+                },
+                { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
+              ],
+            },
+            { Type: 'AppendDelimiterToRecord', Parameters: [] },
+          ],
+        },
+      },
+    })
+    const documents = [
+      { customer: 'acme', kind: 'click', n: 1 },
+      { customer: 'acme', kind: 'view', n: 2 },
+      { customer: 'globex', kind: 'click', n: 3 },
+      { customer: 'acme', kind: 'click', n: 4 },
+      { kind: 'click', n: 5 },
+    ]
+    const answer = await firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: name,
+        Records: documents.map((document) => ({ Data: Buffer.from(JSON.stringify(document)) })),
+      }),
+    )
+    expect(answer.FailedPutCount).toBe(0)
+
+    const objects = await vi.waitFor(async () => {
+      const found = await s3.objects(bucket)
+      expect(found.map((object) => object.key.split('/')[0])).toEqual(
+        expect.arrayContaining(['customer=acme', 'customer=globex', 'errors']),
+      )
+      const partitioned = found.filter((object) => !object.key.startsWith('errors/'))
+      expect(partitioned.flatMap((object) => linesOf(object.body.toString()))).toHaveLength(4)
+      return found
+    }, DELIVERED)
+    const byPrefix = new Map<string, number[]>()
+    for (const object of objects) {
+      const prefix = object.key.slice(0, object.key.lastIndexOf('/') + 1)
+      if (prefix.startsWith('errors/')) continue
+      expect(object.key).toMatch(objectNamePattern(name, '', prefix.replace(/[=]/g, '=')))
+      const numbers = linesOf(object.body.toString()).map((line) => (JSON.parse(line) as { n: number }).n)
+      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), ...numbers].sort())
+    }
+    expect(Object.fromEntries(byPrefix)).toEqual({
+      'customer=acme/kind=click/': [1, 4],
+      'customer=acme/kind=view/': [2],
+      'customer=globex/kind=click/': [3],
+    })
+    const errors = objects.filter((object) => object.key.startsWith('errors/'))
+    expect(errors.length).toBeGreaterThan(0)
+    const failed = errors.flatMap((object) => {
+      expect(object.key.startsWith('errors/partitioning-failed/')).toBe(true)
+      return linesOf(object.body.toString()).map((line) => JSON.parse(line) as Record<string, unknown>)
+    })
+    expect(failed).toHaveLength(1)
+    expect(Buffer.from(String(failed[0]?.rawData), 'base64').toString()).toBe(JSON.stringify(documents[4]))
+  })
+})
+
+describe('two gateway processes sharing a delivery stream', () => {
+  it('loses no record when one of them is killed mid-stream: the other takes over its partitions', async () => {
+    const second = await startGatewayProcess(stack, GATEWAY_ENV)
+    try {
+      const { bucket, bucketArn } = newBucket()
+      const name = await createDeliveryStream({
+        ExtendedS3DestinationConfiguration: {
+          RoleARN: ROLE,
+          BucketARN: bucketArn,
+          BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+        },
+      })
+      const delivered = async (): Promise<string[]> =>
+        (await s3.objects(bucket)).flatMap((object) => linesOf(object.body.toString()))
+      // Both processes put (each request's records go to one partition, successive requests to the next).
+      const clients = [firehose, firehoseClient(second.endpoint, accountId, region)]
+      const sent: string[] = []
+      let batch = 0
+      const putBatch = async (client: FirehoseClient): Promise<void> => {
+        const lines = Array.from({ length: 10 }, (_, index) => `r-${String(batch)}-${String(index)}\n`)
+        batch += 1
+        const answer = await client.send(
+          new PutRecordBatchCommand({
+            DeliveryStreamName: name,
+            Records: lines.map((line) => ({ Data: Buffer.from(line) })),
+          }),
+        )
+        expect(answer.FailedPutCount).toBe(0)
+        sent.push(...lines)
+      }
+      // Until the second process has delivered records of its own (it owns partitions of the group).
+      await vi.waitFor(
+        async () => {
+          await putBatch(clients[batch % 2] ?? firehose)
+          const metrics = await second.metrics()
+          const line = metrics
+            .split('\n')
+            .find(
+              (text) =>
+                text.startsWith('firehose_delivery_records_delivered_total') && text.includes(`"${name}"`),
+            )
+          expect(Number(line?.split(' ').at(-1) ?? 0)).toBeGreaterThan(0)
+        },
+        { timeout: 30_000, interval: 300 },
+      )
+      // Mid-stream: the second process dies while records keep coming.
+      const putting = (async () => {
+        for (let index = 0; index < 20; index++) {
+          await putBatch(firehose)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      })()
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      await second.kill()
+      await putting
+      clients[1]?.destroy()
+
+      await vi.waitFor(
+        async () => {
+          const lines = new Set(await delivered())
+          expect(sent.filter((line) => !lines.has(line.slice(0, -1)))).toEqual([])
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      expect(await topicRecordCount(name)).toBe(sent.length)
+    } finally {
+      await second.kill()
+    }
+  }, 120_000)
+})
+
+describe.skipIf(certificate === undefined)('an HTTP endpoint destination', () => {
+  let server: Server
+  let url = ''
+  const received: { headers: Record<string, unknown>; requestId: string; records: string[] }[] = []
+  let failuresLeft = 3
+
+  beforeAll(async () => {
+    server = createServer(
+      {
+        cert: readFileSync(certificate?.certFile ?? ''),
+        key: readFileSync(certificate?.keyFile ?? ''),
+      },
+      (request, response) => {
+        const chunks: Buffer[] = []
+        request.on('data', (chunk: Buffer) => chunks.push(chunk))
+        request.on('end', () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+            requestId: string
+            records: { data: string }[]
+          }
+          if (failuresLeft > 0) {
+            failuresLeft -= 1
+            response.writeHead(503, { 'Content-Type': 'application/json' })
+            response.end(
+              JSON.stringify({ requestId: body.requestId, timestamp: Date.now(), errorMessage: 'busy' }),
+            )
+            return
+          }
+          received.push({
+            headers: request.headers,
+            requestId: body.requestId,
+            records: body.records.map((record) => Buffer.from(record.data, 'base64').toString()),
+          })
+          response.writeHead(200, { 'Content-Type': 'application/json' })
+          response.end(JSON.stringify({ requestId: body.requestId, timestamp: Date.now() }))
+        })
+      },
+    )
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `https://127.0.0.1:${String((server.address() as AddressInfo).port)}/ingest`
+  })
+
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  it('receives the records once the endpoint recovers from failures, with the access key', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      HttpEndpointDestinationConfiguration: {
+        EndpointConfiguration: { Url: url, Name: 'collector', AccessKey: 'collector-key' },
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+        RetryOptions: { DurationInSeconds: 120 },
+        S3BackupMode: 'FailedDataOnly',
+        S3Configuration: { RoleARN: ROLE, BucketARN: bucketArn },
+      },
+    })
+    const sent = ['one', 'two', 'three'].map((text) => `${text}-${name}`)
+    await firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: name,
+        Records: sent.map((text) => ({ Data: Buffer.from(text) })),
+      }),
+    )
+    await vi.waitFor(() => {
+      expect(received.flatMap((request) => request.records).sort()).toEqual([...sent].sort())
+    }, DELIVERED)
+    expect(failuresLeft).toBe(0)
+    for (const request of received) {
+      expect(request.headers).toMatchObject({
+        'x-amz-firehose-protocol-version': '1.0',
+        'x-amz-firehose-request-id': request.requestId,
+        'x-amz-firehose-source-arn': `arn:aws:firehose:${region}:${accountId}:deliverystream/${name}`,
+        'x-amz-firehose-access-key': 'collector-key',
+      })
+    }
+    // Delivered in the end: nothing in the error output.
+    expect(await s3.keys(bucket)).toEqual([])
+  })
+})
+
+describe('bad input changes nothing', () => {
+  it('answers AWS errors for an oversize record, too large batches and a stale VersionId, storing nothing', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    })
+    const failure = (promise: Promise<unknown>): Promise<Error> =>
+      promise.then(
+        () => {
+          throw new Error('expected the request to fail')
+        },
+        (error: unknown) => error as Error,
+      )
+
+    const oversize = await failure(
+      firehose.send(
+        new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.alloc(1_024_001, 1) } }),
+      ),
+    )
+    expect(oversize.name).toBe('ValidationException')
+    expect(oversize.message).toContain('Member must have length less than or equal to 1024000')
+
+    const oversizeInBatch = await failure(
+      firehose.send(
+        new PutRecordBatchCommand({
+          DeliveryStreamName: name,
+          Records: [{ Data: Buffer.from('fine') }, { Data: Buffer.alloc(1_024_001, 1) }],
+        }),
+      ),
+    )
+    expect(oversizeInBatch.name).toBe('ValidationException')
+
+    const tooMany = await failure(
+      firehose.send(
+        new PutRecordBatchCommand({
+          DeliveryStreamName: name,
+          Records: Array.from({ length: 501 }, () => ({ Data: Buffer.from('x') })),
+        }),
+      ),
+    )
+    expect(tooMany.name).toBe('ValidationException')
+    expect(tooMany.message).toContain('Member must have length less than or equal to 500')
+
+    const tooLarge = await failure(
+      firehose.send(
+        new PutRecordBatchCommand({
+          DeliveryStreamName: name,
+          Records: Array.from({ length: 5 }, () => ({ Data: Buffer.alloc(1_000_000, 2) })),
+        }),
+      ),
+    )
+    expect(tooLarge.name).toBe('InvalidArgumentException')
+    expect(tooLarge.message).toBe('Records size exceeds 4 MB limit')
+
+    const stale = await failure(
+      firehose.send(
+        new UpdateDestinationCommand({
+          DeliveryStreamName: name,
+          CurrentDeliveryStreamVersionId: '7',
+          DestinationId: 'destinationId-000000000001',
+          ExtendedS3DestinationUpdate: { Prefix: 'changed/' },
+        }),
+      ),
+    )
+    expect(stale).toBeInstanceOf(ConcurrentModificationException)
+
+    const { DeliveryStreamDescription } = await firehose.send(
+      new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }),
+    )
+    expect(DeliveryStreamDescription?.VersionId).toBe('1')
+    expect(
+      DeliveryStreamDescription?.Destinations?.[0]?.ExtendedS3DestinationDescription?.Prefix,
+    ).toBeUndefined()
+    expect(await topicRecordCount(name)).toBe(0)
+    // The workers had time to deliver anything stored: nothing was.
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    expect(await s3.keys(bucket)).toEqual([])
+  })
+})
