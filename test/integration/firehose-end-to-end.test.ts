@@ -130,10 +130,15 @@ function utcHourPrefix(millis: number): string {
 }
 
 /** Firehose's object name: `<prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><extension>`. */
-function objectNamePattern(name: string, extension: string, prefix = '\\d{4}/\\d{2}/\\d{2}/\\d{2}/'): RegExp {
+function objectNamePattern(
+  name: string,
+  extension: string,
+  prefix = '\\d{4}/\\d{2}/\\d{2}/\\d{2}/',
+  versionId = '1',
+): RegExp {
   const escaped = name.replace(/[.]/g, '\\.')
   return new RegExp(
-    `^${prefix}${escaped}-1-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${extension.replace('.', '\\.')}$`,
+    `^${prefix}${escaped}-${versionId}-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${extension.replace('.', '\\.')}$`,
   )
 }
 
@@ -268,6 +273,60 @@ describe('a DirectPut delivery stream to S3 through the Firehose API', () => {
   )
 })
 
+describe('UpdateDestination through the API', () => {
+  it('switches the workers to the new prefix, compression and VersionId, losing no record on the way', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    })
+    const sent: string[] = []
+    const put = async (text: string): Promise<void> => {
+      await firehose.send(
+        new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from(`${text}\n`) } }),
+      )
+      sent.push(text)
+    }
+    await put('before-update')
+    await vi.waitFor(async () => {
+      expect(await s3.keys(bucket)).toHaveLength(1)
+    }, DELIVERED)
+
+    await firehose.send(
+      new UpdateDestinationCommand({
+        DeliveryStreamName: name,
+        CurrentDeliveryStreamVersionId: '1',
+        DestinationId: 'destinationId-000000000001',
+        ExtendedS3DestinationUpdate: { Prefix: 'v2/', CompressionFormat: 'GZIP' },
+      }),
+    )
+    // AWS applies an update within minutes; here the workers notice at their next listing of the streams.
+    let index = 0
+    await vi.waitFor(async () => {
+      await put(`after-update-${String(index++)}`)
+      expect((await s3.keys(bucket, 'v2/')).length).toBeGreaterThan(0)
+    }, DELIVERED)
+
+    const lines = await vi.waitFor(async () => {
+      const objects = await s3.objects(bucket)
+      const found = objects.flatMap((object) =>
+        linesOf((object.key.endsWith('.gz') ? gunzipSync(object.body) : object.body).toString()),
+      )
+      expect(found.length).toBeGreaterThanOrEqual(sent.length)
+      return found
+    }, DELIVERED)
+    expect(new Set(lines)).toEqual(new Set(sent))
+    for (const key of await s3.keys(bucket)) {
+      if (key.startsWith('v2/')) {
+        expect(key).toMatch(objectNamePattern(name, '.gz', 'v2/\\d{4}/\\d{2}/\\d{2}/\\d{2}/', '2'))
+      } else expect(key).toMatch(objectNamePattern(name, ''))
+    }
+  })
+})
+
 describe('a KinesisStreamAsSource delivery stream', () => {
   it('delivers the records put through the Kinesis API, KPL aggregated records as their user records', async () => {
     const streamName = uniqueName('fh-e2e-source')
@@ -397,74 +456,81 @@ describe('dynamic partitioning through the API', () => {
 })
 
 describe('two gateway processes sharing a delivery stream', () => {
-  it('loses no record when one of them is killed mid-stream: the other takes over its partitions', async () => {
-    const second = await startGatewayProcess(stack, GATEWAY_ENV)
-    try {
-      const { bucket, bucketArn } = newBucket()
-      const name = await createDeliveryStream({
-        ExtendedS3DestinationConfiguration: {
-          RoleARN: ROLE,
-          BucketARN: bucketArn,
-          BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
-        },
-      })
-      const delivered = async (): Promise<string[]> =>
-        (await s3.objects(bucket)).flatMap((object) => linesOf(object.body.toString()))
-      // Both processes put (each request's records go to one partition, successive requests to the next).
-      const clients = [firehose, firehoseClient(second.endpoint, accountId, region)]
-      const sent: string[] = []
-      let batch = 0
-      const putBatch = async (client: FirehoseClient): Promise<void> => {
-        const lines = Array.from({ length: 10 }, (_, index) => `r-${String(batch)}-${String(index)}\n`)
-        batch += 1
-        const answer = await client.send(
-          new PutRecordBatchCommand({
-            DeliveryStreamName: name,
-            Records: lines.map((line) => ({ Data: Buffer.from(line) })),
-          }),
-        )
-        expect(answer.FailedPutCount).toBe(0)
-        sent.push(...lines)
-      }
-      // Until the second process has delivered records of its own (it owns partitions of the group).
-      await vi.waitFor(
-        async () => {
-          await putBatch(clients[batch % 2] ?? firehose)
-          const metrics = await second.metrics()
-          const line = metrics
-            .split('\n')
-            .find(
-              (text) =>
-                text.startsWith('firehose_delivery_records_delivered_total') && text.includes(`"${name}"`),
-            )
-          expect(Number(line?.split(' ').at(-1) ?? 0)).toBeGreaterThan(0)
-        },
-        { timeout: 30_000, interval: 300 },
-      )
-      // Mid-stream: the second process dies while records keep coming.
-      const putting = (async () => {
-        for (let index = 0; index < 20; index++) {
-          await putBatch(firehose)
-          await new Promise((resolve) => setTimeout(resolve, 100))
+  it.each([
+    ['killed (SIGKILL)', 'kill'],
+    ['stopped (SIGTERM)', 'stop'],
+  ] as const)(
+    'loses no record when one of them is %s mid-stream: the other takes over',
+    async (_how, end) => {
+      const second = await startGatewayProcess(stack, GATEWAY_ENV)
+      try {
+        const { bucket, bucketArn } = newBucket()
+        const name = await createDeliveryStream({
+          ExtendedS3DestinationConfiguration: {
+            RoleARN: ROLE,
+            BucketARN: bucketArn,
+            BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+          },
+        })
+        const delivered = async (): Promise<string[]> =>
+          (await s3.objects(bucket)).flatMap((object) => linesOf(object.body.toString()))
+        // Both processes put (each request's records go to one partition, successive requests to the next).
+        const clients = [firehose, firehoseClient(second.endpoint, accountId, region)]
+        const sent: string[] = []
+        let batch = 0
+        const putBatch = async (client: FirehoseClient): Promise<void> => {
+          const lines = Array.from({ length: 10 }, (_, index) => `r-${String(batch)}-${String(index)}\n`)
+          batch += 1
+          const answer = await client.send(
+            new PutRecordBatchCommand({
+              DeliveryStreamName: name,
+              Records: lines.map((line) => ({ Data: Buffer.from(line) })),
+            }),
+          )
+          expect(answer.FailedPutCount).toBe(0)
+          sent.push(...lines)
         }
-      })()
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      await second.kill()
-      await putting
-      clients[1]?.destroy()
+        // Until the second process has delivered records of its own (it owns partitions of the group).
+        await vi.waitFor(
+          async () => {
+            await putBatch(clients[batch % 2] ?? firehose)
+            const metrics = await second.metrics()
+            const line = metrics
+              .split('\n')
+              .find(
+                (text) =>
+                  text.startsWith('firehose_delivery_records_delivered_total') && text.includes(`"${name}"`),
+              )
+            expect(Number(line?.split(' ').at(-1) ?? 0)).toBeGreaterThan(0)
+          },
+          { timeout: 30_000, interval: 300 },
+        )
+        // Mid-stream: the second process dies while records keep coming.
+        const putting = (async () => {
+          for (let index = 0; index < 20; index++) {
+            await putBatch(firehose)
+            await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+        })()
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        await second[end]()
+        await putting
+        clients[1]?.destroy()
 
-      await vi.waitFor(
-        async () => {
-          const lines = new Set(await delivered())
-          expect(sent.filter((line) => !lines.has(line.slice(0, -1)))).toEqual([])
-        },
-        { timeout: 60_000, interval: 1_000 },
-      )
-      expect(await topicRecordCount(name)).toBe(sent.length)
-    } finally {
-      await second.kill()
-    }
-  }, 120_000)
+        await vi.waitFor(
+          async () => {
+            const lines = new Set(await delivered())
+            expect(sent.filter((line) => !lines.has(line.slice(0, -1)))).toEqual([])
+          },
+          { timeout: 60_000, interval: 1_000 },
+        )
+        expect(await topicRecordCount(name)).toBe(sent.length)
+      } finally {
+        await second.kill()
+      }
+    },
+    120_000,
+  )
 })
 
 describe.skipIf(certificate === undefined)('an HTTP endpoint destination', () => {
