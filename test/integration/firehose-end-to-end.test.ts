@@ -23,7 +23,13 @@ import {
   type CreateDeliveryStreamCommandInput,
   type FirehoseClient,
 } from '@aws-sdk/client-firehose'
-import { DeleteStreamCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis'
+import {
+  DeleteStreamCommand,
+  PutRecordCommand as KinesisPutRecordCommand,
+  PutRecordsCommand,
+  StartStreamEncryptionCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
@@ -42,7 +48,7 @@ import {
 import { startGatewayProcess, type GatewayProcess } from './fixture/gateway-process.ts'
 import { kinesisClient, testAccountId } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
-import { createActiveStream } from './fixture/streams.ts'
+import { createActiveStream, waitUntilActive } from './fixture/streams.ts'
 
 const run = promisify(execFile)
 const stack = inject('stack')
@@ -332,6 +338,15 @@ describe('a KinesisStreamAsSource delivery stream', () => {
     const streamName = uniqueName('fh-e2e-source')
     await createActiveStream(kinesis, streamName, 2)
     cleanups.push(() => kinesis.send(new DeleteStreamCommand({ StreamName: streamName })))
+    // Put before the delivery stream exists: not delivered (reading starts at its creation).
+    await kinesis.send(
+      new KinesisPutRecordCommand({
+        StreamName: streamName,
+        PartitionKey: 'early',
+        Data: Buffer.from('too-early\n'),
+      }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
     const { bucket, bucketArn } = newBucket()
     const name = await createDeliveryStream({
       DeliveryStreamType: 'KinesisStreamAsSource',
@@ -374,6 +389,49 @@ describe('a KinesisStreamAsSource delivery stream', () => {
       return lines
     }, DELIVERED)
     expect(delivered.sort()).toEqual(linesOf(expected.join('')).sort())
+    for (const key of await s3.keys(bucket)) expect(key).toMatch(objectNamePattern(name, ''))
+  })
+})
+
+describe('a KinesisStreamAsSource delivery stream on an encrypted stream', () => {
+  it('delivers the records as put: the workers open what the stream stores encrypted', async () => {
+    const streamName = uniqueName('fh-e2e-encrypted')
+    await createActiveStream(kinesis, streamName, 1)
+    cleanups.push(() => kinesis.send(new DeleteStreamCommand({ StreamName: streamName })))
+    await kinesis.send(
+      new StartStreamEncryptionCommand({
+        StreamName: streamName,
+        EncryptionType: 'KMS',
+        KeyId: 'alias/aws/kinesis',
+      }),
+    )
+    await waitUntilActive(kinesis, streamName)
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      KinesisStreamSourceConfiguration: {
+        KinesisStreamARN: `arn:aws:kinesis:${region}:${accountId}:stream/${streamName}`,
+        RoleARN: ROLE,
+      },
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    })
+    const sent = ['secret-1\n', 'secret-2\n', 'secret-3\n']
+    for (const data of sent) {
+      const put = await kinesis.send(
+        new KinesisPutRecordCommand({ StreamName: streamName, PartitionKey: data, Data: Buffer.from(data) }),
+      )
+      expect(put.EncryptionType).toBe('KMS')
+    }
+    const delivered = await vi.waitFor(async () => {
+      const text = (await s3.objects(bucket)).map((object) => object.body.toString()).join('')
+      expect(linesOf(text).length).toBeGreaterThanOrEqual(sent.length)
+      return text
+    }, DELIVERED)
+    expect(linesOf(delivered).sort()).toEqual(linesOf(sent.join('')))
     for (const key of await s3.keys(bucket)) expect(key).toMatch(objectNamePattern(name, ''))
   })
 })
@@ -538,6 +596,7 @@ describe.skipIf(certificate === undefined)('an HTTP endpoint destination', () =>
   let url = ''
   const received: { headers: Record<string, unknown>; requestId: string; records: string[] }[] = []
   let failuresLeft = 3
+  let alwaysFailed = 0
 
   beforeAll(async () => {
     server = createServer(
@@ -552,6 +611,14 @@ describe.skipIf(certificate === undefined)('an HTTP endpoint destination', () =>
           const body = JSON.parse(Buffer.concat(chunks).toString()) as {
             requestId: string
             records: { data: string }[]
+          }
+          if (request.url === '/down') {
+            alwaysFailed += 1
+            response.writeHead(500, { 'Content-Type': 'application/json' })
+            response.end(
+              JSON.stringify({ requestId: body.requestId, timestamp: Date.now(), errorMessage: 'down' }),
+            )
+            return
           }
           if (failuresLeft > 0) {
             failuresLeft -= 1
@@ -573,6 +640,39 @@ describe.skipIf(certificate === undefined)('an HTTP endpoint destination', () =>
     )
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     url = `https://127.0.0.1:${String((server.address() as AddressInfo).port)}/ingest`
+  })
+
+  it('writes the records to the S3 error output as http-endpoint-failed once the retry duration is over', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      HttpEndpointDestinationConfiguration: {
+        EndpointConfiguration: { Url: url.replace('/ingest', '/down'), Name: 'down' },
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+        RetryOptions: { DurationInSeconds: 0 },
+        S3BackupMode: 'FailedDataOnly',
+        S3Configuration: { RoleARN: ROLE, BucketARN: bucketArn, ErrorOutputPrefix: 'failed/' },
+      },
+    })
+    const sent = ['lost-1', 'lost-2']
+    await firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: name,
+        Records: sent.map((text) => ({ Data: Buffer.from(text) })),
+      }),
+    )
+    const documents = await vi.waitFor(async () => {
+      const found = (await s3.objects(bucket)).flatMap((object) => {
+        expect(object.key).toMatch(/^failed\/http-endpoint-failed\/\d{4}\/\d{2}\/\d{2}\/\d{2}\//)
+        return linesOf(object.body.toString()).map((line) => JSON.parse(line) as Record<string, unknown>)
+      })
+      expect(found).toHaveLength(sent.length)
+      return found
+    }, DELIVERED)
+    expect(alwaysFailed).toBeGreaterThan(0)
+    expect(
+      documents.map((document) => Buffer.from(String(document.rawData), 'base64').toString()).sort(),
+    ).toEqual(sent)
+    for (const document of documents) expect(document.errorCode).toBe('HttpEndpoint.DestinationException')
   })
 
   afterAll(async () => {
