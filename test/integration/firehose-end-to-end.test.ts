@@ -37,6 +37,7 @@ import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
 import { makeSelfSignedCertificate } from '../support/self-signed-certificate.ts'
 import { kplAggregate } from '../support/firehose/kpl-aggregate.ts'
+import { LocalLambdaServer } from '../support/firehose/local-lambda-server.ts'
 import { ensureAwsCli } from './fixture/aws-cli.ts'
 import {
   concatenationOrder,
@@ -73,14 +74,18 @@ if (certificate === undefined) {
   process.stdout.write('[firehose-e2e] skipping the HTTP endpoint case: openssl is not available\n')
 }
 
+/** The Lambda Invoke API that data transformation calls (LAMBDA_ENDPOINT of the gateways). */
+const lambda = new LocalLambdaServer()
 let gateway: GatewayProcess
 let firehose: FirehoseClient
 let kinesis: KinesisClient
 const cleanups: (() => Promise<unknown>)[] = []
 
 beforeAll(async () => {
+  const lambdaEndpoint = await lambda.start()
   gateway = await startGatewayProcess(stack, {
     ...GATEWAY_ENV,
+    LAMBDA_ENDPOINT: lambdaEndpoint,
     ...(certificate === undefined ? {} : { NODE_EXTRA_CA_CERTS: certificate.certFile }),
   })
   firehose = firehoseClient(gateway.endpoint, accountId, region)
@@ -92,6 +97,7 @@ afterAll(async () => {
   firehose.destroy()
   kinesis.destroy()
   await gateway.stop()
+  await lambda.stop()
   await log.close()
   rmSync(certificateDir, { recursive: true, force: true })
 })
@@ -433,6 +439,81 @@ describe('a KinesisStreamAsSource delivery stream on an encrypted stream', () =>
     }, DELIVERED)
     expect(linesOf(delivered).sort()).toEqual(linesOf(sent.join('')))
     for (const key of await s3.keys(bucket)) expect(key).toMatch(objectNamePattern(name, ''))
+  })
+})
+
+describe('data transformation by a Lambda function', () => {
+  it('delivers what the function returns, drops what it drops, and sends its failures to the error output', async () => {
+    lambda.register('transform', (event) => {
+      const { records } = event as { records: { recordId: string; data: string }[] }
+      return {
+        records: records.map(({ recordId, data }) => {
+          const text = Buffer.from(data, 'base64').toString()
+          if (text.startsWith('drop')) return { recordId, result: 'Dropped', data }
+          if (text.startsWith('fail')) return { recordId, result: 'ProcessingFailed', data }
+          return { recordId, result: 'Ok', data: Buffer.from(`${text.toUpperCase()}\n`).toString('base64') }
+        }),
+      }
+    })
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+        ErrorOutputPrefix: 'errors/',
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [
+            {
+              Type: 'Lambda',
+              Parameters: [
+                {
+                  ParameterName: 'LambdaArn',
+                  ParameterValue: 'arn:aws:lambda:us-east-1:123456789012:function:transform',
+                },
+                { ParameterName: 'NumberOfRetries', ParameterValue: '0' },
+              ],
+            },
+          ],
+        },
+      },
+    })
+    const sent = ['keep-one', 'drop-two', 'fail-three', 'keep-four']
+    const answer = await firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: name,
+        Records: sent.map((text) => ({ Data: Buffer.from(text) })),
+      }),
+    )
+    expect(answer.FailedPutCount).toBe(0)
+    const objects = await vi.waitFor(async () => {
+      const found = await s3.objects(bucket)
+      expect(found.some((object) => object.key.startsWith('errors/'))).toBe(true)
+      expect(found.filter((object) => !object.key.startsWith('errors/')).length).toBeGreaterThan(0)
+      return found
+    }, DELIVERED)
+    const delivered = objects.filter((object) => !object.key.startsWith('errors/'))
+    for (const object of delivered) expect(object.key).toMatch(objectNamePattern(name, ''))
+    expect(delivered.flatMap((object) => linesOf(object.body.toString())).sort()).toEqual([
+      'KEEP-FOUR',
+      'KEEP-ONE',
+    ])
+    const failed = objects
+      .filter((object) => object.key.startsWith('errors/'))
+      .flatMap((object) => {
+        expect(object.key).toMatch(/^errors\/processing-failed\/\d{4}\/\d{2}\/\d{2}\/\d{2}\//)
+        return linesOf(object.body.toString()).map((line) => JSON.parse(line) as Record<string, unknown>)
+      })
+    expect(failed.map((document) => Buffer.from(String(document.rawData), 'base64').toString())).toEqual([
+      'fail-three',
+    ])
+    expect(failed[0]?.lambdaArn).toBe('arn:aws:lambda:us-east-1:123456789012:function:transform')
+    const invocation = lambda.invocations.find((entry) => entry.functionName === 'transform')
+    expect(invocation?.event).toMatchObject({
+      deliveryStreamArn: `arn:aws:firehose:${region}:${accountId}:deliverystream/${name}`,
+      region,
+    })
   })
 })
 
