@@ -16,6 +16,7 @@ import { gunzipSync } from 'node:zlib'
 import {
   ConcurrentModificationException,
   CreateDeliveryStreamCommand,
+  DeleteDeliveryStreamCommand,
   DescribeDeliveryStreamCommand,
   PutRecordBatchCommand,
   PutRecordCommand,
@@ -336,6 +337,46 @@ describe('UpdateDestination through the API', () => {
         expect(key).toMatch(objectNamePattern(name, '.gz', 'v2/\\d{4}/\\d{2}/\\d{2}/\\d{2}/', '2'))
       } else expect(key).toMatch(objectNamePattern(name, ''))
     }
+  })
+})
+
+describe('DeleteDeliveryStream and a new delivery stream of the same name', () => {
+  it('starts afresh: the new one delivers only its own records, into the same bucket', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = uniqueName('fh-e2e-again')
+    const input = {
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    }
+    await createDeliveryStream(input, name)
+    await firehose.send(
+      new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from('first-life\n') } }),
+    )
+    await vi.waitFor(async () => {
+      expect(await s3.keys(bucket)).toHaveLength(1)
+    }, DELIVERED)
+
+    await firehose.send(new DeleteDeliveryStreamCommand({ DeliveryStreamName: name }))
+    // The name is free once the old delivery stream and its topic are gone.
+    await vi.waitFor(async () => {
+      await firehose.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ...input }))
+    }, DELIVERED)
+    await waitUntilDeliveryStreamActive(firehose, name)
+    await firehose.send(
+      new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from('second-life\n') } }),
+    )
+    const objects = await vi.waitFor(async () => {
+      const found = await s3.objects(bucket)
+      expect(found).toHaveLength(2)
+      return found
+    }, DELIVERED)
+    expect(objects.map((object) => object.body.toString()).sort()).toEqual(['first-life\n', 'second-life\n'])
+    // Nothing else comes: the old records are not delivered again by the new delivery stream's group.
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    expect(await s3.keys(bucket)).toHaveLength(2)
   })
 })
 
