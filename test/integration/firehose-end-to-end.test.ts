@@ -340,6 +340,55 @@ describe('UpdateDestination through the API', () => {
   })
 })
 
+describe('S3 backup', () => {
+  it('writes every source record as received under the backup prefix, next to the processed ones', async () => {
+    const { bucket, bucketArn } = newBucket()
+    const name = await createDeliveryStream({
+      ExtendedS3DestinationConfiguration: {
+        RoleARN: ROLE,
+        BucketARN: bucketArn,
+        Prefix: 'processed/',
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [{ Type: 'AppendDelimiterToRecord', Parameters: [] }],
+        },
+        S3BackupMode: 'Enabled',
+        S3BackupConfiguration: {
+          RoleARN: ROLE,
+          BucketARN: bucketArn,
+          Prefix: 'backup/',
+          BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 60 },
+          CompressionFormat: 'GZIP',
+        },
+      },
+    })
+    const sent = ['alpha', 'beta', 'gamma']
+    await firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: name,
+        Records: sent.map((text) => ({ Data: Buffer.from(text) })),
+      }),
+    )
+    const objects = await vi.waitFor(async () => {
+      const found = await s3.objects(bucket)
+      expect(found.some((object) => object.key.startsWith('backup'))).toBe(true)
+      expect(found.some((object) => object.key.startsWith('processed'))).toBe(true)
+      return found
+    }, DELIVERED)
+    const processed = objects.filter((object) => object.key.startsWith('processed'))
+    const backup = objects.filter((object) => object.key.startsWith('backup'))
+    for (const object of processed) {
+      expect(object.key).toMatch(objectNamePattern(name, '', 'processed/\\d{4}/\\d{2}/\\d{2}/\\d{2}/'))
+    }
+    for (const object of backup) {
+      expect(object.key).toMatch(objectNamePattern(name, '.gz', 'backup/\\d{4}/\\d{2}/\\d{2}/\\d{2}/'))
+    }
+    expect(processed.map((object) => object.body.toString()).join('')).toBe('alpha\nbeta\ngamma\n')
+    expect(backup.map((object) => gunzipSync(object.body).toString()).join('')).toBe('alphabetagamma')
+  })
+})
+
 describe('DeleteDeliveryStream and a new delivery stream of the same name', () => {
   it('starts afresh: the new one delivers only its own records, into the same bucket', async () => {
     const { bucket, bucketArn } = newBucket()
