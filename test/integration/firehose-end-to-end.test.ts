@@ -31,6 +31,7 @@ import {
   StartStreamEncryptionCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis'
+import type { Admin } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
@@ -67,7 +68,9 @@ const GATEWAY_ENV = {
 const DELIVERED = { timeout: 45_000, interval: 500 }
 
 const s3 = new S3Reader(stack.s3)
-const log = new KafkaRecordLog(createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'firehose-e2e' }))
+const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'firehose-e2e' })
+const log = new KafkaRecordLog(kafka)
+const kafkaAdmin = (): Admin => kafka.admin()
 /** A self-signed certificate for the HTTPS endpoint (HttpEndpoint URLs must be https), trusted by the gateways. */
 const certificateDir = mkdtempSync(join(tmpdir(), 'firehose-e2e-tls-'))
 const certificate = makeSelfSignedCertificate(certificateDir)
@@ -427,6 +430,65 @@ describe('DeleteDeliveryStream and a new delivery stream of the same name', () =
     await new Promise((resolve) => setTimeout(resolve, 2_000))
     expect(await s3.keys(bucket)).toHaveLength(2)
   })
+})
+
+describe('several delivery streams deleted at once', () => {
+  it('leaves no delivery worker behind: their consumer groups end up without members', async () => {
+    const names = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        createDeliveryStream({
+          ExtendedS3DestinationConfiguration: {
+            RoleARN: ROLE,
+            BucketARN: newBucket().bucketArn,
+            BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 900 },
+          },
+        }),
+      ),
+    )
+    const groupIds: string[] = []
+    for (const name of names) {
+      const { DeliveryStreamDescription } = await firehose.send(
+        new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }),
+      )
+      const created = DeliveryStreamDescription?.CreateTimestamp?.getTime() ?? 0
+      groupIds.push(`firehose.${accountId}.${region}.${name}.${String(created)}`)
+    }
+    const admin = kafkaAdmin()
+    await admin.connect()
+    try {
+      // Every worker has joined its group and buffers a record (IntervalInSeconds 900: nothing is delivered).
+      await vi.waitFor(
+        async () => {
+          const { groups } = await admin.describeGroups(groupIds)
+          expect(groups.every((group) => group.members.length > 0)).toBe(true)
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      for (const name of names) {
+        await firehose.send(
+          new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from('buffered') } }),
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      for (const name of names)
+        await firehose.send(new DeleteDeliveryStreamCommand({ DeliveryStreamName: name }))
+      // The workers stop one after another. Then no member may come back: a consumer left running (its worker's
+      // stop failed) restarts by itself after its retries on the deleted topic and joins again, every few
+      // hundred milliseconds, for ever. Ten seconds without a member in any of the groups ends it.
+      await vi.waitFor(
+        async () => {
+          for (let sample = 0; sample < 20; sample++) {
+            const { groups } = await admin.describeGroups(groupIds)
+            expect(groups.map((group) => group.members.length)).toEqual(groupIds.map(() => 0))
+            await new Promise((resolve) => setTimeout(resolve, 500))
+          }
+        },
+        { timeout: 120_000, interval: 500 },
+      )
+    } finally {
+      await admin.disconnect()
+    }
+  }, 200_000)
 })
 
 describe('a KinesisStreamAsSource delivery stream', () => {
