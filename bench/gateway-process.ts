@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { createInterface } from 'node:readline'
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import { endpointVariables } from '../src/stack/environment.ts'
@@ -31,8 +30,12 @@ export interface GatewayProcessOptions {
   port?: number
   /** Where the gateway's own output goes; the terminal by default. */
   output?: 'inherit' | 'ignore'
-  /** Each line the gateway writes on stdout (its JSON log), instead of `output`; stderr stays on the terminal. */
-  onLogLine?: (line: string) => void
+  /**
+   * A file that takes what the gateway writes on stdout (its JSON log), instead of `output`; stderr stays on the
+   * terminal. A file, not a pipe to the bench: Node writes to pipes synchronously, so a busy bench would stall
+   * the gateway it measures.
+   */
+  logFile?: string
 }
 
 /** The checkout this module belongs to, whatever the current directory. */
@@ -46,6 +49,7 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const port = options.port ?? (await freePort())
   const nodeArguments = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w')
   const child: ChildProcess = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -59,16 +63,9 @@ export async function startGatewayProcess(
       STREAM_DELETING_DELAY_MS: '0',
       ...environment,
     },
-    stdio: [
-      'ignore',
-      options.onLogLine === undefined ? (options.output ?? 'inherit') : 'pipe',
-      options.output ?? 'inherit',
-    ],
+    stdio: ['ignore', logFd ?? options.output ?? 'inherit', options.output ?? 'inherit'],
   })
-  const { onLogLine } = options
-  if (onLogLine !== undefined && child.stdout !== null) {
-    createInterface({ input: child.stdout }).on('line', onLogLine)
-  }
+  if (logFd !== undefined) closeSync(logFd)
   const pid = child.pid
   if (pid === undefined) throw new Error('the gateway process did not start')
   const endpoint = `http://127.0.0.1:${port}`

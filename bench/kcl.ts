@@ -1,3 +1,7 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import { ensureJavaClient, type JavaScenario } from '../test/integration/fixture/java-client.ts'
 import { ACCOUNT, BATCH, CLIENTS, createStream, load, SHARDS } from './common.ts'
 import { startGatewayProcess } from './gateway-process.ts'
@@ -8,8 +12,8 @@ import { format, percentile, printTable } from './table.ts'
 
 /*
  * Scenario: a KCL 3.x application (test/java, KclScenario) consumes a 4-shard stream through the gateway, with its
- * lease table and metrics on the gateway too. Once it processes records of every shard (a warm-up batch), the
- * stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (15), then
+ * lease table and metrics on the gateway too; it checkpoints each shard at most once a second. Once it processes
+ * records of every shard (a warm-up batch), the stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (15), then
  * BENCH_KCL_BURST records (20000) are put at once, as fast as the ingest scenario puts them. Measured: the end-to-end lag of each steady record
  * (PutRecords sent to its processRecords line), how fast KCL drains the burst per shard against a quarter of
  * the gateway's ingest rate, and the latency of KCL's DynamoDB (lease table) calls as the gateway logs them, beside
@@ -22,6 +26,8 @@ const RECORD_BYTES = 100
 const TICK_MS = 50
 /** Records put before the measurement: with random partition keys, every shard gets some (but 1 in ~25,000). */
 const WARM_UP = 40
+/** The application checkpoints a shard at most once a second, as applications that checkpoint periodically do. */
+const CHECKPOINT_EVERY_MS = 1_000
 const MODES: readonly JavaScenario[] = ['kcl-fan-out', 'kcl-polling']
 
 interface KclRun {
@@ -30,6 +36,8 @@ interface KclRun {
   /** Records/s per shard at which KCL processed the burst. */
   drainPerShard: number
   leaseCalls: Map<string, number[]>
+  /** The lease calls logged while the stream was fed at the steady rate (no start-up, no burst). */
+  steadyLeaseMs: number[]
   /** The steady PutRecords' server-side latency in the same run: what any call costs on the machine then. */
   putRecordsMs: number[]
 }
@@ -55,6 +63,7 @@ export async function kcl(stack: StackEndpoints, ingestRate: number): Promise<vo
       'lease calls',
       'lease p50 ms',
       'lease p99 ms',
+      'steady lease p50 / p99 ms',
       'PutRecords p50 ms',
       'PutRecords p99 ms',
     ],
@@ -70,6 +79,7 @@ export async function kcl(stack: StackEndpoints, ingestRate: number): Promise<vo
         format(lease.length),
         format(percentile(lease, 50), 2),
         format(percentile(lease, 99), 2),
+        `${format(percentile(run.steadyLeaseMs, 50), 2)} / ${format(percentile(run.steadyLeaseMs, 99), 2)}`,
         format(percentile(run.putRecordsMs, 50), 2),
         format(percentile(run.putRecordsMs, 99), 2),
       ]
@@ -96,28 +106,11 @@ async function kclOnce(
   java: Awaited<ReturnType<typeof ensureJavaClient>>,
   mode: JavaScenario,
 ): Promise<KclRun> {
-  const leaseCalls = new Map<string, number[]>()
-  const putRecordsMs: number[] = []
-  // A gateway of its own, logging every request with its latency.
-  const gateway = await startGatewayProcess(
-    stack,
-    { LOG_LEVEL: 'info' },
-    {
-      onLogLine: (line) => {
-        const lease = line.includes('"target":"DynamoDB_20120810.')
-        if (!lease && !line.includes('"target":"Kinesis_20131202.PutRecords"')) return
-        const entry = JSON.parse(line) as { target: string; latencyMs: number }
-        if (!lease) {
-          putRecordsMs.push(entry.latencyMs)
-          return
-        }
-        const operation = entry.target.slice('DynamoDB_20120810.'.length)
-        const latencies = leaseCalls.get(operation) ?? []
-        latencies.push(entry.latencyMs)
-        leaseCalls.set(operation, latencies)
-      },
-    },
-  )
+  // A gateway of its own, logging every request with its latency to a file, read when the run is over.
+  const logFile = join(tmpdir(), `bench-kcl-gateway-${String(process.pid)}-${mode}.log`)
+  const gateway = await startGatewayProcess(stack, { LOG_LEVEL: 'info' }, { logFile })
+  let steadyFrom = Number.POSITIVE_INFINITY
+  let steadyUntil = Number.POSITIVE_INFINITY
   // Clients connect when their phase starts: KCL may take over a minute to start, and the gateway closes
   // connections idle for 65 s.
   const clients: KinesisHttp2[] = []
@@ -150,6 +143,7 @@ async function kclOnce(
         `-Dkcl.application=${application}`,
         `-Dkcl.records=${String(steadyCount + BURST + WARM_UP)}`,
         '-Dkcl.timeoutSeconds=110',
+        `-Dkcl.checkpointEveryMillis=${String(CHECKPOINT_EVERY_MS)}`,
       ],
       (line) => {
         if (!line.startsWith('PROCESSED ')) return
@@ -174,6 +168,7 @@ async function kclOnce(
     const steady = connect()
     const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000))
     const feedStart = now()
+    steadyFrom = Date.now()
     const sends: Promise<void>[] = []
     for (let first = 0; first < steadyCount; first += perTick) {
       const wait = feedStart + (first / perTick) * TICK_MS - now()
@@ -185,6 +180,7 @@ async function kclOnce(
     }
     await Promise.all(sends)
     while (processed < steadyCount) await new Promise((resolve) => setTimeout(resolve, 50))
+    steadyUntil = Date.now()
 
     // Burst: BURST records from CLIENTS concurrent clients, as the ingest scenario sends them.
     const burstBodies = Array.from({ length: Math.ceil(BURST / BATCH) }, (_, batch) =>
@@ -209,15 +205,40 @@ async function kclOnce(
       mode,
       lagsMs,
       drainPerShard: BURST / ((burstEnded - burstStart) / 1000) / SHARDS,
-      leaseCalls,
-      putRecordsMs,
+      ...requestLatencies(readFileSync(logFile, 'utf8'), steadyFrom, steadyUntil),
     }
   } finally {
     await connect().json('DeleteStream', { StreamName: streamName, EnforceConsumerDeletion: true })
     await deleteTables(gateway.endpoint, application)
     for (const client of clients) client.close()
     await gateway.stop()
+    rmSync(logFile, { force: true })
   }
+}
+
+/** From the gateway's request log: its DynamoDB calls by operation, those of the steady phase, its PutRecords. */
+function requestLatencies(
+  log: string,
+  steadyFrom: number,
+  steadyUntil: number,
+): Pick<KclRun, 'leaseCalls' | 'steadyLeaseMs' | 'putRecordsMs'> {
+  const leaseCalls = new Map<string, number[]>()
+  const steadyLeaseMs: number[] = []
+  const putRecordsMs: number[] = []
+  for (const line of log.split('\n')) {
+    const lease = line.includes('"target":"DynamoDB_20120810.')
+    if (!lease && !line.includes('"target":"Kinesis_20131202.PutRecords"')) continue
+    const entry = JSON.parse(line) as { time: string; target: string; latencyMs: number }
+    if (!lease) {
+      putRecordsMs.push(entry.latencyMs)
+      continue
+    }
+    const operation = entry.target.slice('DynamoDB_20120810.'.length)
+    leaseCalls.set(operation, [...(leaseCalls.get(operation) ?? []), entry.latencyMs])
+    const loggedAt = Date.parse(entry.time)
+    if (loggedAt >= steadyFrom && loggedAt <= steadyUntil) steadyLeaseMs.push(entry.latencyMs)
+  }
+  return { leaseCalls, steadyLeaseMs, putRecordsMs }
 }
 
 /** A PutRecords body of the records `indexes`: data `<index>-xxx…` (RECORD_BYTES), a partition key each. */

@@ -1,17 +1,27 @@
 // Composition of the Firehose delivery workers: the supervisor that runs one consumer group member per ACTIVE
 // delivery stream in this process, on the consumer groups and the object store main.ts builds, with each
-// stream's processing (processing/) and, for HTTP endpoint streams, the HTTP endpoint destination.
+// stream's processing (processing/), its format converter with record format conversion and, for HTTP endpoint
+// streams, the HTTP endpoint destination.
 
-import type { HttpEndpointDestinationConfiguration } from '@aws-sdk/client-firehose'
+import type {
+  DataFormatConversionConfiguration,
+  HttpEndpointDestinationConfiguration,
+} from '@aws-sdk/client-firehose'
 
 import type { FirehoseDeliveryConfig } from './config.ts'
 import type { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
 import { startDeliverySupervisor, type DeliverySupervisor } from './firehose/delivery/delivery-supervisor.ts'
-import { DEFAULT_DELIVERY_WORKER_SETTINGS } from './firehose/delivery/delivery-worker.ts'
+import {
+  DEFAULT_DELIVERY_WORKER_SETTINGS,
+  type DeliveryWorkerOptions,
+} from './firehose/delivery/delivery-worker.ts'
 import type { Destination } from './firehose/delivery/destination.ts'
-import type { ProcessBatch } from './firehose/delivery/plain-processing.ts'
 import { createHttpEndpointDestination } from './firehose/http-endpoint/http-endpoint-destination.ts'
-import { createRecordProcessor } from './firehose/processing/index.ts'
+import {
+  createFormatConverter,
+  createRecordProcessor,
+  type FormatConverter,
+} from './firehose/processing/index.ts'
 import type { Logger } from './gateway/index.ts'
 import type { Clock } from './ports/clock.ts'
 import type { ConsumerGroups } from './ports/consumer-groups.ts'
@@ -20,6 +30,7 @@ import type { HttpPoster } from './ports/http-poster.ts'
 import type { KeyRing } from './ports/key-ring.ts'
 import type { LambdaInvoker } from './ports/lambda-invoker.ts'
 import type { ObjectStore } from './ports/object-store.ts'
+import type { TableSchemas } from './ports/table-schemas.ts'
 
 export interface FirehoseDeliveryDeps {
   readonly groups: ConsumerGroups
@@ -32,6 +43,8 @@ export interface FirehoseDeliveryDeps {
   readonly lambda: LambdaInvoker | undefined
   /** What HTTP endpoint destinations post with. */
   readonly http: HttpPoster
+  /** The tables record format conversion reads its columns from (FIREHOSE_SCHEMA_FILE). */
+  readonly tableSchemas: TableSchemas | undefined
   /** Every ACTIVE delivery stream: the Firehose catalog's listDeliveryStreamRecords. */
   readonly listDeliveryStreams: () => Promise<DeliveryStreamRecord[]>
 }
@@ -52,28 +65,29 @@ export function startFirehoseDelivery(
         deps.logger[level](message, detail)
       },
       listDeliveryStreams: deps.listDeliveryStreams,
-      processingFor: (stream) => processingFor(stream, deps),
-      destinationFor: (stream) => destinationFor(stream, deps),
+      workerOptionsFor: (stream) => workerOptionsFor(stream, deps),
     },
     { pollIntervalMs: config.pollIntervalMs, tickIntervalMs: 1_000 },
   )
 }
 
 /**
- * The processing stage of a delivery stream (processors, KPL de-aggregation of Kinesis sources, partition keys);
- * undefined for record format conversion, whose objects the delivery worker does not write yet (the stream's
- * records then wait in Kafka). Throws when the stream needs a Lambda and none is configured.
+ * What a delivery stream's worker runs: its processing stage (processors, KPL de-aggregation of Kinesis sources,
+ * partition keys, the format conversion check), the HTTP endpoint destination of an HTTP endpoint stream, and
+ * with record format conversion the converter that writes its Parquet objects. Rejects when the stream needs a
+ * Lambda and none is configured, needs table schemas and none are configured, or the schemas cannot be read
+ * (the supervisor tries again at its next poll).
  */
-export function processingFor(
+export async function workerOptionsFor(
   stream: DeliveryStreamRecord,
-  deps: Pick<FirehoseDeliveryDeps, 'clock' | 'lambda'>,
-): ProcessBatch | undefined {
+  deps: Pick<FirehoseDeliveryDeps, 'clock' | 'lambda' | 'http' | 'tableSchemas'>,
+): Promise<DeliveryWorkerOptions> {
   const destination = stream.description.Destinations?.[0]
   const extended = destination?.ExtendedS3DestinationDescription
   const settings = extended ?? destination?.HttpEndpointDestinationDescription ?? {}
-  if (extended?.DataFormatConversionConfiguration?.Enabled === true) return undefined
+  const converter = await formatConverterFor(extended?.DataFormatConversionConfiguration, deps.tableSchemas)
   const kinesis = stream.description.Source?.KinesisStreamSourceDescription
-  return createRecordProcessor(
+  const process = createRecordProcessor(
     settings,
     {
       deliveryStreamArn: stream.description.DeliveryStreamARN ?? '',
@@ -82,12 +96,34 @@ export function processingFor(
         ? {}
         : { sourceKinesisStreamArn: kinesis.KinesisStreamARN }),
     },
-    { clock: deps.clock, ...(deps.lambda === undefined ? {} : { lambda: deps.lambda }) },
+    {
+      clock: deps.clock,
+      ...(deps.lambda === undefined ? {} : { lambda: deps.lambda }),
+      ...(converter === undefined ? {} : { formatConverter: converter }),
+    },
   )
+  const httpEndpoint = destinationFor(stream, deps)
+  return {
+    process,
+    ...(httpEndpoint === undefined ? {} : { destination: httpEndpoint }),
+    ...(converter === undefined ? {} : { objectBody: (records) => converter.write(records) }),
+  }
+}
+
+/** The converter of a stream with record format conversion (Enabled defaults to true); undefined without. */
+async function formatConverterFor(
+  conversion: DataFormatConversionConfiguration | undefined,
+  tableSchemas: TableSchemas | undefined,
+): Promise<FormatConverter | undefined> {
+  if (conversion === undefined || conversion.Enabled === false) return undefined
+  if (tableSchemas === undefined) {
+    throw new Error('Record format conversion needs the table schemas (set FIREHOSE_SCHEMA_FILE)')
+  }
+  return createFormatConverter(conversion, tableSchemas)
 }
 
 /** The HTTP endpoint destination of an HTTP endpoint stream; undefined (the S3 destination) for the others. */
-export function destinationFor(
+function destinationFor(
   stream: DeliveryStreamRecord,
   deps: Pick<FirehoseDeliveryDeps, 'clock' | 'http'>,
 ): Destination | undefined {

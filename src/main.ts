@@ -48,6 +48,7 @@ import {
   KafkaConsumerGroups,
 } from './adapters/kafka/kafka-consumer-groups.ts'
 import { startFirehoseDelivery } from './firehose-delivery.ts'
+import { jsonFileTableSchemas } from './adapters/file/json-file-table-schemas.ts'
 import { fetchHttpPoster } from './adapters/http/fetch-http-poster.ts'
 import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
 import { DeliveryMetrics } from './firehose/delivery/delivery-metrics.ts'
@@ -226,6 +227,10 @@ export async function startGateway(
           metrics: deliveryMetrics,
           lambda: config.lambdaEndpoint === undefined ? undefined : httpLambdaInvoker(config.lambdaEndpoint),
           http: fetchHttpPoster,
+          tableSchemas:
+            config.firehoseSchemaFile === undefined
+              ? undefined
+              : jsonFileTableSchemas(config.firehoseSchemaFile),
           listDeliveryStreams: () => deliverableStreams(deliveryStreams, catalog),
         },
         config.firehoseDelivery,

@@ -5,56 +5,36 @@ import type {
   DeleteApplicationCloudWatchLoggingOptionResponse,
 } from '@aws-sdk/client-kinesis-analytics'
 
-import { defineOperation, validated, type Operation } from '../../aws/index.ts'
-import { changeConfiguration } from '../applications/changes.ts'
+import { validated, type Operation } from '../../aws/index.ts'
 import { loggingDescription } from '../applications/configuration.ts'
 import { itemIndex, replaced } from '../applications/items.ts'
 import type { AnalyticsDeps } from '../deps.ts'
-import { guarded, InvalidArgumentException } from '../errors.ts'
-import { ApplicationName, CloudWatchLoggingOption, CurrentApplicationVersionId, Id } from '../members.ts'
+import { configurationOperation } from './configuration-operation.ts'
+import { InvalidArgumentException } from '../errors.ts'
+import { CloudWatchLoggingOption, Id } from '../members.ts'
 
 // CloudWatch logging options are stored and described; the gateway writes no CloudWatch Logs.
 
 export function addApplicationCloudWatchLoggingOption(
   deps: AnalyticsDeps,
 ): Operation<AddApplicationCloudWatchLoggingOptionRequest, AddApplicationCloudWatchLoggingOptionResponse> {
-  return defineOperation({
+  return configurationOperation<AddApplicationCloudWatchLoggingOptionRequest>(deps, {
     name: 'AddApplicationCloudWatchLoggingOption',
-    input: {
-      ApplicationName,
-      CurrentApplicationVersionId,
-      CloudWatchLoggingOption: { ...CloudWatchLoggingOption, required: true },
+    input: { CloudWatchLoggingOption: { ...CloudWatchLoggingOption, required: true } },
+    checksCode: false,
+    change: (record, input) => {
+      const option = validated(input.CloudWatchLoggingOption, 'CloudWatchLoggingOption')
+      if (record.cloudWatchLoggingOptions.some((current) => current.LogStreamARN === option.LogStreamARN)) {
+        throw InvalidArgumentException(
+          `Log stream ${option.LogStreamARN ?? ''} is already a CloudWatch logging option of the application.`,
+        )
+      }
+      const ordinal = record.nextOrdinals.cloudWatchLoggingOption
+      return {
+        cloudWatchLoggingOptions: [...record.cloudWatchLoggingOptions, loggingDescription(option, ordinal)],
+        nextOrdinals: { ...record.nextOrdinals, cloudWatchLoggingOption: ordinal + 1 },
+      }
     },
-    handle: (input, context) =>
-      guarded(async () => {
-        await changeConfiguration(deps, context, {
-          applicationName: validated(input.ApplicationName, 'ApplicationName'),
-          currentApplicationVersionId: validated(
-            input.CurrentApplicationVersionId,
-            'CurrentApplicationVersionId',
-          ),
-          checksCode: false,
-          change: (record) => {
-            const option = validated(input.CloudWatchLoggingOption, 'CloudWatchLoggingOption')
-            if (
-              record.cloudWatchLoggingOptions.some((current) => current.LogStreamARN === option.LogStreamARN)
-            ) {
-              throw InvalidArgumentException(
-                `Log stream ${option.LogStreamARN ?? ''} is already a CloudWatch logging option of the application.`,
-              )
-            }
-            const ordinal = record.nextOrdinals.cloudWatchLoggingOption
-            return {
-              cloudWatchLoggingOptions: [
-                ...record.cloudWatchLoggingOptions,
-                loggingDescription(option, ordinal),
-              ],
-              nextOrdinals: { ...record.nextOrdinals, cloudWatchLoggingOption: ordinal + 1 },
-            }
-          },
-        })
-        return {}
-      }),
   })
 }
 
@@ -64,29 +44,14 @@ export function deleteApplicationCloudWatchLoggingOption(
   DeleteApplicationCloudWatchLoggingOptionRequest,
   DeleteApplicationCloudWatchLoggingOptionResponse
 > {
-  return defineOperation({
+  return configurationOperation<DeleteApplicationCloudWatchLoggingOptionRequest>(deps, {
     name: 'DeleteApplicationCloudWatchLoggingOption',
-    input: {
-      ApplicationName,
-      CurrentApplicationVersionId,
-      CloudWatchLoggingOptionId: { ...Id, required: true },
+    input: { CloudWatchLoggingOptionId: { ...Id, required: true } },
+    checksCode: false,
+    change: (record, input) => {
+      const id = validated(input.CloudWatchLoggingOptionId, 'CloudWatchLoggingOptionId')
+      const index = itemIndex(record, record.cloudWatchLoggingOptions, 'CloudWatchLoggingOptionId', id)
+      return { cloudWatchLoggingOptions: replaced(record.cloudWatchLoggingOptions, index, undefined) }
     },
-    handle: (input, context) =>
-      guarded(async () => {
-        await changeConfiguration(deps, context, {
-          applicationName: validated(input.ApplicationName, 'ApplicationName'),
-          currentApplicationVersionId: validated(
-            input.CurrentApplicationVersionId,
-            'CurrentApplicationVersionId',
-          ),
-          checksCode: false,
-          change: (record) => {
-            const id = validated(input.CloudWatchLoggingOptionId, 'CloudWatchLoggingOptionId')
-            const index = itemIndex(record, record.cloudWatchLoggingOptions, 'CloudWatchLoggingOptionId', id)
-            return { cloudWatchLoggingOptions: replaced(record.cloudWatchLoggingOptions, index, undefined) }
-          },
-        })
-        return {}
-      }),
   })
 }

@@ -5,68 +5,45 @@ import type {
   DeleteApplicationOutputResponse,
 } from '@aws-sdk/client-kinesis-analytics'
 
-import { defineOperation, validated, type Operation } from '../../aws/index.ts'
-import { changeConfiguration } from '../applications/changes.ts'
+import { validated, type Operation } from '../../aws/index.ts'
 import { checkCount, outputDescription } from '../applications/configuration.ts'
 import { itemIndex, replaced } from '../applications/items.ts'
 import type { AnalyticsDeps } from '../deps.ts'
-import { guarded } from '../errors.ts'
-import { ApplicationName, CurrentApplicationVersionId, Id, Output } from '../members.ts'
+import { configurationOperation } from './configuration-operation.ts'
+import { Id, Output } from '../members.ts'
 
 export function addApplicationOutput(
   deps: AnalyticsDeps,
 ): Operation<AddApplicationOutputRequest, AddApplicationOutputResponse> {
-  return defineOperation({
+  return configurationOperation<AddApplicationOutputRequest>(deps, {
     name: 'AddApplicationOutput',
-    input: { ApplicationName, CurrentApplicationVersionId, Output: { ...Output, required: true } },
-    handle: (input, context) =>
-      guarded(async () => {
-        await changeConfiguration(deps, context, {
-          applicationName: validated(input.ApplicationName, 'ApplicationName'),
-          currentApplicationVersionId: validated(
-            input.CurrentApplicationVersionId,
-            'CurrentApplicationVersionId',
-          ),
-          checksCode: false,
-          change: async (record) => {
-            checkCount('outputs', record.outputs.length + 1)
-            const added = await outputDescription(
-              deps,
-              validated(input.Output, 'Output'),
-              record.nextOrdinals.output,
-            )
-            return {
-              outputs: [...record.outputs, added],
-              nextOrdinals: { ...record.nextOrdinals, output: record.nextOrdinals.output + 1 },
-            }
-          },
-        })
-        return {}
-      }),
+    input: { Output: { ...Output, required: true } },
+    checksCode: false,
+    change: async (record, input) => {
+      checkCount('outputs', record.outputs.length + 1)
+      const added = await outputDescription(
+        deps,
+        validated(input.Output, 'Output'),
+        record.nextOrdinals.output,
+      )
+      return {
+        outputs: [...record.outputs, added],
+        nextOrdinals: { ...record.nextOrdinals, output: record.nextOrdinals.output + 1 },
+      }
+    },
   })
 }
 
 export function deleteApplicationOutput(
   deps: AnalyticsDeps,
 ): Operation<DeleteApplicationOutputRequest, DeleteApplicationOutputResponse> {
-  return defineOperation({
+  return configurationOperation<DeleteApplicationOutputRequest>(deps, {
     name: 'DeleteApplicationOutput',
-    input: { ApplicationName, CurrentApplicationVersionId, OutputId: { ...Id, required: true } },
-    handle: (input, context) =>
-      guarded(async () => {
-        await changeConfiguration(deps, context, {
-          applicationName: validated(input.ApplicationName, 'ApplicationName'),
-          currentApplicationVersionId: validated(
-            input.CurrentApplicationVersionId,
-            'CurrentApplicationVersionId',
-          ),
-          checksCode: false,
-          change: (record) => {
-            const index = itemIndex(record, record.outputs, 'OutputId', validated(input.OutputId, 'OutputId'))
-            return { outputs: replaced(record.outputs, index, undefined) }
-          },
-        })
-        return {}
-      }),
+    input: { OutputId: { ...Id, required: true } },
+    checksCode: false,
+    change: (record, input) => {
+      const index = itemIndex(record, record.outputs, 'OutputId', validated(input.OutputId, 'OutputId'))
+      return { outputs: replaced(record.outputs, index, undefined) }
+    },
   })
 }

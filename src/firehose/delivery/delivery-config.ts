@@ -11,6 +11,7 @@ const MIB = 1024 * 1024
 /** The defaults Describe echoes: 5 MiB / 300 s. */
 const DEFAULT_SIZE_MB = 5
 const DEFAULT_INTERVAL_SECONDS = 300
+const PARQUET_EXTENSION = '.parquet'
 
 export interface Buffering {
   readonly sizeBytes: number
@@ -45,6 +46,12 @@ export interface DeliveryConfig {
   readonly dynamicPartitioning: boolean
   /** S3BackupMode Enabled: every source record also goes here, as received. */
   readonly backup: S3Output | undefined
+  /**
+   * Record format conversion (DataFormatConversionConfiguration not disabled): where its Parquet objects go, the
+   * destination's bucket and prefix with the extension `.parquet` (FileExtension replaces it) and no S3
+   * compression (Parquet compresses its pages itself). Failed records still go to `s3`.
+   */
+  readonly converted: S3Output | undefined
   readonly processingEnabled: boolean
 }
 
@@ -72,6 +79,19 @@ export function deliveryConfigOf(record: DeliveryStreamRecord): DeliveryConfig {
     extended?.S3BackupMode === 'Enabled' && extended.S3BackupDescription !== undefined
       ? s3Output(name, versionId, extended.S3BackupDescription, extended.CustomTimeZone, undefined)
       : undefined
+  const conversion = extended?.DataFormatConversionConfiguration
+  const converted =
+    conversion === undefined || conversion.Enabled === false
+      ? undefined
+      : s3Output(
+          name,
+          versionId,
+          { ...s3, CompressionFormat: 'UNCOMPRESSED' },
+          extended?.CustomTimeZone,
+          extended?.FileExtension === undefined || extended.FileExtension === ''
+            ? PARQUET_EXTENSION
+            : extended.FileExtension,
+        )
   return {
     account: record.account,
     region: record.region,
@@ -89,6 +109,7 @@ export function deliveryConfigOf(record: DeliveryStreamRecord): DeliveryConfig {
     s3: s3Output(name, versionId, s3, extended?.CustomTimeZone, extended?.FileExtension),
     dynamicPartitioning: extended?.DynamicPartitioningConfiguration?.Enabled === true,
     backup,
+    converted,
     processingEnabled: (extended ?? http)?.ProcessingConfiguration?.Enabled === true,
   }
 }

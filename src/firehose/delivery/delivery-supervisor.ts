@@ -5,20 +5,20 @@
 
 import type { DeliveryStreamRecord } from '../../ports/delivery-streams.ts'
 import { deliveryConfigOf, deliveryGroupId } from './delivery-config.ts'
-import type { Destination } from './destination.ts'
-import { DeliveryWorker, type DeliveryWorkerDeps } from './delivery-worker.ts'
-import { plainProcessing, type ProcessBatch } from './plain-processing.ts'
+import { DeliveryWorker, type DeliveryWorkerDeps, type DeliveryWorkerOptions } from './delivery-worker.ts'
+import { plainProcessing } from './plain-processing.ts'
 
 export interface DeliverySupervisorDeps extends DeliveryWorkerDeps {
   /** Every ACTIVE delivery stream (the catalog's listDeliveryStreamRecords). */
   readonly listDeliveryStreams: () => Promise<DeliveryStreamRecord[]>
   /**
-   * The processing of a stream, or undefined when this process cannot process it (its records then wait in
-   * Kafka). Without it: plainProcessing for streams without ProcessingConfiguration, undefined for the others.
+   * What a stream's worker runs: its processing, its destination when not the S3 destination of the
+   * description (the HTTP endpoint), the body of its objects with record format conversion. Undefined when this
+   * process cannot process the stream (its records then wait in Kafka); a rejection is tried again at the next
+   * poll. Without it: plainProcessing for streams without ProcessingConfiguration and format conversion,
+   * undefined for the others.
    */
-  readonly processingFor?: (stream: DeliveryStreamRecord) => ProcessBatch | undefined
-  /** The destination of a stream that is not S3 (the HTTP endpoint); undefined: the S3 destination. */
-  readonly destinationFor?: (stream: DeliveryStreamRecord) => Destination | undefined
+  readonly workerOptionsFor?: (stream: DeliveryStreamRecord) => Promise<DeliveryWorkerOptions | undefined>
 }
 
 export interface DeliverySupervisorSettings {
@@ -58,10 +58,13 @@ export function startDeliverySupervisor(
   let again: Promise<void> | undefined
   let stopped = false
 
-  const processingFor =
-    deps.processingFor ??
-    ((stream: DeliveryStreamRecord): ProcessBatch | undefined =>
-      deliveryConfigOf(stream).processingEnabled ? undefined : plainProcessing)
+  const workerOptionsFor =
+    deps.workerOptionsFor ??
+    ((stream: DeliveryStreamRecord): Promise<DeliveryWorkerOptions | undefined> => {
+      const config = deliveryConfigOf(stream)
+      const plain = !config.processingEnabled && config.converted === undefined
+      return Promise.resolve(plain ? { process: plainProcessing } : undefined)
+    })
 
   async function reconcileOnce(): Promise<void> {
     let streams: DeliveryStreamRecord[]
@@ -95,16 +98,12 @@ export function startDeliverySupervisor(
       if (stopped) return
       if (workers.has(key)) continue
       try {
-        const process = processingFor(stream)
-        if (process === undefined) {
+        const options = await workerOptionsFor(stream)
+        if (options === undefined) {
           report(key, 'firehose: no processing for this delivery stream here; its records wait in Kafka')
           continue
         }
-        const destination = deps.destinationFor?.(stream)
-        const worker = await DeliveryWorker.start(stream, deps, {
-          process,
-          ...(destination === undefined ? {} : { destination }),
-        })
+        const worker = await DeliveryWorker.start(stream, deps, options)
         workers.set(key, { worker, identity: identityOf(stream) })
         reported.delete(key)
       } catch (error) {

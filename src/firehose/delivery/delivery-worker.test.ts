@@ -9,10 +9,10 @@ import {
 } from '../../../test/support/firehose/delivery-streams.ts'
 import { MemoryConsumerGroups } from '../../../test/support/memory/memory-consumer-groups.ts'
 import { MemoryObjectStore, type StoredObject } from '../../../test/support/memory/memory-object-store.ts'
-import { deliveryGroupId, deliveryConfigOf } from './delivery-config.ts'
+import { deliveryGroupId, deliveryConfigOf, UnsupportedDestinationError } from './delivery-config.ts'
 import { DeliveryMetrics } from './delivery-metrics.ts'
 import type { DeliveryRecord, ProcessedBatch } from './delivery-record.ts'
-import { DeliveryWorker, type DeliveryWorkerSettings } from './delivery-worker.ts'
+import { DeliveryWorker, type DeliveryWorkerOptions, type DeliveryWorkerSettings } from './delivery-worker.ts'
 import { plainProcessing, type ProcessBatch } from './plain-processing.ts'
 
 const SETTINGS: DeliveryWorkerSettings = {
@@ -34,6 +34,7 @@ interface Harness {
     stream: TestDeliveryStream,
     process?: ProcessBatch,
     settings?: Partial<DeliveryWorkerSettings>,
+    options?: Omit<DeliveryWorkerOptions, 'process'>,
   ): Promise<DeliveryWorker>
   put(topic: string, partition: number, data: string, at?: number, key?: string): void
 }
@@ -57,7 +58,7 @@ function harness(partitions = 1, topic = 'firehose.topic'): Harness {
     store,
     metrics,
     workers,
-    async start(stream, process = plainProcessing, settings = {}) {
+    async start(stream, process = plainProcessing, settings = {}, options = {}) {
       const worker = await DeliveryWorker.start(
         deliveryStreamRecord(stream),
         {
@@ -69,7 +70,7 @@ function harness(partitions = 1, topic = 'firehose.topic'): Harness {
           settings: { ...SETTINGS, ...settings },
           log: () => undefined,
         },
-        { process },
+        { ...options, process },
       )
       workers.push(worker)
       running.push(worker)
@@ -180,6 +181,51 @@ describe('DeliveryWorker', () => {
     expect(key).toMatch(/\.gz$/)
     expect(object.contentEncoding).toBe('gzip')
     expect(gunzipSync(object.body).toString()).toBe('{"a":1}\n')
+  })
+
+  it('writes format conversion objects with their body, named .parquet (or FileExtension), uncompressed', async () => {
+    const conversion = { Enabled: true, SchemaConfiguration: { DatabaseName: 'd', TableName: 't' } }
+    const h = harness()
+    const converted = stream({
+      destination: {
+        CompressionFormat: 'GZIP',
+        BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 0 },
+        DataFormatConversionConfiguration: conversion,
+      },
+    })
+    await expect(h.start(converted)).rejects.toThrow(UnsupportedDestinationError)
+    const objectBody = (records: readonly { data: Buffer }[]): Buffer =>
+      Buffer.from(`PAR1 ${String(records.length)} records`)
+    await h.start(converted, plainProcessing, {}, { objectBody })
+    h.put('firehose.topic', 0, '{"a":1}')
+    h.put('firehose.topic', 0, '{"a":2}')
+    await h.groups.pump()
+    await vi.waitFor(() => {
+      expect(h.store.objects('bucket').size).toBe(1)
+    })
+    const [key, object] = onlyObject(h.store)
+    expect(key).toMatch(/^2026\/07\/13\/14\/orders-1-2026-07-13-14-05-09-[0-9a-f-]{36}\.parquet$/)
+    expect(object.contentEncoding).toBeUndefined()
+    expect(object.body.toString()).toBe('PAR1 2 records')
+
+    const named = harness()
+    await named.start(
+      stream({
+        destination: {
+          FileExtension: '.pq',
+          BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 0 },
+          DataFormatConversionConfiguration: conversion,
+        },
+      }),
+      plainProcessing,
+      {},
+      { objectBody },
+    )
+    named.put('firehose.topic', 0, '{"a":1}')
+    await named.groups.pump()
+    await vi.waitFor(() => {
+      expect([...named.store.objects('bucket').keys()]).toEqual([expect.stringMatching(/[0-9a-f]\.pq$/)])
+    })
   })
 
   it('keeps retrying through an S3 outage without committing, and delivers once S3 is back', async () => {

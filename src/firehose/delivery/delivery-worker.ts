@@ -35,7 +35,7 @@ import {
 } from './object-keys.ts'
 import { OffsetProgress, type Unit } from './offset-progress.ts'
 import type { ProcessBatch } from './plain-processing.ts'
-import { s3Destination } from './s3-destination.ts'
+import { s3Destination, type ObjectBody } from './s3-destination.ts'
 import { concatenated, writeObject } from './s3-objects.ts'
 import { deliveryRecords } from './source-records.ts'
 
@@ -73,6 +73,11 @@ export interface DeliveryWorkerOptions {
   readonly process: ProcessBatch
   /** Where delivered records go; the S3 destination of the description when absent. */
   readonly destination?: Destination
+  /**
+   * The body of a delivered S3 object: required with record format conversion (the converter's Parquet file);
+   * the records concatenated when absent.
+   */
+  readonly objectBody?: ObjectBody
 }
 
 type BackupRecord = DeliveryRecord
@@ -110,7 +115,16 @@ export class DeliveryWorker {
         `delivery stream ${config.name} needs its ${config.destinationType} destination`,
       )
     }
-    this.destination = options.destination ?? s3Destination(deps.objectStore, config.s3)
+    if (
+      options.destination === undefined &&
+      config.converted !== undefined &&
+      options.objectBody === undefined
+    ) {
+      throw new UnsupportedDestinationError(`delivery stream ${config.name} needs its format converter`)
+    }
+    this.destination =
+      options.destination ??
+      s3Destination(deps.objectStore, config.converted ?? config.s3, options.objectBody)
     this.counters = deps.metrics.counters(config.account, config.region, config.name)
     this.prefix = config.s3.naming.prefix ?? compilePrefix('')
   }

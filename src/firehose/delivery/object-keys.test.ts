@@ -256,5 +256,19 @@ describe('s3PrefixViolation', () => {
     expect(
       s3PrefixViolation({ Prefix: 'a/', ErrorOutputPrefix: '', DynamicPartitioningEnabled: true }),
     ).toMatch(/ErrorOutputPrefix cannot be null or empty/)
+    expect(
+      s3PrefixViolation({
+        Prefix: '!{timestamp:yyyy}/',
+        ErrorOutputPrefix: 'e/!{firehose:error-output-type}/',
+        DynamicPartitioningEnabled: true,
+      }),
+    ).toBe('S3 Prefix should contain Dynamic Partitioning namespaces when Dynamic Partitioning is enabled')
+    expect(
+      s3PrefixViolation({
+        Prefix: 'k=!{partitionKeyFromQuery:k}/',
+        ErrorOutputPrefix: 'e/!{firehose:error-output-type}/!{partitionKeyFromQuery:k}/',
+        DynamicPartitioningEnabled: true,
+      }),
+    ).toBe("Dynamic Partitioning Namespaces can't be part of an error prefix expression")
   })
 })

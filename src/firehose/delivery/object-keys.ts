@@ -278,7 +278,8 @@ export interface PrefixConfig {
 /**
  * The InvalidArgumentException message AWS answers for prefixes that break its rules, or undefined when they
  * are valid. Wording taken from AWS's answers where they are on record (ErrorOutputPrefix missing, dynamic
- * partitioning namespaces without dynamic partitioning); the other rules are worded in the same form.
+ * partitioning namespaces without dynamic partitioning, dynamic partitioning without them, them in
+ * ErrorOutputPrefix); the other rules are worded in the same form.
  */
 export function s3PrefixViolation(config: PrefixConfig): string | undefined {
   const prefixText = config.Prefix ?? ''
@@ -308,8 +309,11 @@ export function s3PrefixViolation(config: PrefixConfig): string | undefined {
   if (errorText === '' && (prefix.expressions || config.DynamicPartitioningEnabled === true)) {
     return `${CONSTRAINT}ErrorOutputPrefix cannot be null or empty when Prefix contains expressions`
   }
+  if (config.DynamicPartitioningEnabled === true && !usesPartitionKeys(prefix)) {
+    return 'S3 Prefix should contain Dynamic Partitioning namespaces when Dynamic Partitioning is enabled'
+  }
   if (usesPartitionKeys(errorPrefixParts)) {
-    return `${CONSTRAINT}ErrorOutputPrefix cannot contain Dynamic Partitioning Namespaces`
+    return "Dynamic Partitioning Namespaces can't be part of an error prefix expression"
   }
   if (
     errorPrefixParts.expressions &&

@@ -20,6 +20,7 @@ import { continuePendingWork, creationTimeoutMs } from '../catalog/delivery-stre
 import { deliveryStreamKey } from '../catalog/delivery-stream-lookup.ts'
 import type { FirehoseDeps } from '../deps.ts'
 import { destinationOfCreate } from '../destinations/destination-changes.ts'
+import { checkDestinationRules } from '../destinations/destination-rules.ts'
 import { InvalidArgumentException, LimitExceededException, ResourceInUseException } from '../errors.ts'
 import { CreateDeliveryStreamInput as CreateDeliveryStreamShape } from '../shapes.ts'
 import { uniqueTags } from '../catalog/delivery-stream-tags.ts'
@@ -45,6 +46,7 @@ export function createDeliveryStreamOperation(
       checkSource(input, type)
       const encryption = encryptionAtCreation(input.DeliveryStreamEncryptionConfigurationInput, type)
       const { destination, httpEndpointAccessKey } = destinationOfCreate(input)
+      checkDestinationRules(destination)
       const tags = uniqueTags(input.Tags ?? [])
 
       const existing = await deps.catalog.get(key)

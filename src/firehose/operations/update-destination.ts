@@ -5,6 +5,7 @@ import { changeDeliveryStream, requireActive } from '../catalog/delivery-stream-
 import { deliveryStreamKey } from '../catalog/delivery-stream-lookup.ts'
 import type { FirehoseDeps } from '../deps.ts'
 import { destinationAfterUpdate, sameJson } from '../destinations/destination-changes.ts'
+import { checkDestinationRules } from '../destinations/destination-rules.ts'
 import { ConcurrentModificationException, InvalidArgumentException } from '../errors.ts'
 import { UpdateDestinationInput as UpdateDestinationShape } from '../shapes.ts'
 
@@ -45,6 +46,7 @@ export function updateDestinationOperation(
         }
         const updated = destinationAfterUpdate(current, stream.httpEndpointAccessKey, input)
         if (updated === undefined) return undefined
+        checkDestinationRules(updated.destination)
         if (
           sameJson(updated.destination, current) &&
           updated.httpEndpointAccessKey === stream.httpEndpointAccessKey

@@ -135,6 +135,28 @@ describe('record format conversion to Parquet', () => {
     expect(await readBack(file)).toEqual([{ id: 9007199254740993n }])
   })
 
+  it('reads JSON objects back to back in one record as one row each, failing the record if one fails', async () => {
+    const converter = await createFormatConverter(
+      conversion(),
+      schemas({ 'analytics.events': [{ name: 'id', type: 'bigint' }] }),
+    )
+    const twoObjects = record('{"id":1}{"id":2}\n{"id":3}\n')
+    expect(converter.check(twoObjects.data)).toBeUndefined()
+    expect(await readBack(converter.write([twoObjects, record({ id: 4 })]))).toEqual([
+      { id: 1n },
+      { id: 2n },
+      { id: 3n },
+      { id: 4n },
+    ])
+    expect(converter.check(Buffer.from('{"id":1}{"id":"x"}'))).toMatchObject({
+      errorCode: 'DataFormatConversion.MalformedData',
+      errorMessage: expect.stringContaining('Column id') as unknown,
+    })
+    expect(converter.check(Buffer.from('[{"id":1},{"id":2}]'))).toMatchObject({
+      errorMessage: 'The record is not a JSON object.',
+    })
+  })
+
   it('refuses records that do not fit the schema, saying which column', async () => {
     const converter = await createFormatConverter(conversion(), schemas({ 'analytics.events': COLUMNS }))
     expect(converter.check(Buffer.from('not json'))).toEqual({
@@ -200,7 +222,7 @@ describe('record format conversion to Parquet', () => {
     })
   })
 
-  it('refuses ORC output and a conversion without a table at creation', () => {
+  it('refuses ORC output and a conversion without a table, a deserializer or a serializer at creation', () => {
     expect(dataFormatConversionViolation(conversion())).toBeUndefined()
     expect(dataFormatConversionViolation(undefined)).toBeUndefined()
     expect(
@@ -212,5 +234,19 @@ describe('record format conversion to Parquet', () => {
     expect(dataFormatConversionViolation({ ...conversion(), SchemaConfiguration: {} })).toMatch(
       /DatabaseName and TableName/,
     )
+    expect(
+      dataFormatConversionViolation({ ...conversion(), InputFormatConfiguration: { Deserializer: {} } }),
+    ).toMatch(/^InputFormatConfiguration with an OpenXJsonSerDe or HiveJsonSerDe deserializer is required/)
+    expect(dataFormatConversionViolation({ ...conversion(), OutputFormatConfiguration: {} })).toMatch(
+      /^OutputFormatConfiguration with a ParquetSerDe serializer is required/,
+    )
+    expect(
+      dataFormatConversionViolation({
+        ...conversion(),
+        Enabled: false,
+        InputFormatConfiguration: undefined,
+        OutputFormatConfiguration: undefined,
+      }),
+    ).toBeUndefined()
   })
 })

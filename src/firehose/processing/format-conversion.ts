@@ -5,13 +5,14 @@ import { parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer'
 
 import type { TableColumn, TableSchemas } from '../../ports/table-schemas.ts'
 import type { ProcessedRecord } from '../delivery/delivery-record.ts'
+import { splitJsonObjects } from './record-deaggregation.ts'
 
 /**
- * Record format conversion, JSON → Apache Parquet. Each record (one JSON object) is read against the table's
- * columns as the OpenX or Hive JSON SerDe reads it (keys matched without regard to case, missing keys null,
- * values coerced to the column's type); a record that cannot be read goes to format-conversion-failed. The
- * records of one S3 object become one Parquet file. ORC output is not available: no maintained ORC writer
- * exists for JavaScript.
+ * Record format conversion, JSON → Apache Parquet. Each JSON object of a record (a record may hold several back
+ * to back, a row each) is read against the table's columns as the OpenX or Hive JSON SerDe reads it (keys
+ * matched without regard to case, missing keys null, values coerced to the column's type); a record with an
+ * object that cannot be read goes to format-conversion-failed whole. The records of one S3 object become one
+ * Parquet file. ORC output is not available: no maintained ORC writer exists for JavaScript.
  */
 export interface FormatConverter {
   readonly fileExtension: '.parquet'
@@ -52,6 +53,13 @@ export function dataFormatConversionViolation(
   const schema = config.SchemaConfiguration
   if (schema?.DatabaseName === undefined || schema.TableName === undefined) {
     return 'SchemaConfiguration with DatabaseName and TableName is required when data format conversion is enabled.'
+  }
+  const deserializer = config.InputFormatConfiguration?.Deserializer
+  if (deserializer?.OpenXJsonSerDe === undefined && deserializer?.HiveJsonSerDe === undefined) {
+    return 'InputFormatConfiguration with an OpenXJsonSerDe or HiveJsonSerDe deserializer is required when data format conversion is enabled.'
+  }
+  if (config.OutputFormatConfiguration?.Serializer?.ParquetSerDe === undefined) {
+    return 'OutputFormatConfiguration with a ParquetSerDe serializer is required when data format conversion is enabled.'
   }
   return undefined
 }
@@ -128,16 +136,21 @@ export async function createFormatConverter(
   return {
     fileExtension: '.parquet',
     check(data) {
-      const row = readRow(data)
-      return Array.isArray(row) ? undefined : row
+      for (const document of jsonDocuments(data)) {
+        const row = readRow(document)
+        if (!Array.isArray(row)) return row
+      }
+      return undefined
     },
     write(records) {
-      const rows = records.map((record) => {
-        const row = readRow(record.data)
-        if (!Array.isArray(row))
-          throw new Error(`A record that does not convert was given: ${row.errorMessage}`)
-        return row
-      })
+      const rows = records.flatMap((record) =>
+        jsonDocuments(record.data).map((document) => {
+          const row = readRow(document)
+          if (!Array.isArray(row))
+            throw new Error(`A record that does not convert was given: ${row.errorMessage}`)
+          return row
+        }),
+      )
       const buffer = parquetWriteBuffer({
         columnData: columns.map((column, index) => ({
           name: column.name,
@@ -152,6 +165,14 @@ export async function createFormatConverter(
       return Buffer.from(buffer)
     },
   }
+}
+
+/**
+ * The JSON documents of a record: AWS reads objects back to back in one record (`{"a":1}{"a":2}`, or one per
+ * line) as one row each; anything else is one document (and fails as malformed unless it is one object).
+ */
+function jsonDocuments(data: Buffer): Buffer[] {
+  return splitJsonObjects(data) ?? [data]
 }
 
 function failingConverter(failure: ConversionFailure): FormatConverter {

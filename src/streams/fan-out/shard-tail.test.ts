@@ -91,6 +91,24 @@ describe('ShardTails', () => {
     expect(slow.isJoined).toBe(true)
   })
 
+  it('hands a reader that fell behind its queued batches as one, within the read limits', async () => {
+    const log = new WaitingRecordLog()
+    await log.createTopic(TOPIC, 1, {})
+    const tails = new ShardTails(log, { ...LIMITS, queuedBatches: 4, maxRecords: 3 })
+    const behind = open(tails, 0)
+    const pacer = open(tails, 0)
+    await Promise.all([behind.next(60), pacer.next(60)])
+    for (const value of ['a', 'b', 'c', 'd']) {
+      const pending = pacer.next(1000)
+      await append(log, value)
+      await pending
+    }
+    expect(behind.queuedBatchCount).toBe(4)
+    expect(values((await behind.next(0))?.records)).toEqual(['a', 'b', 'c'])
+    expect(values((await behind.next(0))?.records)).toEqual(['d'])
+    expect(behind.position).toBe(4)
+  })
+
   it('stops the upstream read when the last reader leaves', async () => {
     const { tails } = await setUp()
     const reader = open(tails, 0)

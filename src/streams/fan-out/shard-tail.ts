@@ -58,7 +58,7 @@ export class ShardTails {
 
   /** A reader of the partition from `fromOffset`; close it when done. */
   reader(topic: string, partition: number, fromOffset: number): ShardReader {
-    return new ShardReader(this, { topic, partition }, fromOffset, this.limits.queuedBatches)
+    return new ShardReader(this, { topic, partition }, fromOffset, this.limits)
   }
 
   /** How many tails are reading (one per partition that has readers at its end). */
@@ -197,7 +197,7 @@ export class ShardReader {
     private readonly tails: ShardTails,
     readonly partition: PartitionRef,
     fromOffset: number,
-    private readonly queuedBatches: number,
+    private readonly limits: Pick<ShardTailLimits, 'queuedBatches' | 'maxRecords' | 'maxBytes'>,
   ) {
     this.fetchFrom = fromOffset
     this.handedOutUntil = fromOffset
@@ -231,7 +231,7 @@ export class ShardReader {
     for (;;) {
       if (this.closed || signal?.aborted === true) return undefined
       if (this.failure !== undefined) throw this.failure.error
-      const queued = this.queue.shift()
+      const queued = this.takeQueued()
       if (queued !== undefined) return this.handOut(queued)
       if (this.tail === undefined) {
         const caughtUp = await this.catchUp()
@@ -250,7 +250,7 @@ export class ShardReader {
     if (
       this.closed ||
       first === undefined ||
-      this.queue.length >= this.queuedBatches ||
+      this.queue.length >= this.limits.queuedBatches ||
       first.offset > this.fetchFrom
     ) {
       this.tail = undefined
@@ -303,6 +303,32 @@ export class ShardReader {
     return { records, highWatermark: read.highWatermark }
   }
 
+  /**
+   * The first queued batch, joined with those after it up to the read limits: a subscriber that fell behind gets
+   * fewer, larger events (each event costs a client a round of processing and often a checkpoint).
+   */
+  private takeQueued(): ShardBatch | undefined {
+    const first = this.queue.shift()
+    if (first === undefined || this.queue.length === 0) return first
+    const records = [...first.records]
+    let bytes = batchBytes(first.records)
+    let highWatermark = first.highWatermark
+    for (let next = this.queue[0]; next !== undefined; next = this.queue[0]) {
+      const nextBytes = batchBytes(next.records)
+      if (
+        records.length + next.records.length > this.limits.maxRecords ||
+        bytes + nextBytes > this.limits.maxBytes
+      ) {
+        break
+      }
+      this.queue.shift()
+      records.push(...next.records)
+      bytes += nextBytes
+      highWatermark = next.highWatermark
+    }
+    return { records, highWatermark }
+  }
+
   private handOut(batch: ShardBatch): ShardBatch {
     const last = batch.records.at(-1)
     if (last !== undefined) this.handedOutUntil = last.offset + 1
@@ -322,6 +348,12 @@ export class ShardReader {
       this.wake = done
     })
   }
+}
+
+function batchBytes(records: readonly StoredRecord[]): number {
+  let bytes = 0
+  for (const record of records) bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0)
+  return bytes
 }
 
 function keyOf(partition: PartitionRef): string {

@@ -39,7 +39,9 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  * distinct records to wait for; 0, the default, runs until standard input closes), {@code kcl.worker} (the
  * worker id, random by default), {@code kcl.haltAfter} (stops the JVM at once, as a crash would, after that
  * many records, before the batch holding the last one is checkpointed), {@code kcl.maxRecords} (records per
- * GetRecords in polling mode), {@code kcl.dynamoDbEndpoint} (the gateway by default), {@code
+ * GetRecords in polling mode), {@code kcl.checkpointEveryMillis} (checkpoint a batch only when this long has
+ * passed since the shard's last checkpoint, as applications that checkpoint periodically do; 0, the default,
+ * checkpoints every batch), {@code kcl.dynamoDbEndpoint} (the gateway by default), {@code
  * kcl.timeoutSeconds} (default 100). Only what a user would tune to start
  * faster is changed from KCL's defaults: the lease failover time (which also sets how often the leader assigns
  * leases), the shard sync interval (KCL waits that long after creating the first leases before it starts
@@ -76,6 +78,8 @@ final class KclScenario {
     String applicationName = required("kcl.application");
     int expected = Integer.getInteger("kcl.records", 0);
     int haltAfter = Integer.getInteger("kcl.haltAfter", 0);
+    long checkpointEveryNanos =
+        TimeUnit.MILLISECONDS.toNanos(Long.getLong("kcl.checkpointEveryMillis", 0));
     String workerId = System.getProperty("kcl.worker", "worker-" + ScenarioSupport.randomHex(4));
     Duration timeout = Duration.ofSeconds(Long.getLong("kcl.timeoutSeconds", 100));
 
@@ -110,7 +114,7 @@ final class KclScenario {
             dynamo,
             cloudWatch,
             workerId,
-            () -> new Processor(haltAfter));
+            () -> new Processor(haltAfter, checkpointEveryNanos));
     var retrieval = configs.retrievalConfig();
     if (polling) {
       PollingConfig pollingConfig =
@@ -166,10 +170,13 @@ final class KclScenario {
 
   private final class Processor implements ShardRecordProcessor {
     private final int haltAfter;
+    private final long checkpointEveryNanos;
     private String shardId;
+    private long lastCheckpointAt = System.nanoTime();
 
-    Processor(int haltAfter) {
+    Processor(int haltAfter, long checkpointEveryNanos) {
       this.haltAfter = haltAfter;
+      this.checkpointEveryNanos = checkpointEveryNanos;
     }
 
     @Override
@@ -188,7 +195,9 @@ final class KclScenario {
         last = record.sequenceNumber();
       }
       if (haltAfter > 0 && seen.size() >= haltAfter) ScenarioSupport.halt();
-      if (last != null) checkpoint(input.checkpointer(), last);
+      if (last != null && System.nanoTime() - lastCheckpointAt >= checkpointEveryNanos) {
+        checkpoint(input.checkpointer(), last);
+      }
     }
 
     @Override
@@ -209,6 +218,7 @@ final class KclScenario {
     private void checkpoint(RecordProcessorCheckpointer checkpointer, String position) {
       try {
         checkpointer.checkpoint();
+        lastCheckpointAt = System.nanoTime();
         System.out.println("CHECKPOINTED " + shardId + " " + position);
       } catch (KinesisClientLibException e) {
         System.out.println("CHECKPOINT FAILED " + shardId + ": " + e);
