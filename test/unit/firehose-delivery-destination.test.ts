@@ -1,7 +1,7 @@
 import type { DeliveryStreamDescription } from '@aws-sdk/client-firehose'
 import { describe, expect, it } from 'vitest'
 
-import { destinationFor } from '../../src/firehose-delivery.ts'
+import { workerOptionsFor } from '../../src/firehose-delivery.ts'
 import type { DeliveryStreamRecord } from '../../src/ports/delivery-streams.ts'
 import type { HttpPoster } from '../../src/ports/http-poster.ts'
 import { FakeClock } from '../support/fake-clock.ts'
@@ -45,7 +45,13 @@ async function headersSent(stream: DeliveryStreamRecord): Promise<Readonly<Recor
       return Promise.resolve({ status: 200, body: Buffer.from(JSON.stringify({ requestId, timestamp: 0 })) })
     },
   }
-  const destination = destinationFor(stream, { http, clock: new FakeClock(Date.UTC(2026, 0, 1)) })
+  const { destination } = await workerOptionsFor(stream, {
+    http,
+    clock: new FakeClock(Date.UTC(2026, 0, 1)),
+    lambda: undefined,
+    tableSchemas: undefined,
+  })
+  expect(destination).toBeDefined()
   await destination?.deliver({
     records: [{ data: Buffer.from('a'), approximateArrivalTimestamp: Date.UTC(2026, 0, 1) }],
     oldestArrival: Date.UTC(2026, 0, 1),
