@@ -433,7 +433,7 @@ describe('DeleteDeliveryStream and a new delivery stream of the same name', () =
 })
 
 describe('several delivery streams deleted at once', () => {
-  it('leaves no delivery worker behind: their consumer groups end up without members', async () => {
+  it('holds up no other delivery stream, and leaves no member in their consumer groups', async () => {
     const names = await Promise.all(
       Array.from({ length: 3 }, () =>
         createDeliveryStream({
@@ -472,9 +472,28 @@ describe('several delivery streams deleted at once', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000))
       for (const name of names)
         await firehose.send(new DeleteDeliveryStreamCommand({ DeliveryStreamName: name }))
-      // The workers stop one after another. Then no member may come back: a consumer left running (its worker's
-      // stop failed) restarts by itself after its retries on the deleted topic and joins again, every few
-      // hundred milliseconds, for ever. Ten seconds without a member in any of the groups ends it.
+      // Meanwhile a new delivery stream delivers at once: the deleted ones' workers, whose last commits on their
+      // deleted topics are retried for seconds, do not hold up the others'.
+      const { bucket, bucketArn } = newBucket()
+      const fresh = await createDeliveryStream({
+        ExtendedS3DestinationConfiguration: {
+          RoleARN: ROLE,
+          BucketARN: bucketArn,
+          BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+        },
+      })
+      await firehose.send(
+        new PutRecordCommand({ DeliveryStreamName: fresh, Record: { Data: Buffer.from('fresh') } }),
+      )
+      await vi.waitFor(
+        async () => {
+          expect(await s3.keys(bucket)).toHaveLength(1)
+        },
+        { timeout: 8_000, interval: 200 },
+      )
+      // The workers stop. Then no member may come back: a consumer left running (its worker's stop failed)
+      // restarts by itself after its retries on the deleted topic and joins again, every few hundred
+      // milliseconds, for ever. Ten seconds without a member in any of the groups ends it.
       await vi.waitFor(
         async () => {
           for (let sample = 0; sample < 20; sample++) {
