@@ -4,6 +4,7 @@ import { catchUp } from './catch-up.ts'
 import { ACCOUNT, endpoints } from './common.ts'
 import { fanOut } from './fan-out.ts'
 import { firehoseDelivery } from './firehose-delivery.ts'
+import { firehoseGateway } from './firehose-gateway.ts'
 import { startGatewayProcess } from './gateway-process.ts'
 import { ingest } from './ingest.ts'
 import { kcl } from './kcl.ts'
@@ -21,7 +22,9 @@ import { smallWrites } from './small-writes.ts'
  * kinesis-local run the same loads unless BENCH_PEERS=0; BENCH_PEER_SECONDS (20) bounds each of their loads.
  * Fan-out, Redis and large records: BENCH_FANOUT_RECORDS (20000), BENCH_FANOUT_RATE (2000 records/s),
  * BENCH_REDIS_CALLS (200 of each operation), BENCH_LARGE_REQUESTS (200 calls per load).
- * Firehose delivery to S3: BENCH_FIREHOSE_MB (60 MiB of records).
+ * Firehose delivery to S3: BENCH_FIREHOSE_MB (60 MiB of records). Firehose through the gateway (firehose-gateway.ts):
+ * BENCH_FIREHOSE_REQUESTS (200 PutRecordBatch / PutRecords calls), BENCH_FIREHOSE_LATENCY_PUTS (50),
+ * BENCH_FIREHOSE_STREAMS (50 delivery streams buffering) of BENCH_FIREHOSE_BUFFER_MB (2 MiB each).
  * Ingest and catch-up also run on a gateway of BENCH_WORKERS (2) worker processes, GATEWAY_WORKERS as users set it.
  * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
  * KCL (a KCL 3.x application in Java, built with Maven; BENCH_KCL=0 skips it): BENCH_KCL_RATE (1000 records/s),
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     await largeRecords(stack)
     if (KCL_ENABLED) await kcl(stack, ingestRate)
     await firehoseDelivery(stack)
+    await firehoseGateway(stack)
   } finally {
     await Promise.all(peers.map((peer) => peer.stop()))
     await gateway.stop()

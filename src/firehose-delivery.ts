@@ -129,12 +129,16 @@ function destinationFor(
 ): Destination | undefined {
   const http = stream.description.Destinations?.[0]?.HttpEndpointDestinationDescription
   if (http === undefined) return undefined
-  // The description has no access key (AWS never returns it): requests carry none.
+  // The description never shows the access key (AWS never returns it); the catalog's record keeps it.
   const settings: Pick<
     HttpEndpointDestinationConfiguration,
     'EndpointConfiguration' | 'RequestConfiguration' | 'RetryOptions'
   > = {
-    EndpointConfiguration: { Url: http.EndpointConfiguration?.Url, Name: http.EndpointConfiguration?.Name },
+    EndpointConfiguration: {
+      Url: http.EndpointConfiguration?.Url,
+      Name: http.EndpointConfiguration?.Name,
+      AccessKey: stream.httpEndpointAccessKey,
+    },
     RequestConfiguration: http.RequestConfiguration,
     RetryOptions: http.RetryOptions,
   }

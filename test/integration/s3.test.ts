@@ -17,4 +17,11 @@ describe('S3 on a real server through the minio client', () => {
     expect(await store.list(bucket, '2026/')).toEqual(['2026/11/26/object-1'])
     await expect(store.get(bucket, 'missing')).rejects.toBeInstanceOf(ObjectNotFoundError)
   })
+
+  it('lets many writers ensure the same bucket at once (delivery streams sharing a bucket)', async () => {
+    const bucket = uniqueName('s3-test-shared')
+    await Promise.all(Array.from({ length: 8 }, () => store.ensureBucket(bucket)))
+    await store.put(bucket, 'object', Buffer.from('x'))
+    expect(await store.list(bucket, '')).toEqual(['object'])
+  })
 })

@@ -76,8 +76,16 @@ export class KafkaConsumerGroups implements ConsumerGroups {
       maxBytes: this.options.maxBytes,
       maxBytesPerPartition: this.options.maxBytesPerPartition,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+      retry: {
+        initialRetryTime: 200,
+        retries: 8,
+        maxRetryTime: 5_000,
+        // kafkajs restarts a crashed consumer by itself; once the member is stopped it must not (a restart under
+        // way when it disconnected would otherwise bring it back, e.g. on a deleted delivery stream's topic).
+        restartOnFailure: () => Promise.resolve(!member.stopped),
+      },
     })
+    const member = new KafkaGroupMember(consumer, topic)
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>
       const partitions = [...(assignment[topic] ?? [])].sort((a, b) => a - b)
@@ -90,7 +98,7 @@ export class KafkaConsumerGroups implements ConsumerGroups {
         error: event.payload.error.message,
         restart: event.payload.restart,
       })
-      if (!event.payload.restart) handler.failed?.(event.payload.error)
+      if (!event.payload.restart && !member.stopped) handler.failed?.(event.payload.error)
     })
     try {
       await consumer.connect()
@@ -121,10 +129,10 @@ export class KafkaConsumerGroups implements ConsumerGroups {
         },
       })
     } catch (error) {
-      await consumer.disconnect().catch(() => undefined)
+      await member.stop().catch(() => undefined)
       throw unavailable(error)
     }
-    return new KafkaGroupMember(consumer, topic)
+    return member
   }
 
   /** The group's offsets of every partition set to the start position, unless a member of the group runs. */
@@ -249,7 +257,11 @@ function exclusiveAssigner(owning: () => boolean): PartitionAssigner {
   })
 }
 
-class KafkaGroupMember implements GroupMember {
+/** Exported for its tests. */
+export class KafkaGroupMember implements GroupMember {
+  /** Set by stop(): a crash after it does not restart the consumer. */
+  stopped = false
+
   constructor(
     private readonly consumer: Consumer,
     private readonly topic: string,
@@ -266,15 +278,27 @@ class KafkaGroupMember implements GroupMember {
     }
   }
 
+  // kafkajs throws from pause and resume while a crashed consumer waits to restart (it has no consumer group
+  // then); there is nothing to pause, and a worker stopping must still get to stop() and disconnect, else the
+  // consumer restarts by itself for ever.
   pause(): void {
-    this.consumer.pause([{ topic: this.topic }])
+    try {
+      this.consumer.pause([{ topic: this.topic }])
+    } catch {
+      // restarting: see above
+    }
   }
 
   resume(): void {
-    this.consumer.resume([{ topic: this.topic }])
+    try {
+      this.consumer.resume([{ topic: this.topic }])
+    } catch {
+      // restarting: see above
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     await this.consumer.disconnect()
   }
 }

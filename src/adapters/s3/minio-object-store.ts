@@ -35,7 +35,13 @@ export class MinioObjectStore implements ObjectStore {
 
   async ensureBucket(bucket: string): Promise<void> {
     await unavailableOnFailure(async () => {
-      if (!(await this.client.bucketExists(bucket))) await this.client.makeBucket(bucket, this.region)
+      if (await this.client.bucketExists(bucket)) return
+      try {
+        await this.client.makeBucket(bucket, this.region)
+      } catch (error) {
+        // Another writer (a delivery stream sharing the bucket, another process) created it meanwhile.
+        if (errorCode(error) !== 'BucketAlreadyOwnedByYou') throw error
+      }
     })
   }
 
@@ -80,11 +86,15 @@ async function unavailableOnFailure<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action()
   } catch (error) {
-    const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined
+    const code = errorCode(error)
     if (code === 'NoSuchKey' || code === 'NotFound') throw new ObjectNotFoundError(code, { cause: error })
     const message = error instanceof Error ? error.message : String(error)
     throw new ObjectStoreUnavailableError(`the S3 server did not complete the request: ${message}`, {
       cause: error,
     })
   }
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined
 }

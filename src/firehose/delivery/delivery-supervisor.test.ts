@@ -108,4 +108,33 @@ describe('delivery supervisor', () => {
     expect(s.supervisor.running()).toEqual(['123456789012/us-east-1/orders@1'])
     expect(join).toHaveBeenCalledTimes(2)
   })
+
+  it('starts new streams while the worker of a deleted one is still stopping, and waits for it when it stops', async () => {
+    const s = setup()
+    s.groups.createTopic('u', 1)
+    // The deleted stream's last delivery hangs (stopTimeoutMs is 1 s here).
+    let release = (): void => undefined
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const put = s.store.put.bind(s.store)
+    vi.spyOn(s.store, 'put').mockImplementation(async (bucket, ...rest) => {
+      if (bucket === 'slow') await gate
+      return put(bucket, ...rest)
+    })
+    s.set([{ ...base, bucket: 'slow' }])
+    await s.supervisor.reconcile()
+    s.groups.append('t', 0, Buffer.from('held'), Date.now())
+    await s.groups.pump()
+
+    s.set([{ name: 'other', topic: 'u', bucket: 'b' }])
+    const started = Date.now()
+    await s.supervisor.reconcile()
+    expect(Date.now() - started).toBeLessThan(500)
+    expect(s.supervisor.running()).toEqual(['123456789012/us-east-1/other@1'])
+
+    release()
+    await s.supervisor.stop()
+    expect([...s.store.objects('slow').keys()]).toHaveLength(1)
+  })
 })

@@ -57,6 +57,8 @@ export function startDeliverySupervisor(
   let reconciling: Promise<void> | undefined
   let again: Promise<void> | undefined
   let stopped = false
+  /** Workers of streams that are gone, stopping. */
+  const leaving = new Set<Promise<void>>()
 
   const workerOptionsFor =
     deps.workerOptionsFor ??
@@ -83,16 +85,29 @@ export function startDeliverySupervisor(
       const stream = wanted.get(key)
       if (stream !== undefined && identityOf(stream) === running.identity) continue
       workers.delete(key)
-      await running.worker.stop().catch((error: unknown) => {
-        deps.log('warn', 'firehose: stopping a delivery worker failed', {
-          deliveryStream: key,
-          error: message(error),
+      const stopping = running.worker
+        .stop()
+        .catch((error: unknown) => {
+          deps.log('warn', 'firehose: stopping a delivery worker failed', {
+            deliveryStream: key,
+            error: message(error),
+          })
         })
-      })
-      if (stream === undefined) {
-        const { config } = running.worker
-        deps.metrics.remove(config.account, config.region, config.name)
+        .then(() => {
+          const { config } = running.worker
+          if (stream === undefined && !workers.has(key)) {
+            deps.metrics.remove(config.account, config.region, config.name)
+          }
+        })
+      if (stream !== undefined) {
+        // Replaced (a new version): the old worker delivers and commits before the new one joins the group.
+        await stopping
+        continue
       }
+      // Gone: it stops on its own time (on a deleted topic its last commit is retried for seconds), and the
+      // other streams' workers start and change meanwhile.
+      leaving.add(stopping)
+      void stopping.finally(() => leaving.delete(stopping))
     }
     for (const [key, stream] of wanted) {
       if (stopped) return
@@ -154,7 +169,7 @@ export function startDeliverySupervisor(
       await (again ?? reconciling)
       const all = [...workers.values()]
       workers.clear()
-      await Promise.allSettled(all.map(({ worker }) => worker.stop()))
+      await Promise.allSettled([...all.map(({ worker }) => worker.stop()), ...leaving])
     },
   }
 }
