@@ -1,5 +1,6 @@
 import { createKafkaClient } from '../src/adapters/kafka/kafka-client.ts'
 import { createRedisClient } from '../src/adapters/redis/redis-client.ts'
+import { analytics } from './analytics.ts'
 import { catchUp } from './catch-up.ts'
 import { ACCOUNT, endpoints } from './common.ts'
 import { fanOut } from './fan-out.ts'
@@ -29,6 +30,8 @@ import { smallWrites } from './small-writes.ts'
  * BENCH_GATEWAY_NODE_ARGS passes Node options to the gateway process, e.g. "--cpu-prof --cpu-prof-dir=prof".
  * KCL (a KCL 3.x application in Java, built with Maven; BENCH_KCL=0 skips it): BENCH_KCL_RATE (1000 records/s),
  * BENCH_KCL_SECONDS (15), BENCH_KCL_BURST (20000 records).
+ * Kinesis Data Analytics (a filter and a tumbling window on a gateway process of their own): BENCH_ANALYTICS_RECORDS
+ * (100000 records pre-loaded), BENCH_ANALYTICS_RATE (200 records/s) for BENCH_ANALYTICS_SECONDS (10) of latency.
  */
 
 /** Ingest and catch-up also run on a gateway with this many worker processes (GATEWAY_WORKERS). */
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     if (KCL_ENABLED) await kcl(stack, ingestRate)
     await firehoseDelivery(stack)
     await firehoseGateway(stack)
+    await analytics(stack)
   } finally {
     await Promise.all(peers.map((peer) => peer.stop()))
     await gateway.stop()

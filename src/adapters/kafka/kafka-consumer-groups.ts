@@ -1,6 +1,5 @@
-import {
+import kafkajs, {
   AssignerProtocol,
-  KafkaJSProtocolError,
   type Consumer,
   type IHeaders,
   type Kafka,
@@ -18,6 +17,9 @@ import {
 } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { createGroupCoordinatorCluster } from './kafkajs-cluster.ts'
+
+// kafkajs is CommonJS: Node's ESM loader does not see its error classes as named exports.
+const { KafkaJSProtocolError } = kafkajs
 
 export interface KafkaConsumerGroupsOptions {
   /** A member not heard of for this long is out of the group; the others take its partitions over. */
