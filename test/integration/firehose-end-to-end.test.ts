@@ -813,7 +813,8 @@ describe('two gateway processes sharing a delivery stream', () => {
               )
             expect(Number(line?.split(' ').at(-1) ?? 0)).toBeGreaterThan(0)
           },
-          { timeout: 30_000, interval: 300 },
+          // A rebalance that gives it partitions takes seconds, and more on a loaded machine.
+          { timeout: 60_000, interval: 300 },
         )
         // Mid-stream: the second process dies while records keep coming.
         const putting = (async () => {
@@ -839,7 +840,7 @@ describe('two gateway processes sharing a delivery stream', () => {
         await second.kill()
       }
     },
-    120_000,
+    180_000,
   )
 })
 
