@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 
 import { resolveLocalStackOptions, startLocalStack } from '../src/stack/index.ts'
 import type { StackEndpoints } from '../src/stack/types.ts'
+import { format, median, percentile } from './table.ts'
 
 /** What every scenario shares: 1 KiB records, 4 shards, 8 concurrent clients, the repetitions to take medians of. */
 export const RECORD_BYTES = 1024
@@ -17,6 +18,26 @@ export interface Run {
   records: number
   latenciesMs: number[]
   cpuSeconds?: number
+}
+
+/** The median records/s of runs. */
+export function medianRate(runs: readonly Run[]): number {
+  return median(runs.map((run) => run.records / run.seconds))
+}
+
+/** A row of an ingest table: records/s, MB/s of RECORD_BYTES records, latency p50 / p99, server CPU per record. */
+export function ingestRow(label: string, runs: readonly Run[]): string[] {
+  const rate = medianRate(runs)
+  const cpu = median(runs.map((run) => ((run.cpuSeconds ?? Number.NaN) / run.records) * 1e6))
+  const latencies = runs.flatMap((run) => run.latenciesMs)
+  return [
+    label,
+    format(rate),
+    format((rate * RECORD_BYTES) / 1e6, 1),
+    format(percentile(latencies, 50), 1),
+    format(percentile(latencies, 99), 1),
+    Number.isNaN(cpu) ? '-' : format(cpu, 1),
+  ]
 }
 
 /** The servers to run on: KAFKA_BROKERS / REDIS_URL / S3_ENDPOINT when all are set, else the local stack. */

@@ -18,13 +18,14 @@ import {
   REPETITIONS,
   SHARDS,
   waitFor,
+  ingestRow,
+  medianRate,
   type Run,
 } from './common.ts'
-import { FirehoseHttp2 } from './firehose-http2.ts'
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts'
 import { putRecords } from './ingest.ts'
-import { KinesisHttp2 } from './kinesis-http2.ts'
-import { format, median, percentile, printTable } from './table.ts'
+import { FirehoseHttp2, KinesisHttp2 } from './kinesis-http2.ts'
+import { format, percentile, printTable } from './table.ts'
 
 /**
  * Firehose through the gateway (the gateway as its own process, driven over HTTP/2 with pre-encoded bodies):
@@ -193,31 +194,17 @@ async function firehoseIngest(gateway: GatewayProcess, kafka: Kafka): Promise<vo
     for (const client of [...firehoseClients, ...kinesisClients]) client.close()
   }
 
-  const row = (label: string, runs: Run[]): string[] => {
-    const rates = runs.map((run) => run.records / run.seconds)
-    const latencies = runs.flatMap((run) => run.latenciesMs)
-    const cpu = runs.map((run) => ((run.cpuSeconds ?? Number.NaN) / run.records) * 1e6)
-    return [
-      label,
-      format(median(rates)),
-      format((median(rates) * RECORD_BYTES) / 1e6, 1),
-      format(percentile(latencies, 50), 1),
-      format(percentile(latencies, 99), 1),
-      Number.isNaN(median(cpu)) ? '-' : format(median(cpu), 1),
-    ]
-  }
-  const rate = (runs: Run[]): number => median(runs.map((run) => run.records / run.seconds))
   printTable(
     `Firehose ingest: ${BATCH} x ${RECORD_BYTES} B per call, ${SHARDS} partitions, ${CLIENTS} concurrent clients, ${INGEST_REQUESTS} calls, median of ${REPETITIONS} (delivery off)`,
     ['', 'records/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU µs/record'],
     [
-      row('gateway PutRecordBatch (Firehose, HTTP/2)', firehoseRuns),
-      row('gateway PutRecords (Kinesis, HTTP/2)', kinesisRuns),
-      row('direct kafkajs producer', directRuns),
+      ingestRow('gateway PutRecordBatch (Firehose, HTTP/2)', firehoseRuns),
+      ingestRow('gateway PutRecords (Kinesis, HTTP/2)', kinesisRuns),
+      ingestRow('direct kafkajs producer', directRuns),
     ],
   )
   process.stdout.write(
-    `PutRecordBatch / PutRecords: ${format(rate(firehoseRuns) / rate(kinesisRuns), 2)}x    PutRecordBatch / direct: ${format(rate(firehoseRuns) / rate(directRuns), 2)}x\n`,
+    `PutRecordBatch / PutRecords: ${format(medianRate(firehoseRuns) / medianRate(kinesisRuns), 2)}x    PutRecordBatch / direct: ${format(medianRate(firehoseRuns) / medianRate(directRuns), 2)}x\n`,
   )
 }
 

@@ -13,13 +13,15 @@ import {
   REPETITIONS,
   SHARDS,
   topicOf,
+  ingestRow,
+  medianRate,
   type Run,
 } from './common.ts'
 import type { GatewayProcess } from './gateway-process.ts'
 import type { KinesisHttp1 } from './kinesis-http1.ts'
 import { KinesisHttp2 } from './kinesis-http2.ts'
 import { loadWithin, PEER_SECONDS, type Peer } from './peers.ts'
-import { format, median, percentile, printTable, ratioLine } from './table.ts'
+import { format, printTable, ratioLine } from './table.ts'
 
 /**
  * Scenario 1: PutRecords of 500 records, 4 shards, 8 concurrent clients; the gateway against a kafkajs producer
@@ -110,30 +112,16 @@ export async function ingest(
   const peerRuns: { peer: Peer; runs: Run[] }[] = []
   for (const peer of peers) peerRuns.push({ peer, runs: await ingestOnPeer(peer) })
 
-  const row = (name: string, runs: Run[]): string[] => {
-    const rates = runs.map((run) => run.records / run.seconds)
-    const latencies = runs.flatMap((run) => run.latenciesMs)
-    const cpu = runs.map((run) => ((run.cpuSeconds ?? Number.NaN) / run.records) * 1e6)
-    return [
-      name,
-      format(median(rates)),
-      format((median(rates) * RECORD_BYTES) / 1e6, 1),
-      format(percentile(latencies, 50), 1),
-      format(percentile(latencies, 99), 1),
-      Number.isNaN(median(cpu)) ? '-' : format(median(cpu), 1),
-    ]
-  }
-  const rate = (runs: Run[]): number => median(runs.map((run) => run.records / run.seconds))
   printTable(
     `Ingest: PutRecords of ${BATCH} x ${RECORD_BYTES} B, ${SHARDS} shards, ${CLIENTS} concurrent clients, median of ${REPETITIONS}`,
     ['', 'records/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU µs/record'],
     [
-      row('gateway (HTTP/2, JSON)', gatewayRuns),
+      ingestRow('gateway (HTTP/2, JSON)', gatewayRuns),
       ...(workers === undefined
         ? []
-        : [row(`gateway, GATEWAY_WORKERS=${workers.count} (HTTP/2, JSON)`, workerRuns)]),
-      row('direct kafkajs producer', directRuns),
-      ...peerRuns.map(({ peer, runs }) => row(`${peer.name} (${peer.protocol})`, runs)),
+        : [ingestRow(`gateway, GATEWAY_WORKERS=${workers.count} (HTTP/2, JSON)`, workerRuns)]),
+      ingestRow('direct kafkajs producer', directRuns),
+      ...peerRuns.map(({ peer, runs }) => ingestRow(`${peer.name} (${peer.protocol})`, runs)),
     ],
   )
   for (const { peer, runs } of peerRuns) {
@@ -143,14 +131,16 @@ export async function ingest(
         `${peer.name}: ${requests.join(', ')} PutRecords instead of ${INGEST_REQUESTS} per repetition (stopped after ${PEER_SECONDS} s)\n`,
       )
   }
-  const peerRates = peerRuns.map(({ peer, runs }) => ({ name: peer.name, rate: rate(runs) }))
-  const ratios = [ratioLine('gateway', rate(gatewayRuns), rate(directRuns), peerRates)]
+  const peerRates = peerRuns.map(({ peer, runs }) => ({ name: peer.name, rate: medianRate(runs) }))
+  const ratios = [ratioLine('gateway', medianRate(gatewayRuns), medianRate(directRuns), peerRates)]
   if (workers !== undefined)
-    ratios.push(ratioLine(`${workers.count} workers`, rate(workerRuns), rate(directRuns), peerRates))
+    ratios.push(
+      ratioLine(`${workers.count} workers`, medianRate(workerRuns), medianRate(directRuns), peerRates),
+    )
   process.stdout.write(
     `${ratios.join('\n')}\nRedis commands per PutRecords on a warm gateway: ${format(redisPerCall, 2)}\n`,
   )
-  return rate(gatewayRuns)
+  return medianRate(gatewayRuns)
 }
 
 /** The same load on an emulator, each repetition stopped after PEER_SECONDS. */

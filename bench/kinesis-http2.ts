@@ -18,18 +18,27 @@ export function connectHttp2(endpoint: string): ClientHttp2Session {
   return session
 }
 
+/** An AWS JSON 1.1 service as the lean clients address it: its target prefix and its signing name. */
+interface JsonService {
+  readonly targetPrefix: string
+  readonly signingName: string
+}
+
 /**
- * A lean Kinesis client for load generation: pre-encoded AWS JSON 1.1 bodies over one HTTP/2 session, so that
- * the measurement is the gateway's work, not a client SDK's.
+ * A lean AWS JSON 1.1 client for load generation: pre-encoded bodies over one HTTP/2 session, so that the
+ * measurement is the gateway's work, not a client SDK's.
  */
-export class KinesisHttp2 {
+class AwsJsonHttp2 {
   private readonly session: ClientHttp2Session
+  private readonly authorization: string
 
   constructor(
     endpoint: string,
-    private readonly accountId = '123456789012',
+    private readonly service: JsonService,
+    accountId: string,
   ) {
     this.session = connectHttp2(endpoint)
+    this.authorization = `AWS4-HMAC-SHA256 Credential=${accountId}/20260101/us-east-1/${service.signingName}/aws4_request, SignedHeaders=host, Signature=0`
   }
 
   call(operation: string, body: Buffer | string): Promise<{ status: number; body: Buffer }> {
@@ -38,8 +47,8 @@ export class KinesisHttp2 {
         ':method': 'POST',
         ':path': '/',
         'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `Kinesis_20131202.${operation}`,
-        authorization: `AWS4-HMAC-SHA256 Credential=${this.accountId}/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0`,
+        'x-amz-target': `${this.service.targetPrefix}.${operation}`,
+        authorization: this.authorization,
       })
       const chunks: Buffer[] = []
       let status = 0
@@ -61,5 +70,19 @@ export class KinesisHttp2 {
 
   close(): void {
     this.session.close()
+  }
+}
+
+/** Kinesis Data Streams (`Kinesis_20131202.<operation>`). */
+export class KinesisHttp2 extends AwsJsonHttp2 {
+  constructor(endpoint: string, accountId = '123456789012') {
+    super(endpoint, { targetPrefix: 'Kinesis_20131202', signingName: 'kinesis' }, accountId)
+  }
+}
+
+/** Firehose (`Firehose_20150804.<operation>`). */
+export class FirehoseHttp2 extends AwsJsonHttp2 {
+  constructor(endpoint: string, accountId = '123456789012') {
+    super(endpoint, { targetPrefix: 'Firehose_20150804', signingName: 'firehose' }, accountId)
   }
 }
