@@ -7,20 +7,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb'
+import { DeleteTableCommand, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb'
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
   PutRecordsCommand,
   waitUntilStreamExists,
-  type KinesisClient,
 } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { loadConfig } from '../../src/config.ts'
-import { createLogger } from '../../src/gateway/index.ts'
-import { startGateway, type RunningGateway } from '../../src/main.ts'
-import { kinesisClient, testAccountId } from './fixture/gateway.ts'
+import { testAccountId } from './fixture/gateway.ts'
+import { startKclGateway, type KclGateway } from './fixture/kcl.ts'
 import { ensureKclpy, type Kclpy } from './fixture/kclpy.ts'
 import { uniqueName } from './fixture/names.ts'
 
@@ -30,58 +27,21 @@ const PROCESSOR = fileURLToPath(new URL('../python/record_processor.py', import.
 /** KCL waits up to 30 s (at random) for another worker to fill an empty lease table before it does. */
 const PROCESSING_TIMEOUT_MS = 100_000
 
-interface RequestLogLine {
-  target: string | undefined
-  status: number | undefined
-  errorType: string | undefined
-}
-
 describe('a Python KCL application through the MultiLangDaemon', () => {
   const stack = inject('stack')
   const accountId = testAccountId()
-  const requestLog: RequestLogLine[] = []
   const workDir = mkdtempSync(join(tmpdir(), 'kclpy-'))
   let kclpy: Kclpy
-  let gateway: RunningGateway
-  let endpoint: string
-  let kinesis: KinesisClient
-  let dynamo: DynamoDBClient
+  let gateway: KclGateway
 
   beforeAll(async () => {
     kclpy = await ensureKclpy((line) => {
       process.stdout.write(`[integration] ${line}\n`)
     })
-    const logger = createLogger('info', (line) => {
-      const entry = JSON.parse(line) as { msg: string } & RequestLogLine
-      if (entry.msg === 'request') requestLog.push(entry)
-    })
-    gateway = await startGateway(
-      {
-        ...loadConfig({
-          PORT: '0',
-          HOST: '127.0.0.1',
-          STREAM_CREATING_DELAY_MS: '200',
-          STREAM_DELETING_DELAY_MS: '200',
-        }),
-        kafkaBrokers: stack.kafkaBrokers,
-        redisUrl: stack.redisUrl,
-        s3: stack.s3,
-      },
-      logger,
-    )
-    endpoint = `http://127.0.0.1:${String(gateway.ports.port)}`
-    kinesis = kinesisClient(endpoint, accountId, 'HTTP/1.1')
-    dynamo = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
-      maxAttempts: 1,
-    })
+    gateway = await startKclGateway(stack, accountId)
   }, 600_000)
 
   afterAll(async () => {
-    kinesis.destroy()
-    dynamo.destroy()
     await gateway.stop()
     rmSync(workDir, { recursive: true, force: true })
   })
@@ -99,9 +59,9 @@ describe('a Python KCL application through the MultiLangDaemon', () => {
         'initialPositionInStream = TRIM_HORIZON',
         'regionName = us-east-1',
         'AwsCredentialsProvider = DefaultCredentialsProvider',
-        `kinesisEndpoint = ${endpoint}`,
-        `dynamoDBEndpoint = ${endpoint}`,
-        `cloudWatchClient.endpointOverride = ${endpoint}`,
+        `kinesisEndpoint = ${gateway.endpoint}`,
+        `dynamoDBEndpoint = ${gateway.endpoint}`,
+        `cloudWatchClient.endpointOverride = ${gateway.endpoint}`,
         'retrievalMode = POLLING',
         'idleTimeBetweenReadsInMillis = 200',
         'failoverTimeMillis = 5000',
@@ -165,11 +125,11 @@ describe('a Python KCL application through the MultiLangDaemon', () => {
     const application = uniqueName('kclpy-app')
     const output = join(workDir, `${application}.out`)
     try {
-      await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARD_COUNT }))
-      await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: streamName })
+      await gateway.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARD_COUNT }))
+      await waitUntilStreamExists({ client: gateway.kinesis, maxWaitTime: 30 }, { StreamName: streamName })
       const put = new Map<string, { shardId: string; sequenceNumber: string }>()
       const data = Array.from({ length: RECORD_COUNT }, (_, i) => `python-record-${String(i)}`)
-      const { FailedRecordCount, Records = [] } = await kinesis.send(
+      const { FailedRecordCount, Records = [] } = await gateway.kinesis.send(
         new PutRecordsCommand({
           StreamName: streamName,
           Records: data.map((text, i) => ({
@@ -187,7 +147,7 @@ describe('a Python KCL application through the MultiLangDaemon', () => {
       })
       const lastPut = new Map<string, string>()
       for (const { shardId, sequenceNumber } of put.values()) lastPut.set(shardId, sequenceNumber)
-      requestLog.length = 0
+      gateway.requestLog.length = 0
 
       const started = performance.now()
       const checkpointed = (lines: string[]) =>
@@ -214,7 +174,7 @@ describe('a Python KCL application through the MultiLangDaemon', () => {
       }
       expect(lines.filter((line) => /^(CHECKPOINT FAILED|LEASE LOST)/.test(line))).toEqual([])
 
-      const { Items = [] } = await dynamo.send(
+      const { Items = [] } = await gateway.dynamo.send(
         new ScanCommand({ TableName: application, ConsistentRead: true }),
       )
       const checkpoints = new Map(
@@ -225,9 +185,9 @@ describe('a Python KCL application through the MultiLangDaemon', () => {
       )
       expect(checkpoints).toEqual(lastPut)
 
-      const targets = new Set(requestLog.map((line) => line.target ?? ''))
+      const targets = new Set(gateway.requestLog.map((line) => line.target ?? ''))
       const errors = new Set(
-        requestLog.filter((line) => line.errorType !== undefined).map((line) => line.errorType),
+        gateway.requestLog.filter((line) => line.errorType !== undefined).map((line) => line.errorType),
       )
       process.stdout.write(
         `[integration] kclpy: operations seen: ${[...targets].sort().join(', ')}; error answers: ${[...errors].join(', ') || 'none'}\n`,
@@ -237,12 +197,14 @@ describe('a Python KCL application through the MultiLangDaemon', () => {
       expect(targets).toContain('GraniteServiceVersion20100801.PutMetricData')
       // The only error answers are to KCL asking whether its tables exist yet.
       expect(errors).toEqual(new Set(['com.amazonaws.dynamodb.v20120810#ResourceNotFoundException']))
-      expect(requestLog.filter((line) => (line.status ?? 0) >= 500)).toEqual([])
+      expect(gateway.requestLog.filter((line) => (line.status ?? 0) >= 500)).toEqual([])
     } finally {
-      await kinesis.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }))
-      const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}))
+      await gateway.kinesis.send(
+        new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }),
+      )
+      const { TableNames = [] } = await gateway.dynamo.send(new ListTablesCommand({}))
       for (const table of TableNames.filter((name) => name.startsWith(application))) {
-        await dynamo.send(new DeleteTableCommand({ TableName: table }))
+        await gateway.dynamo.send(new DeleteTableCommand({ TableName: table }))
       }
     }
   }, 180_000)
