@@ -9,7 +9,11 @@ import { KafkaRecordLog } from '../src/adapters/kafka/kafka-record-log.ts'
 import { MinioObjectStore } from '../src/adapters/s3/minio-object-store.ts'
 import { compressObject, type CompressionFormat } from '../src/firehose/delivery/compression.ts'
 import { DeliveryMetrics } from '../src/firehose/delivery/delivery-metrics.ts'
-import { DEFAULT_DELIVERY_WORKER_SETTINGS, DeliveryWorker } from '../src/firehose/delivery/delivery-worker.ts'
+import {
+  DEFAULT_DELIVERY_WORKER_SETTINGS,
+  DELIVERY_FETCH_BYTES,
+  DeliveryWorker,
+} from '../src/firehose/delivery/delivery-worker.ts'
 import { plainProcessing } from '../src/firehose/delivery/plain-processing.ts'
 import { systemClock } from '../src/ports/clock.ts'
 import type { StackEndpoints } from '../src/stack/types.ts'
@@ -103,7 +107,7 @@ async function deliver(
   const worker = await DeliveryWorker.start(
     stream,
     {
-      groups: new KafkaConsumerGroups(kafka, DEFAULT_CONSUMER_GROUP_OPTIONS),
+      groups: new KafkaConsumerGroups(kafka, { ...DEFAULT_CONSUMER_GROUP_OPTIONS, ...DELIVERY_FETCH_BYTES }),
       objectStore: store,
       clock: systemClock,
       keyRing: undefined,

@@ -15,6 +15,8 @@ import {
   DEFAULT_DELIVERY_WORKER_SETTINGS,
   type DeliveryWorkerOptions,
 } from './firehose/delivery/delivery-worker.ts'
+
+export { DELIVERY_FETCH_BYTES } from './firehose/delivery/delivery-worker.ts'
 import type { Destination } from './firehose/delivery/destination.ts'
 import { createHttpEndpointDestination } from './firehose/http-endpoint/http-endpoint-destination.ts'
 import {

@@ -48,7 +48,7 @@ import {
   DEFAULT_CONSUMER_GROUP_OPTIONS,
   KafkaConsumerGroups,
 } from './adapters/kafka/kafka-consumer-groups.ts'
-import { startFirehoseDelivery } from './firehose-delivery.ts'
+import { DELIVERY_FETCH_BYTES, startFirehoseDelivery } from './firehose-delivery.ts'
 import { jsonFileTableSchemas } from './adapters/file/json-file-table-schemas.ts'
 import { fetchHttpPoster } from './adapters/http/fetch-http-poster.ts'
 import { httpLambdaInvoker } from './adapters/lambda/http-lambda-invoker.ts'
@@ -221,6 +221,7 @@ export async function startGateway(
         {
           groups: new KafkaConsumerGroups(kafka, {
             ...DEFAULT_CONSUMER_GROUP_OPTIONS,
+            ...DELIVERY_FETCH_BYTES,
             sessionTimeoutMs: config.firehoseDelivery.sessionTimeoutMs,
             onLog: (level, message, detail) => {
               logger[level](`firehose: ${message}`, detail)

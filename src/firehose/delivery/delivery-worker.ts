@@ -56,6 +56,12 @@ export const DEFAULT_DELIVERY_WORKER_SETTINGS: DeliveryWorkerSettings = {
   stopTimeoutMs: 10_000,
 }
 
+/**
+ * How much a delivery worker's consumer reads per fetch: objects are up to 128 MiB (SizeInMBs), and a backlog
+ * delivers fastest when one fetch fills several objects, so the next fetch overlaps their uploads.
+ */
+export const DELIVERY_FETCH_BYTES = { maxBytes: 64 * 1024 * 1024, maxBytesPerPartition: 16 * 1024 * 1024 }
+
 export type DeliveryLog = (level: 'info' | 'warn', message: string, detail: Record<string, unknown>) => void
 
 export interface DeliveryWorkerDeps {
