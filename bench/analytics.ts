@@ -106,7 +106,7 @@ export async function analytics(stack: StackEndpoints): Promise<void> {
   // are committed, and a 1 s interval would add up to a second to a run of a few seconds.
   const gateway = await startGatewayProcess(stack, {
     ANALYTICS_RUNTIME_POLL_INTERVAL_MS: '200',
-    ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS: '200',
+    ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS: process.env.BENCH_ANALYTICS_CHECKPOINT_MS ?? '200',
     FIREHOSE_DELIVERY: 'off',
   })
   const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'bench-analytics' })

@@ -117,18 +117,6 @@ const REAL_MAX = 3.4028234663852886e38
  */
 export function convert(raw: unknown, type: SqlType, column: string): Converted {
   if (raw === null || raw === undefined) return { value: null }
-  const mismatch = (): Converted => ({
-    error: {
-      name: 'COERCION_ERROR',
-      message: `Cannot convert ${describe(raw)} to ${typeText(type)} for column ${column}`,
-    },
-  })
-  const overflow = (): Converted => ({
-    error: {
-      name: 'COERCION_ERROR',
-      message: `Value ${describe(raw)} does not fit ${typeText(type)} in column ${column}`,
-    },
-  })
   const structured = typeof raw === 'object'
   switch (type.kind) {
     case 'CHAR':
@@ -139,51 +127,72 @@ export function convert(raw: unknown, type: SqlType, column: string): Converted 
     case 'VARBINARY': {
       if (typeof raw === 'boolean') return { value: new Uint8Array([raw ? 1 : 0]) }
       const bytes = typeof raw === 'string' ? binaryLiteral(raw.trim()) : undefined
-      if (bytes === undefined) return mismatch()
-      return bytes.length > type.length ? overflow() : { value: bytes }
+      if (bytes === undefined) return mismatch(raw, type, column)
+      return bytes.length > type.length ? overflow(raw, type, column) : { value: bytes }
     }
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
     case 'BIGINT': {
-      if (structured) return mismatch()
+      if (structured) return mismatch(raw, type, column)
       const number = numberOf(raw)
-      if (number === undefined) return mismatch()
+      if (number === undefined) return mismatch(raw, type, column)
       const [min, max] = INTEGER_RANGES[type.kind]
-      return !Number.isInteger(number) || number < min || number > max ? overflow() : { value: number }
+      return !Number.isInteger(number) || number < min || number > max
+        ? overflow(raw, type, column)
+        : { value: number }
     }
     case 'REAL':
     case 'DOUBLE': {
-      if (structured) return mismatch()
+      if (structured) return mismatch(raw, type, column)
       const number = numberOf(raw)
-      if (number === undefined) return mismatch()
-      if (!Number.isFinite(number) || (type.kind === 'REAL' && Math.abs(number) > REAL_MAX)) return overflow()
+      if (number === undefined) return mismatch(raw, type, column)
+      if (!Number.isFinite(number) || (type.kind === 'REAL' && Math.abs(number) > REAL_MAX))
+        return overflow(raw, type, column)
       return { value: type.kind === 'REAL' ? Math.fround(number) : number }
     }
     case 'DECIMAL': {
-      if (structured) return mismatch()
+      if (structured) return mismatch(raw, type, column)
       const number = numberOf(raw)
-      if (number === undefined || !Number.isFinite(number)) return mismatch()
+      if (number === undefined || !Number.isFinite(number)) return mismatch(raw, type, column)
       const scaled = Number(number.toFixed(type.scale))
       const integerDigits = Math.trunc(Math.abs(scaled)).toString().replace(/^0$/, '').length
-      if (scaled !== number || integerDigits > type.precision - type.scale) return overflow()
+      if (scaled !== number || integerDigits > type.precision - type.scale) return overflow(raw, type, column)
       return { value: scaled }
     }
     case 'BOOLEAN': {
       if (typeof raw === 'boolean') return { value: raw }
       if (typeof raw === 'number') return { value: raw !== 0 }
       if (typeof raw === 'string') return { value: raw.trim().toLowerCase() === 'true' }
-      return mismatch()
+      return mismatch(raw, type, column)
     }
     case 'TIMESTAMP':
     case 'DATE':
     case 'TIME': {
-      if (typeof raw !== 'string') return mismatch()
+      if (typeof raw !== 'string') return mismatch(raw, type, column)
       const text = raw.trim()
       const millis =
         type.kind === 'TIME' ? parseTime(text) : type.kind === 'DATE' ? parseDate(text) : parseTimestamp(text)
-      return millis === undefined ? mismatch() : { value: millis }
+      return millis === undefined ? mismatch(raw, type, column) : { value: millis }
     }
+  }
+}
+
+function mismatch(raw: unknown, type: SqlType, column: string): Converted {
+  return {
+    error: {
+      name: 'COERCION_ERROR',
+      message: `Cannot convert ${describe(raw)} to ${typeText(type)} for column ${column}`,
+    },
+  }
+}
+
+function overflow(raw: unknown, type: SqlType, column: string): Converted {
+  return {
+    error: {
+      name: 'COERCION_ERROR',
+      message: `Value ${describe(raw)} does not fit ${typeText(type)} in column ${column}`,
+    },
   }
 }
 
