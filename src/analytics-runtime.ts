@@ -11,6 +11,7 @@ import type { PutRecordBatchInput, PutRecordBatchOutput } from '@aws-sdk/client-
 import type { Operation, RequestContext, Service } from './aws/index.ts'
 import { startAnalyticsRuntime, type AnalyticsRuntime } from './analytics/runtime/runtime-supervisor.ts'
 import type { OutputDestinations } from './analytics/runtime/runtime-deps.ts'
+import type { RuntimeMetrics } from './analytics/runtime/runtime-metrics.ts'
 import type { AnalyticsRuntimeConfig } from './config.ts'
 import type { Logger } from './gateway/index.ts'
 import type { ApplicationCatalog } from './ports/application-catalog.ts'
@@ -35,6 +36,7 @@ export interface AnalyticsRuntimeCompositionDeps {
   /** The Kinesis Data Streams and Firehose services whose operations write the outputs. */
   readonly streamsService: Service
   readonly firehoseService: Service
+  readonly metrics: RuntimeMetrics
 }
 
 export function startAnalyticsRuntimeOf(
@@ -51,6 +53,7 @@ export function startAnalyticsRuntimeOf(
       clock: deps.clock,
       lambda: deps.lambda,
       checkpoints: deps.checkpoints,
+      metrics: deps.metrics,
       destinations: outputDestinations(deps.streamsService, deps.firehoseService),
       log: (level, message, detail) => {
         deps.logger[level](message, detail)

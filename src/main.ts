@@ -44,6 +44,8 @@ import { createKclInspector } from './kcl/inspector.ts'
 import { kclApplicationsRoute } from './kcl/routes.ts'
 import { createStsService } from './sts/service.ts'
 import { deliveryMetricsExposition } from './adapters/prometheus/delivery-metrics.ts'
+import { applicationMetricsExposition } from './adapters/prometheus/application-metrics.ts'
+import { RuntimeMetrics } from './analytics/runtime/runtime-metrics.ts'
 import {
   DEFAULT_CONSUMER_GROUP_OPTIONS,
   KafkaConsumerGroups,
@@ -169,6 +171,7 @@ export async function startGateway(
   const cloudWatchMetrics = new CloudWatchMetrics(config.metricsMaxSeries)
   const requestMetrics = new RequestMetrics()
   const deliveryMetrics = new DeliveryMetrics()
+  const applicationMetrics = new RuntimeMetrics()
   const server = createGatewayServer({
     settings: config,
     services: [
@@ -182,8 +185,12 @@ export async function startGateway(
     healthCheck,
     logger,
     routes: [
-      metricsRoute(requestMetrics, cloudWatchMetrics, () =>
-        deliveryMetricsExposition(deliveryMetrics.snapshot()),
+      metricsRoute(
+        requestMetrics,
+        cloudWatchMetrics,
+        () =>
+          deliveryMetricsExposition(deliveryMetrics.snapshot()) +
+          applicationMetricsExposition(applicationMetrics.snapshot()),
       ),
       kclApplicationsRoute(createKclInspector({ tables, catalog, recordLog, clock: systemClock }), config),
     ],
@@ -265,6 +272,7 @@ export async function startGateway(
           logger,
           streamsService,
           firehoseService,
+          metrics: applicationMetrics,
         },
         config.analyticsRuntime,
       )

@@ -46,7 +46,7 @@ export interface GroupMemberHandler {
    * Batches of different partitions may be handed over at the same time.
    * A rejection is logged and the same records come again.
    */
-  records(partition: number, records: readonly StoredRecord[]): Promise<void>
+  records(partition: number, records: readonly StoredRecord[], tip?: number): Promise<void>
   /**
    * The member stopped for good (the log gave up on it: it reads nothing more and holds no partitions). Whoever
    * runs it should stop it and join again.

@@ -116,7 +116,11 @@ export class KafkaConsumerGroups implements ConsumerGroups {
             payload.heartbeat().catch(() => undefined)
           }, this.options.heartbeatIntervalMs)
           try {
-            await handler.records(batch.partition, batch.messages.map(storedRecord))
+            await handler.records(
+              batch.partition,
+              batch.messages.map(storedRecord),
+              Number(batch.highWatermark),
+            )
             payload.resolveOffset(batch.lastOffset())
           } catch (error) {
             this.options.onLog?.('warn', 'consumer group handler failed; the records come again', {

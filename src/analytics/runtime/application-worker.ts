@@ -44,6 +44,7 @@ import { formatRow } from './output-format.ts'
 import { deliver, outputTargets, WorkerStoppedError, type OutputTarget } from './output-targets.ts'
 import { loadReferenceTables } from './reference-data.ts'
 import type { AnalyticsRuntimeDeps } from './runtime-deps.ts'
+import type { ApplicationCounters } from './runtime-metrics.ts'
 
 export interface ApplicationWorkerSettings {
   /**
@@ -153,6 +154,9 @@ export class ApplicationWorker {
   /** Set when the consumer group member stopped for good: the worker must be replaced. */
   private failure: Error | undefined
   private readonly codeHash: string
+  private readonly counters: ApplicationCounters
+  /** Per owned partition: the offset after the last record processed, the partition's tip, that record's time. */
+  private readonly progress = new Map<number, { next: number; tip: number; lastArrivalMillis: number }>()
 
   private constructor(
     readonly record: ApplicationRecord,
@@ -167,6 +171,20 @@ export class ApplicationWorker {
       .update(record.code ?? '')
       .digest('hex')
     this.app = this.compile()
+    this.counters = deps.metrics?.counters(record.applicationArn) ?? {
+      recordsIn: 0,
+      bytesIn: 0,
+      inputRows: 0,
+      errorRows: 0,
+    }
+    deps.metrics?.watch(record.applicationArn, {
+      owned: () => this.partitions.length,
+      behind: () =>
+        [...this.progress.values()].map((entry) => ({
+          records: entry.tip - entry.next,
+          lastArrivalMillis: entry.lastArrivalMillis,
+        })),
+    })
   }
 
   /** Compiles the application, loads its reference data and joins its group; throws when it cannot run here. */
@@ -218,7 +236,7 @@ export class ApplicationWorker {
         assigned: (partitions) => {
           worker.assigned(partitions)
         },
-        records: (partition, records) => worker.records(partition, records),
+        records: (partition, records, tip) => worker.records(partition, records, tip),
         failed: (error) => {
           worker.failure = error
         },
@@ -274,11 +292,15 @@ export class ApplicationWorker {
     this.stopping = true
     await this.queue
     await this.member?.stop()
+    this.deps.metrics?.watch(this.record.applicationArn, undefined)
   }
 
   private assigned(partitions: readonly number[]): void {
     const before = this.partitions
     this.partitions = [...partitions]
+    for (const partition of this.progress.keys()) {
+      if (!partitions.includes(partition)) this.progress.delete(partition)
+    }
     const same = before.length === partitions.length && before.every((p, i) => partitions[i] === p)
     if (same) return
     // Records come again from the committed offsets: the state restarts from the last checkpoint (or empty
@@ -392,7 +414,7 @@ export class ApplicationWorker {
     }
   }
 
-  private records(partition: number, records: readonly StoredRecord[]): Promise<void> {
+  private records(partition: number, records: readonly StoredRecord[], tip?: number): Promise<void> {
     return this.enqueue(async () => {
       if (this.stopping) throw new WorkerStoppedError('the application is stopping')
       const skip = this.skipBelow.get(partition) ?? 0
@@ -403,6 +425,8 @@ export class ApplicationWorker {
       }
       const streamName = this.input.inAppStreams[partition % this.input.inAppStreams.length] as string
       const opened = await this.open(partition, records)
+      this.counters.recordsIn += records.length
+      for (const stored of records) this.counters.bytesIn += stored.value?.length ?? 0
       this.run(() => {
         for (const [position, stored] of records.entries()) {
           const data = opened[position]
@@ -415,11 +439,17 @@ export class ApplicationWorker {
           for (const error of decoded.errors) {
             this.emitError(error.name, error.message, stored.timestamp, data)
           }
+          this.counters.inputRows += decoded.rows.length
           for (const row of decoded.rows) this.app.push(streamName, row, stored.timestamp)
         }
       })
       this.lastRecordAtMillis = this.deps.clock.now()
       this.positions.set(partition, last.offset + 1)
+      this.progress.set(partition, {
+        next: last.offset + 1,
+        tip: Math.max(tip ?? 0, last.offset + 1),
+        lastArrivalMillis: last.timestamp,
+      })
       this.changedSinceCheckpoint = true
       await this.deliverPending()
       if (this.deps.checkpoints === undefined) await this.commit([{ partition, offset: last.offset + 1 }])
@@ -526,6 +556,7 @@ export class ApplicationWorker {
   /** A record that did not become rows, as error_stream reports it. */
   private emitError(name: string, message: string, rowtime: number, data: Uint8Array | null): void {
     const now = this.deps.clock.now()
+    this.counters.errorRows++
     this.collect(ERROR_STREAM, {
       ERROR_TIME: { ts: now },
       ERROR_LEVEL: 'Error',
@@ -542,14 +573,20 @@ export class ApplicationWorker {
     const batches = [...this.pending]
     this.pending.clear()
     await Promise.all(
-      batches.map(([target, records]) =>
-        deliver(target, records, {
+      batches.map(async ([target, records]) => {
+        await deliver(target, records, {
           stopped: () => this.stopping,
           sleep,
           log: this.deps.log,
           application: this.record.applicationArn,
-        }),
-      ),
+        })
+        this.deps.metrics?.delivered(
+          this.record.applicationArn,
+          target.outputId,
+          target.destination,
+          records.length,
+        )
+      }),
     )
   }
 

@@ -6,6 +6,7 @@ import type { KeyRing } from '../../ports/key-ring.ts'
 import type { LambdaInvoker } from '../../ports/lambda-invoker.ts'
 import type { ObjectStore } from '../../ports/object-store.ts'
 import type { StreamCatalog } from '../../ports/stream-catalog.ts'
+import type { RuntimeMetrics } from './runtime-metrics.ts'
 
 /** What the runtime that runs applications reaches; the composition root fills it. */
 export interface AnalyticsRuntimeDeps {
@@ -29,6 +30,8 @@ export interface AnalyticsRuntimeDeps {
    * batch and a restart starts the windows empty.
    */
   readonly checkpoints?: ApplicationCheckpoints | undefined
+  /** Where the workers count what they read and write (/metrics). */
+  readonly metrics?: RuntimeMetrics | undefined
 }
 
 export type RuntimeLog = (level: 'info' | 'warn', message: string, detail: Record<string, unknown>) => void

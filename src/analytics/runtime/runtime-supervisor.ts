@@ -81,7 +81,8 @@ export function startAnalyticsRuntime(
     return all
   }
 
-  async function stopWorker(key: string): Promise<void> {
+  /** Stops the application's worker; `forget`: the application is gone, and its metrics with it. */
+  async function stopWorker(key: string, forget = false): Promise<void> {
     const running = workers.get(key)
     if (running === undefined) return
     workers.delete(key)
@@ -91,6 +92,7 @@ export function startAnalyticsRuntime(
         error: message(error),
       })
     })
+    if (forget) deps.metrics?.remove(running.worker.record.applicationArn)
   }
 
   async function reconcileOnce(): Promise<void> {
@@ -117,7 +119,7 @@ export function startAnalyticsRuntime(
         }
       }),
     )
-    await Promise.all([...workers.keys()].filter((key) => !seen.has(key)).map(stopWorker))
+    await Promise.all([...workers.keys()].filter((key) => !seen.has(key)).map((key) => stopWorker(key, true)))
   }
 
   async function reconcileApplication(key: string, record: ApplicationRecord): Promise<void> {
@@ -168,7 +170,7 @@ export function startAnalyticsRuntime(
       }
       case 'STOPPING':
       case 'DELETING': {
-        await stopWorker(key)
+        await stopWorker(key, record.status === 'DELETING')
         const outcome = await reportStopped(deps.applications, applicationKey)
         if (outcome !== 'applied') return
         deps.log('info', 'analytics: application stopped', { application: key })

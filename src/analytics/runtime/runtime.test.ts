@@ -21,6 +21,7 @@ import { checkCodeWithSqlEngine } from '../code-checker.ts'
 import type { KinesisOutputRecord, OutputDestinations } from './runtime-deps.ts'
 import { startAnalyticsRuntime, type AnalyticsRuntime } from './runtime-supervisor.ts'
 import { applicationGroupId } from './application-worker.ts'
+import { RuntimeMetrics } from './runtime-metrics.ts'
 
 const FILTER = `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), change REAL);
 CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
@@ -89,6 +90,7 @@ let call: ReturnType<typeof analyticsCaller>
 let groups: MemoryConsumerGroups
 let destinations: FakeDestinations
 let runtime: AnalyticsRuntime
+let metrics: RuntimeMetrics
 let input: StreamRecord
 const logged: string[] = []
 
@@ -103,6 +105,7 @@ beforeEach(async () => {
   destinations = new FakeDestinations()
   lambda = new FakeLambda()
   logged.length = 0
+  metrics = new RuntimeMetrics(() => deps.clock.now())
   runtime = startRuntime()
   return () => runtime.stop()
 })
@@ -118,6 +121,7 @@ function startRuntime(checkpoints?: MemoryApplicationCheckpoints): AnalyticsRunt
       destinations,
       lambda,
       ...(checkpoints === undefined ? {} : { checkpoints }),
+      metrics,
       log: (_level, message) => {
         logged.push(message)
       },
@@ -224,6 +228,44 @@ describe('the analytics runtime', () => {
     ])
     expect(groups.committedOffset(await groupId(), 0)).toBe(2)
     expect(groups.committedOffset(await groupId(), 1)).toBe(1)
+  })
+
+  it('counts records, rows, error rows and output records per application, and how far behind the input it is', async () => {
+    await createApp(FILTER, [output('DESTINATION_SQL_STREAM', 'alerts'), output('error_stream', 'errors')])
+    await start('TRIM_HORIZON')
+    put(0, tick('AMZN', 5), tick('MSFT', 0.5), 'not json')
+    put(1, tick('IBM', 2))
+    await flow()
+    const [app] = metrics.snapshot()
+    expect(app).toMatchObject({
+      account: CONTEXT.accountId,
+      region: CONTEXT.region,
+      applicationName: 'app',
+      owning: 1,
+      recordsIn: 4,
+      inputRows: 3,
+      errorRows: 1,
+      recordsBehindLatest: 0,
+      millisBehindLatest: 0,
+    })
+    expect(app?.bytesIn).toBe(
+      [tick('AMZN', 5), tick('MSFT', 0.5), tick('IBM', 2)].reduce(
+        (sum, t) => sum + JSON.stringify(t).length,
+        0,
+      ) + 'not json'.length,
+    )
+    expect(
+      app?.outputs
+        .map(({ destination, records }) => ({ destination, records }))
+        .sort((a, b) => a.destination.localeCompare(b.destination)),
+    ).toEqual([
+      { destination: kinesisArn('alerts'), records: 2 },
+      { destination: kinesisArn('errors'), records: 1 },
+    ])
+
+    // A stopped worker stands by: the counters stay, the application no longer runs here.
+    await runtime.stop()
+    expect(metrics.snapshot()[0]).toMatchObject({ owning: 0 })
   })
 
   it('stops on StopApplication (READY), and LAST_STOPPED_POINT resumes from the committed offsets', async () => {

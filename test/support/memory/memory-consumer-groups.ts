@@ -101,7 +101,7 @@ export class MemoryConsumerGroups implements ConsumerGroups {
             if (position >= log.length) continue
             const batch = log.slice(position, position + this.batchSize)
             try {
-              await member.spec.handler.records(partition, batch)
+              await member.spec.handler.records(partition, batch, log.length)
               if (member.positions.get(partition) === position)
                 member.positions.set(partition, position + batch.length)
               moved = true
