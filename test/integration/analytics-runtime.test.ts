@@ -301,6 +301,33 @@ describe('Kinesis Data Analytics applications running on real Kafka and Redis', 
         'NFLX',
       ])
       expect(await status(name)).toBe('RUNNING')
+
+      // What this process's /metrics shows of the application by now: 6 records read (the one put before the
+      // start was not), 5 rows, 1 error row, 3 rows to the output stream and 1 to the error stream, none behind.
+      const labels = `account="${accountId}",region="${region}",application="${name}"`
+      const scrape = async (): Promise<Map<string, number>> => {
+        const text = await (await fetch(`${gateway.endpoint}/metrics`)).text()
+        const samples = new Map<string, number>()
+        for (const line of text.split('\n')) {
+          if (!line.startsWith('kinesisanalytics_') || !line.includes(labels)) continue
+          const family = line.slice(0, line.indexOf('{'))
+          const destination = /destination="([^"]*)"/.exec(line)?.[1]
+          const value = Number(line.slice(line.lastIndexOf(' ') + 1))
+          samples.set(destination === undefined ? family : `${family} ${destination}`, value)
+        }
+        return samples
+      }
+      // Counted once the output's write is acknowledged, which a reader of the output may see a moment earlier.
+      await expect
+        .poll(async () => (await scrape()).get(`kinesisanalytics_output_records_total ${arnOf(errors)}`))
+        .toBe(1)
+      const samples = await scrape()
+      expect(samples.get('kinesisanalytics_application_running')).toBe(1)
+      expect(samples.get('kinesisanalytics_input_records_total')).toBe(6)
+      expect(samples.get('kinesisanalytics_input_rows_total')).toBe(5)
+      expect(samples.get('kinesisanalytics_error_rows_total')).toBe(1)
+      expect(samples.get('kinesisanalytics_records_behind_latest')).toBe(0)
+      expect(samples.get(`kinesisanalytics_output_records_total ${arnOf(output)}`)).toBe(3)
     })
 
     it('stops, and started again from LAST_STOPPED_POINT reads what came meanwhile and nothing twice', async () => {
