@@ -31,6 +31,8 @@ export interface TableStore {
     expected: Versioned<ItemDocument> | undefined,
     next: ItemDocument | undefined,
   ): Promise<'swapped' | 'changed' | 'no-table'>
+  /** The version `swapItem` gives the item it stores as `item`. */
+  versionOf(item: ItemDocument): string
   /** Every item of the table, in no particular order. */
   items(table: TableRef): Promise<ItemDocument[]>
 }

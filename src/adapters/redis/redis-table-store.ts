@@ -159,6 +159,10 @@ export class RedisTableStore implements TableStore {
     return result === 1 ? 'swapped' : result === 0 ? 'changed' : 'no-table'
   }
 
+  versionOf(item: ItemDocument): string {
+    return JSON.stringify(item)
+  }
+
   async items(table: TableRef): Promise<ItemDocument[]> {
     const texts = await this.run(() => this.redis.hvals(this.itemsKey(table)))
     return texts.map((text) => JSON.parse(text) as ItemDocument)

@@ -4,7 +4,7 @@ import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { DynamoDbDeps } from '../deps.ts'
 import { unsupported } from '../errors.ts'
 import { ExpressionAttributeNames, Key, ReturnConsumedCapacity, TableName } from '../members.ts'
-import { guarded, refOf, scopeOf, usableTable } from '../tables/access.ts'
+import { guarded, refOf, scopeOf, usableTable, recentOf } from '../tables/access.ts'
 import { storageKeyOf } from '../tables/keys.ts'
 import { itemFromWire, itemToWire, type Item } from '../values/attribute-value.ts'
 import { asValidation, parseExpressions, projected } from './request-expressions.ts'
@@ -29,7 +29,9 @@ export function getItem(deps: DynamoDbDeps): Operation<GetItemInput, GetItemOutp
       const table = await usableTable(deps, scope, input.TableName as string)
       const storageKey = storageKeyOf(table, key)
       // Every read is strongly consistent: a write is in Redis before it is answered.
-      const found = await guarded(() => deps.tables.getItem(refOf(scope, table), storageKey))
+      const ref = refOf(scope, table)
+      const found = await guarded(() => deps.tables.getItem(ref, storageKey))
+      recentOf(deps).rememberItem(ref, storageKey, found)
       if (found === undefined) return {}
       return { Item: itemToWire(projected(found.value as Item, projection)) } as GetItemOutput
     },

@@ -30,7 +30,7 @@ import {
   ProvisionedThroughput,
   TableName,
 } from '../members.ts'
-import { existingTable, guarded, isActive, newTableId, refOf, scopeOf } from '../tables/access.ts'
+import { existingTable, guarded, isActive, newTableId, refOf, scopeOf, recentOf } from '../tables/access.ts'
 import { describeTable } from '../tables/describe.ts'
 
 // The table operations: definitions live in the store; CREATING turns ACTIVE once `creatingDelayMs` has passed
@@ -210,7 +210,9 @@ export function updateTable(deps: DynamoDbDeps): Operation<UpdateTableInput, Upd
           DeletionProtectionEnabled: input.DeletionProtectionEnabled ?? table.DeletionProtectionEnabled,
           GlobalSecondaryIndexes: indexes,
         }
-        if (!(await guarded(() => deps.tables.replaceTable(scope, current, next)))) continue
+        const replaced = await guarded(() => deps.tables.replaceTable(scope, current, next))
+        recentOf(deps).forgetTable(scope, next.TableName)
+        if (!replaced) continue
         const stats = await guarded(() => deps.tables.tableStats(refOf(scope, next)))
         const added = new Set(
           indexes.slice(table.GlobalSecondaryIndexes.length).map((index) => index.IndexName),
@@ -240,7 +242,9 @@ export function deleteTable(deps: DynamoDbDeps): Operation<DeleteTableInput, Del
         )
       }
       const stats = await guarded(() => deps.tables.tableStats(refOf(scope, table)))
-      if (!(await guarded(() => deps.tables.deleteTable(scope, table)))) throw ResourceNotFoundException()
+      const deleted = await guarded(() => deps.tables.deleteTable(scope, table))
+      recentOf(deps).forgetTable(scope, table.TableName)
+      if (!deleted) throw ResourceNotFoundException()
       return { TableDescription: description(deps, scope, table, stats, 'DELETING') }
     },
   })

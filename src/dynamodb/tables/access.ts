@@ -5,6 +5,19 @@ import type { TableDefinition, TableRef, TableScope, Versioned } from '../../por
 import type { DynamoDbDeps } from '../deps.ts'
 import { outageAnswer, ResourceNotFoundException } from '../errors.ts'
 import type { Item } from '../values/attribute-value.ts'
+import { RecentTables } from './recent-tables.ts'
+
+/** One RecentTables per table store: every replica of the service in a process shares what it saw. */
+const recentByStore = new WeakMap<DynamoDbDeps['tables'], RecentTables>()
+
+export function recentOf(deps: DynamoDbDeps): RecentTables {
+  let recent = recentByStore.get(deps.tables)
+  if (recent === undefined) {
+    recent = new RecentTables(() => deps.clock.now())
+    recentByStore.set(deps.tables, recent)
+  }
+  return recent
+}
 
 export function scopeOf(context: RequestContext): TableScope {
   return { accountId: context.accountId, region: context.region }
@@ -37,7 +50,11 @@ export async function usableTable(
   scope: TableScope,
   name: string,
 ): Promise<TableDefinition> {
-  const found = await guarded(() => deps.tables.getTable(scope, name))
+  let found = recentOf(deps).table(scope, name)
+  if (found === undefined) {
+    found = await guarded(() => deps.tables.getTable(scope, name))
+    recentOf(deps).rememberTable(scope, name, found)
+  }
   if (found === undefined || !isActive(found.value.createdAt, deps)) throw ResourceNotFoundException()
   return found.value
 }
@@ -48,6 +65,7 @@ export async function existingTable(
   name: string,
 ): Promise<Versioned<TableDefinition>> {
   const found = await guarded(() => deps.tables.getTable(scope, name))
+  recentOf(deps).rememberTable(scope, name, found)
   if (found === undefined) throw ResourceNotFoundException()
   return found
 }
@@ -63,7 +81,9 @@ export interface ItemChange {
 /**
  * Reads the item, lets `decide` compute what it becomes (undefined: deleted; it throws to refuse, e.g. a failed
  * condition), and writes that only if the item is still what was read; otherwise reads again. So a condition
- * is always checked against the item the write replaces, whichever replica of the gateway wrote last.
+ * is always checked against the item the write replaces, whichever replica of the gateway wrote last. The first
+ * attempt starts from the item as this process last saw it, when it did, instead of reading it: a write that
+ * goes through proves the guess right, and a refusal is only ever given on an item read afresh.
  */
 export async function changeItem(
   deps: DynamoDbDeps,
@@ -71,14 +91,34 @@ export async function changeItem(
   key: string,
   decide: (current: Item | undefined) => Item | undefined,
 ): Promise<ItemChange> {
+  let guess = recentOf(deps).item(table, key)
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await guarded(() => deps.tables.getItem(table, key))
+    const guessed = guess !== undefined
+    const current = guess ?? (await guarded(() => deps.tables.getItem(table, key)))
+    guess = undefined
     const before = current?.value as Item | undefined
-    const after = decide(before)
+    let after: Item | undefined
+    try {
+      after = decide(before)
+    } catch (error) {
+      if (guessed) continue
+      throw error
+    }
     if (before === undefined && after === undefined) return { before, after }
     const outcome = await guarded(() => deps.tables.swapItem(table, key, current, after))
-    if (outcome === 'swapped') return { before, after }
-    if (outcome === 'no-table') throw ResourceNotFoundException()
+    if (outcome === 'swapped') {
+      recentOf(deps).rememberItem(
+        table,
+        key,
+        after === undefined ? undefined : { value: after, version: deps.tables.versionOf(after) },
+      )
+      return { before, after }
+    }
+    recentOf(deps).rememberItem(table, key, undefined)
+    if (outcome === 'no-table') {
+      recentOf(deps).forgetTable(table.scope, table.name)
+      throw ResourceNotFoundException()
+    }
   }
   throw ServiceUnavailable('Too many concurrent writes to the same item; retry the request')
 }

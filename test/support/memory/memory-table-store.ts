@@ -57,6 +57,10 @@ export class MemoryTableStore implements TableStore {
     })
   }
 
+  versionOf(item: ItemDocument): string {
+    return JSON.stringify(item)
+  }
+
   listTables(scope: TableScope): Promise<string[]> {
     return this.call(() => {
       const prefix = tableKey(scope, '')
