@@ -286,7 +286,7 @@ export async function startGateway(
       await analyticsRuntime?.stop()
       await firehoseDelivery?.stop()
       await server.close()
-      await Promise.allSettled([recordLog.close(), catalog.close()])
+      await Promise.allSettled([recordLog.close(), catalog.close(), deliveryStreams.close()])
       await redis.quit()
     },
   }

@@ -8,6 +8,12 @@ import type { DeliveryStreamRecord } from './delivery-streams.ts'
  */
 export interface DeliveryStreamCatalog {
   get(key: DeliveryStreamKey): Promise<StoredDeliveryStream | undefined>
+  /**
+   * The same, from this replica's copy (the put path): frozen, shared by every caller. This replica's own
+   * writes show at once, another replica's within moments; until its copy is confirmed current, it reads
+   * the store.
+   */
+  getCached(key: DeliveryStreamKey): Promise<StoredDeliveryStream | undefined>
   /** Stores a new delivery stream; false when one of that name exists in the account and region. */
   create(stream: StoredDeliveryStream): Promise<boolean>
   /** Replaces the stored one when its revision is `stream.revision - 1`; false when another write came first. */

@@ -46,8 +46,18 @@ function deliveryStream(
   }
 }
 
-/** The behaviour every DeliveryStreamCatalog shares; `open` gives a fresh, empty catalog. */
-function describeCatalogContract(name: string, open: () => DeliveryStreamCatalog): void {
+/** How long a change made on one replica may take to reach the cache of another. */
+const PROPAGATION = { timeout: 2_000, interval: 20 }
+
+/**
+ * The behaviour every DeliveryStreamCatalog shares; `open` gives a fresh, empty catalog, and `openReplica`
+ * another catalog on the same store (another gateway process).
+ */
+function describeCatalogContract(
+  name: string,
+  open: () => DeliveryStreamCatalog,
+  openReplica: (of: DeliveryStreamCatalog) => DeliveryStreamCatalog,
+): void {
   describe(`${name} honours the DeliveryStreamCatalog contract`, () => {
     it('creates a name once and reads it back as stored, timestamps as Dates', async () => {
       const catalog = open()
@@ -123,20 +133,80 @@ function describeCatalogContract(name: string, open: () => DeliveryStreamCatalog
       expect(first?.description.CreateTimestamp).toBeInstanceOf(Date)
       expect(first?.httpEndpointAccessKey).toBe('secret')
     })
+
+    it('shows this replica its own writes in getCached at once, frozen', async () => {
+      const catalog = open()
+      const stream = deliveryStream('own-writes', 'CREATING')
+      expect(await catalog.getCached(stream)).toBeUndefined()
+
+      await catalog.create(stream)
+      const cached = await catalog.getCached(stream)
+      expect(cached).toEqual(stream)
+      expect(Object.isFrozen(cached?.description)).toBe(true)
+
+      const active = {
+        ...stream,
+        revision: 2,
+        description: { ...stream.description, DeliveryStreamStatus: 'ACTIVE' as const },
+      }
+      await catalog.update(active)
+      expect(await catalog.getCached(stream)).toEqual(active)
+
+      await catalog.remove(stream, 2)
+      expect(await catalog.getCached(stream)).toBeUndefined()
+    })
+
+    it("refreshes getCached after another replica's creation, update and removal", async () => {
+      const writer = open()
+      const reader = openReplica(writer)
+      const stream = deliveryStream('elsewhere')
+      expect(await reader.getCached(stream)).toBeUndefined()
+
+      await writer.create(stream)
+      await expect.poll(() => reader.getCached(stream), PROPAGATION).toEqual(stream)
+      expect(await reader.getCached(stream)).toEqual(stream)
+
+      const deleting = {
+        ...stream,
+        revision: 2,
+        description: { ...stream.description, DeliveryStreamStatus: 'DELETING' as const },
+      }
+      expect(await writer.update(deleting)).toBe(true)
+      await expect.poll(() => reader.getCached(stream), PROPAGATION).toEqual(deleting)
+
+      expect(await writer.remove(stream, 2)).toBe(true)
+      await expect.poll(() => reader.getCached(stream), PROPAGATION).toBeUndefined()
+    })
   })
 }
 
-describeCatalogContract('MemoryDeliveryStreamCatalog', () => new MemoryDeliveryStreamCatalog())
+describeCatalogContract(
+  'MemoryDeliveryStreamCatalog',
+  () => new MemoryDeliveryStreamCatalog(),
+  (of) => of,
+)
 
 const prefixes: string[] = []
 const clients: Redis[] = []
-describeCatalogContract('RedisDeliveryStreamCatalog', () => {
+const catalogs: DeliveryStreamCatalog[] = []
+const replicaPrefixes = new WeakMap<DeliveryStreamCatalog, string>()
+function openRedisCatalog(keyPrefix: string): RedisDeliveryStreamCatalog {
   const redis = createRedisClient(inject('stack').redisUrl, 'delivery-stream-catalog-contract')
   clients.push(redis)
-  const keyPrefix = `${uniqueName('delivery-streams')}:`
-  prefixes.push(keyPrefix)
-  return new RedisDeliveryStreamCatalog(redis, { keyPrefix })
-})
+  const catalog = new RedisDeliveryStreamCatalog(redis, { keyPrefix })
+  catalogs.push(catalog)
+  replicaPrefixes.set(catalog, keyPrefix)
+  return catalog
+}
+describeCatalogContract(
+  'RedisDeliveryStreamCatalog',
+  () => {
+    const keyPrefix = `${uniqueName('delivery-streams')}:`
+    prefixes.push(keyPrefix)
+    return openRedisCatalog(keyPrefix)
+  },
+  (of) => openRedisCatalog(replicaPrefixes.get(of) ?? ''),
+)
 
 describe('RedisDeliveryStreamCatalog while Redis is unreachable', () => {
   it('fails with DeliveryStreamCatalogUnavailableError', async () => {
@@ -144,12 +214,19 @@ describe('RedisDeliveryStreamCatalog while Redis is unreachable', () => {
     redis.on('error', () => undefined)
     clients.push(redis)
     const catalog = new RedisDeliveryStreamCatalog(redis)
+    catalogs.push(catalog)
     await expect(catalog.listAll(scope)).rejects.toThrow(DeliveryStreamCatalogUnavailableError)
+    const startedAt = Date.now()
+    await expect(catalog.getCached({ ...scope, name: 'x' })).rejects.toThrow(
+      DeliveryStreamCatalogUnavailableError,
+    )
+    expect(Date.now() - startedAt).toBeLessThan(3_000)
     await expect(catalog.update(deliveryStream('x'))).rejects.toThrow(DeliveryStreamCatalogUnavailableError)
   })
 })
 
 afterAll(async () => {
+  for (const catalog of catalogs) await catalog.close()
   const redis = clients[0]
   if (redis !== undefined) for (const prefix of prefixes) await deleteKeysWithPrefix(redis, prefix)
   for (const client of clients) client.disconnect()

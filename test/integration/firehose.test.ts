@@ -16,6 +16,7 @@ import {
   PutRecordBatchCommand,
   PutRecordCommand,
   ResourceNotFoundException,
+  StartDeliveryStreamEncryptionCommand,
   UpdateDestinationCommand,
 } from '@aws-sdk/client-firehose'
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler'
@@ -287,5 +288,59 @@ describe('the AWS CLI (from PyPI) creating, describing and putting to a delivery
     const stored = await storedAt(deliveryStreamTopicName({ accountId, region, name }), put.RecordId)
     expect(stored?.value?.toString()).toBe('hello from the cli')
     await cli('delete-delivery-stream', '--delivery-stream-name', name)
+  })
+})
+
+describe('two gateway processes on one Redis', () => {
+  let other: TestGateway
+  let otherClient: FirehoseClient
+
+  beforeAll(async () => {
+    other = await startTestGateway(stack, { FIREHOSE_DELIVERY: 'off', ANALYTICS_RUNTIME: 'off' })
+    otherClient = new FirehoseClient({
+      endpoint: other.endpoint,
+      region,
+      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+      maxAttempts: 1,
+      requestHandler: new NodeHttp2Handler(),
+    })
+  })
+
+  afterAll(async () => {
+    otherClient.destroy()
+    await other.stop()
+  })
+
+  it("serves puts from a copy that follows the other process's changes and deletion", async () => {
+    const client = firehose(false)
+    const name = uniqueName('fh-replicas')
+    await client.send(
+      new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ExtendedS3DestinationConfiguration: S3 }),
+    )
+    await untilActive(client, name)
+    const put = () =>
+      otherClient.send(new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from('x') } }))
+    // Puts answered by the other process: from its cached copy once the first has read it.
+    expect((await put()).Encrypted).toBe(false)
+    expect((await put()).Encrypted).toBe(false)
+
+    await client.send(new StartDeliveryStreamEncryptionCommand({ DeliveryStreamName: name }))
+    await expect.poll(async () => (await put()).Encrypted, { timeout: 5_000, interval: 100 }).toBe(true)
+
+    await client.send(new DeleteDeliveryStreamCommand({ DeliveryStreamName: name }))
+    await expect
+      .poll(
+        () =>
+          put().then(
+            () => 'stored',
+            (error: unknown) => (error as Error).name,
+          ),
+        {
+          timeout: 2_000,
+          interval: 50,
+        },
+      )
+      .toBe('ResourceNotFoundException')
+    client.destroy()
   })
 })

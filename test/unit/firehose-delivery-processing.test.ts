@@ -43,7 +43,8 @@ describe('delivery with the processing stage', () => {
       topic: 't',
       bucket: 'b',
       destination: {
-        BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 0 },
+        // AWS's minimums under dynamic partitioning.
+        BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 60 },
         Prefix: 'key1=!{partitionKeyFromQuery:key1}/key2=!{partitionKeyFromQuery:key2}/',
         ErrorOutputPrefix: 'error-output/!{firehose:error-output-type}/',
         DynamicPartitioningConfiguration: { Enabled: true },
@@ -74,7 +75,8 @@ describe('delivery with the processing stage', () => {
       http: unusedHttp,
       tableSchemas: undefined,
     })
-    workers.push(await DeliveryWorker.start(stream, workerDeps(groups, store, clock), options))
+    const worker = await DeliveryWorker.start(stream, workerDeps(groups, store, clock), options)
+    workers.push(worker)
     groups.append(
       't',
       0,
@@ -83,6 +85,12 @@ describe('delivery with the processing stage', () => {
     )
     groups.append('t', 0, Buffer.from('{"nothing":1}'), clock.now())
     await groups.pump()
+    // The failed record is written at once; the partitions' buffers wait for IntervalInSeconds.
+    await vi.waitFor(() => {
+      expect(store.objects('b').size).toBe(1)
+    })
+    clock.advance(60_000)
+    worker.tick()
     await vi.waitFor(() => {
       expect(store.objects('b').size).toBe(3)
     })

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
-import { StreamRecordCache } from './catalog-cache.ts'
+import { RecordCache } from './catalog-cache.ts'
 
-describe('StreamRecordCache', () => {
+describe('RecordCache', () => {
   it('loads a record once and then answers from memory', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({ orders: record('orders', 1) })
 
     expect(await cache.get('orders', store.loader('orders'))).toEqual(record('orders', 1))
@@ -15,7 +15,7 @@ describe('StreamRecordCache', () => {
   })
 
   it('shares one load among concurrent misses of the same key', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({ orders: record('orders', 1), other: record('other', 1) })
 
     const waiting = [
@@ -35,7 +35,7 @@ describe('StreamRecordCache', () => {
   })
 
   it('does not remember streams that do not exist', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({})
 
     expect(await cache.get('missing', store.loader('missing'))).toBeUndefined()
@@ -44,7 +44,7 @@ describe('StreamRecordCache', () => {
   })
 
   it('loads again after an invalidation', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({ orders: record('orders', 1) })
     await cache.get('orders', store.loader('orders'))
 
@@ -56,7 +56,7 @@ describe('StreamRecordCache', () => {
   })
 
   it('hands out, but does not keep, what a load read before an invalidation', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({ orders: record('orders', 1) })
 
     const before = cache.get('orders', store.loader('orders'))
@@ -68,7 +68,7 @@ describe('StreamRecordCache', () => {
   })
 
   it('does not keep what a load read before the cache was cleared', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({ orders: record('orders', 1) })
 
     const before = cache.get('orders', store.loader('orders'))
@@ -83,7 +83,7 @@ describe('StreamRecordCache', () => {
   })
 
   it('passes a failed load to every waiter and tries again on the next miss', async () => {
-    const cache = new StreamRecordCache()
+    const cache = new RecordCache<StreamRecord>()
     const store = new DelayedStore({ orders: record('orders', 1) })
     store.failNext = new Error('store down')
 

@@ -1,24 +1,22 @@
-import type { StreamRecord } from '../../ports/stream-catalog.ts'
-
-interface CacheEntry {
-  /** Set once the load has finished; a stream that does not exist is never kept. */
-  record: StreamRecord | undefined
+interface CacheEntry<T> {
+  /** Set once the load has finished; a record that does not exist is never kept. */
+  record: T | undefined
   /** The load in flight, shared by every caller that misses meanwhile. */
-  loading: Promise<StreamRecord | undefined> | undefined
+  loading: Promise<T | undefined> | undefined
 }
 
 /**
- * This process's copy of stream records. A miss loads the record once, however many callers wait for it.
+ * This process's copy of a catalog's records (streams, delivery streams). A miss loads the record once, however many callers wait for it.
  * The result of a load is kept only if nothing invalidated the key while it ran: the store may have changed
  * after the load read it.
  *
- * Missing streams are not remembered: the names come from callers, so remembering them would let the map
- * grow without bound, and a stream created elsewhere must become visible at once.
+ * Missing records are not remembered: the names come from callers, so remembering them would let the map
+ * grow without bound, and a record created elsewhere must become visible at once.
  */
-export class StreamRecordCache {
-  private readonly entries = new Map<string, CacheEntry>()
+export class RecordCache<T> {
+  private readonly entries = new Map<string, CacheEntry<T>>()
 
-  get(key: string, load: () => Promise<StreamRecord | undefined>): Promise<StreamRecord | undefined> {
+  get(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     const entry = this.entries.get(key)
     if (entry?.record !== undefined) return Promise.resolve(entry.record)
     if (entry?.loading !== undefined) return entry.loading
@@ -33,11 +31,8 @@ export class StreamRecordCache {
     this.entries.clear()
   }
 
-  private startLoad(
-    key: string,
-    load: () => Promise<StreamRecord | undefined>,
-  ): Promise<StreamRecord | undefined> {
-    const entry: CacheEntry = { record: undefined, loading: undefined }
+  private startLoad(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const entry: CacheEntry<T> = { record: undefined, loading: undefined }
     const stillCurrent = (): boolean => this.entries.get(key) === entry
     entry.loading = load().then(
       (record) => {
@@ -56,4 +51,13 @@ export class StreamRecordCache {
     this.entries.set(key, entry)
     return entry.loading
   }
+}
+
+/** Records a cache hands out are shared by every caller of the process: frozen, so none can change them. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const member of Object.values(value)) deepFreeze(member)
+  }
+  return value
 }

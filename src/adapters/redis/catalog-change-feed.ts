@@ -90,3 +90,15 @@ export class CatalogChangeFeed {
     return this.subscribing
   }
 }
+
+/**
+ * The connection a feed receives on: a duplicate of the command connection, named after it with `suffix`.
+ * The feed subscribes again itself after a reconnection, and knows when that has succeeded.
+ */
+export function changeSubscriberFor(redis: Redis, suffix: string): Redis {
+  const { connectionName } = redis.options
+  return redis.duplicate({
+    autoResubscribe: false,
+    ...(connectionName === undefined ? {} : { connectionName: `${connectionName}-${suffix}` }),
+  })
+}

@@ -8,9 +8,9 @@ import {
   type StreamRecord,
   type TopicClaim,
 } from '../../ports/stream-catalog.ts'
-import { StreamRecordCache } from './catalog-cache.ts'
+import { deepFreeze, RecordCache } from './catalog-cache.ts'
 import { encodeCatalogChange, type CatalogChange } from './catalog-change.ts'
-import { CatalogChangeFeed } from './catalog-change-feed.ts'
+import { CatalogChangeFeed, changeSubscriberFor } from './catalog-change-feed.ts'
 import { CatalogKeys, DEFAULT_CATALOG_KEY_PREFIX } from './catalog-keys.ts'
 import { CREATE_STREAM, REMOVE_STREAM, REPLACE_TOPIC_CLAIM, UPDATE_STREAM } from './catalog-scripts.ts'
 
@@ -27,7 +27,7 @@ export interface RedisStreamCatalogOptions {
  */
 export class RedisStreamCatalog implements StreamCatalog {
   private readonly keys: CatalogKeys
-  private readonly cache = new StreamRecordCache()
+  private readonly cache = new RecordCache<StreamRecord>()
   private readonly changes: CatalogChangeFeed
 
   constructor(
@@ -35,7 +35,7 @@ export class RedisStreamCatalog implements StreamCatalog {
     options: RedisStreamCatalogOptions = {},
   ) {
     this.keys = new CatalogKeys(options.keyPrefix ?? DEFAULT_CATALOG_KEY_PREFIX)
-    const subscriber = options.createSubscriber?.() ?? subscriberFor(redis)
+    const subscriber = options.createSubscriber?.() ?? changeSubscriberFor(redis, 'catalog-changes')
     this.changes = new CatalogChangeFeed(subscriber, this.keys.changes(), {
       onChange: (change) => {
         this.cache.invalidate(this.keys.stream(change))
@@ -186,15 +186,6 @@ export class RedisStreamCatalog implements StreamCatalog {
   }
 }
 
-function subscriberFor(redis: Redis): Redis {
-  const { connectionName } = redis.options
-  return redis.duplicate({
-    // The feed subscribes again itself after a reconnection, and knows when that has succeeded.
-    autoResubscribe: false,
-    ...(connectionName === undefined ? {} : { connectionName: `${connectionName}-catalog-changes` }),
-  })
-}
-
 function notice(kind: CatalogChange['kind'], key: StreamKey, version: number): string {
   const { accountId, region, streamName } = key
   return encodeCatalogChange({ kind, accountId, region, streamName, version })
@@ -208,12 +199,4 @@ function encodeClaim(claim: TopicClaim): string {
 
 function parseRecord(doc: string): StreamRecord {
   return JSON.parse(doc) as StreamRecord
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const member of Object.values(value)) deepFreeze(member)
-  }
-  return value
 }

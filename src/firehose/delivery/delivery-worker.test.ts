@@ -382,6 +382,7 @@ describe('DeliveryWorker', () => {
     const worker = await h.start(
       stream({
         destination: {
+          BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 300 },
           Prefix: 'c=!{partitionKeyFromQuery:c}/',
           ErrorOutputPrefix: 'err/!{firehose:error-output-type}/',
           DynamicPartitioningConfiguration: { Enabled: true },

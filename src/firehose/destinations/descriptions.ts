@@ -18,6 +18,11 @@ import type {
 export const DESTINATION_ID = 'destinationId-000000000001'
 
 export const DEFAULT_BUFFERING_HINTS = { SizeInMBs: 5, IntervalInSeconds: 300 } as const
+/**
+ * SizeInMBs when none is given to an ExtendedS3 destination with record format conversion (AWS's default) or
+ * dynamic partitioning, both of which need at least 64 (destination-rules.ts).
+ */
+export const LARGE_OBJECTS_DEFAULT_SIZE_IN_MBS = 128
 /** An HTTP endpoint's failed deliveries are retried this long (seconds) by default. */
 export const DEFAULT_HTTP_ENDPOINT_RETRY_SECONDS = 300
 
@@ -48,15 +53,22 @@ export function extendedS3Description(
   base?: ExtendedS3DestinationDescription,
 ): ExtendedS3DestinationDescription {
   const backup = config.S3BackupConfiguration
+  const conversion = config.DataFormatConversionConfiguration ?? base?.DataFormatConversionConfiguration
+  const partitioning = config.DynamicPartitioningConfiguration ?? base?.DynamicPartitioningConfiguration
+  const largeObjects =
+    (conversion !== undefined && conversion.Enabled !== false) || partitioning?.Enabled === true
   return withoutUndefined({
     ...s3Description(config, base),
+    BufferingHints: bufferingHints(
+      config.BufferingHints,
+      base?.BufferingHints,
+      largeObjects ? LARGE_OBJECTS_DEFAULT_SIZE_IN_MBS : DEFAULT_BUFFERING_HINTS.SizeInMBs,
+    ),
     ProcessingConfiguration: config.ProcessingConfiguration ?? base?.ProcessingConfiguration,
     S3BackupMode: config.S3BackupMode ?? base?.S3BackupMode ?? 'Disabled',
     S3BackupDescription: backup === undefined ? base?.S3BackupDescription : s3Description(backup),
-    DataFormatConversionConfiguration:
-      config.DataFormatConversionConfiguration ?? base?.DataFormatConversionConfiguration,
-    DynamicPartitioningConfiguration:
-      config.DynamicPartitioningConfiguration ?? base?.DynamicPartitioningConfiguration,
+    DataFormatConversionConfiguration: conversion,
+    DynamicPartitioningConfiguration: partitioning,
     FileExtension: config.FileExtension ?? base?.FileExtension,
     CustomTimeZone: config.CustomTimeZone ?? base?.CustomTimeZone,
   })
@@ -119,9 +131,13 @@ export function httpEndpointDestination(
   }
 }
 
-function bufferingHints(given: BufferingHints | undefined, base: BufferingHints | undefined): BufferingHints {
+function bufferingHints(
+  given: BufferingHints | undefined,
+  base: BufferingHints | undefined,
+  defaultSizeInMBs: number = DEFAULT_BUFFERING_HINTS.SizeInMBs,
+): BufferingHints {
   return {
-    SizeInMBs: given?.SizeInMBs ?? base?.SizeInMBs ?? DEFAULT_BUFFERING_HINTS.SizeInMBs,
+    SizeInMBs: given?.SizeInMBs ?? base?.SizeInMBs ?? defaultSizeInMBs,
     IntervalInSeconds:
       given?.IntervalInSeconds ?? base?.IntervalInSeconds ?? DEFAULT_BUFFERING_HINTS.IntervalInSeconds,
   }

@@ -1,6 +1,6 @@
 // The rules across a destination's members that CreateDeliveryStream and UpdateDestination check before storing
 // it (the model's constraints on single members are checked earlier, as ValidationException): S3 prefixes and
-// dynamic partitioning, processors, record format conversion. A destination that breaks one is refused with
+// dynamic partitioning, processors, record format conversion, buffering minimums. A destination that breaks one is refused with
 // InvalidArgumentException and nothing is stored. UpdateDestination checks the destination as merged, so an
 // update that is fine alone but not with what it keeps is refused too.
 
@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-firehose'
 
 import { compilePrefix, s3PrefixViolation } from '../delivery/object-keys.ts'
+import { DEFAULT_BUFFERING_HINTS } from './descriptions.ts'
 import { InvalidArgumentException } from '../errors.ts'
 import { dataFormatConversionViolation, processingConfigurationViolation } from '../processing/index.ts'
 
@@ -33,7 +34,8 @@ function destinationViolation(destination: DestinationDescription): string | und
       processingConfigurationViolation(extended.ProcessingConfiguration, partitioning) ??
       partitionKeySourceViolation(extended) ??
       dataFormatConversionViolation(extended.DataFormatConversionConfiguration) ??
-      plainS3PrefixViolation(extended.S3BackupDescription)
+      plainS3PrefixViolation(extended.S3BackupDescription) ??
+      bufferingViolation(extended)
     )
   }
   const http = destination.HttpEndpointDestinationDescription
@@ -42,6 +44,26 @@ function destinationViolation(destination: DestinationDescription): string | und
       processingConfigurationViolation(http.ProcessingConfiguration) ??
       plainS3PrefixViolation(http.S3DestinationDescription)
     )
+  }
+  return undefined
+}
+
+/**
+ * AWS's minimums for large objects, in its words: dynamic partitioning needs SizeInMBs >= 64 and
+ * IntervalInSeconds >= 60 (no zero buffering), record format conversion SizeInMBs >= 64.
+ */
+function bufferingViolation(extended: ExtendedS3DestinationDescription): string | undefined {
+  const size = extended.BufferingHints?.SizeInMBs ?? DEFAULT_BUFFERING_HINTS.SizeInMBs
+  const interval = extended.BufferingHints?.IntervalInSeconds ?? DEFAULT_BUFFERING_HINTS.IntervalInSeconds
+  if (extended.DynamicPartitioningConfiguration?.Enabled === true) {
+    if (size < 64) return 'BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.'
+    if (interval < 60) {
+      return 'BufferingHints.IntervalInSeconds must be at least 60 seconds when Dynamic Partitioning is enabled.'
+    }
+  }
+  const conversion = extended.DataFormatConversionConfiguration
+  if (conversion !== undefined && conversion.Enabled !== false && size < 64) {
+    return 'BufferingHints.SizeInMBs must be at least 64 when data format conversion is enabled.'
   }
   return undefined
 }

@@ -290,3 +290,117 @@ describe('UpdateDestination checks the destination as merged', () => {
     expect(await described(firehose)).toMatchObject({ VersionId: '2' })
   })
 })
+
+describe('buffering minimums of dynamic partitioning and record format conversion', () => {
+  const PARTITIONED = {
+    Prefix: 'customer=!{partitionKeyFromQuery:customer}/',
+    ErrorOutputPrefix: ERROR_OUTPUT_PREFIX,
+    DynamicPartitioningConfiguration: { Enabled: true },
+    ProcessingConfiguration: { Enabled: true, Processors: [METADATA_EXTRACTION] },
+  }
+
+  it('refuses dynamic partitioning under 64 MiB or 60 seconds, in AWS words', async () => {
+    const firehose = fakeFirehose()
+    await expectCreateRefused(
+      firehose,
+      { ...PARTITIONED, BufferingHints: { SizeInMBs: 63, IntervalInSeconds: 60 } },
+      'BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.',
+    )
+    for (const IntervalInSeconds of [0, 59]) {
+      await expectCreateRefused(
+        firehose,
+        { ...PARTITIONED, BufferingHints: { SizeInMBs: 64, IntervalInSeconds } },
+        'BufferingHints.IntervalInSeconds must be at least 60 seconds when Dynamic Partitioning is enabled.',
+      )
+    }
+  })
+
+  it('refuses record format conversion under 64 MiB, whatever the interval', async () => {
+    await expectCreateRefused(
+      fakeFirehose(),
+      {
+        DataFormatConversionConfiguration: PARQUET_CONVERSION,
+        BufferingHints: { SizeInMBs: 63, IntervalInSeconds: 900 },
+      },
+      'BufferingHints.SizeInMBs must be at least 64 when data format conversion is enabled.',
+    )
+  })
+
+  it('accepts the minimums, a short interval with format conversion, and small buffers when both are off', async () => {
+    const firehose = fakeFirehose()
+    const accepted = [
+      { ...PARTITIONED, BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 60 } },
+      {
+        DataFormatConversionConfiguration: PARQUET_CONVERSION,
+        BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 0 },
+      },
+      {
+        DataFormatConversionConfiguration: { ...PARQUET_CONVERSION, Enabled: false },
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+      {
+        DynamicPartitioningConfiguration: { Enabled: false },
+        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+      },
+    ]
+    for (const [index, destination] of accepted.entries()) {
+      await firehose.call('CreateDeliveryStream', {
+        DeliveryStreamName: `accepted-${String(index)}`,
+        ExtendedS3DestinationConfiguration: { ...S3_DESTINATION, ...destination },
+      })
+    }
+  })
+
+  it('gives 128 MiB to either when no BufferingHints are given', async () => {
+    for (const destination of [PARTITIONED, { DataFormatConversionConfiguration: PARQUET_CONVERSION }]) {
+      const firehose = fakeFirehose()
+      await createActiveDeliveryStream(firehose, 'clicks', {
+        ExtendedS3DestinationConfiguration: { ...S3_DESTINATION, ...destination },
+      })
+      expect(await described(firehose)).toMatchObject({
+        Destinations: [
+          {
+            ExtendedS3DestinationDescription: { BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 300 } },
+            S3DestinationDescription: { BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 300 } },
+          },
+        ],
+      })
+    }
+  })
+
+  it('refuses an UpdateDestination that leaves the merged destination under the minimums, changing nothing', async () => {
+    const partitioned = fakeFirehose()
+    await createActiveDeliveryStream(partitioned, 'clicks', {
+      ExtendedS3DestinationConfiguration: { ...S3_DESTINATION, ...PARTITIONED },
+    })
+    await expectUpdateRefused(
+      partitioned,
+      { BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 0 } },
+      'BufferingHints.IntervalInSeconds must be at least 60 seconds when Dynamic Partitioning is enabled.',
+    )
+    await expectUpdateRefused(
+      partitioned,
+      { BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 300 } },
+      'BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.',
+    )
+
+    // Format conversion added to a stream that kept the 5 MiB default.
+    const plain = fakeFirehose()
+    await createActiveDeliveryStream(plain, 'clicks')
+    await expectUpdateRefused(
+      plain,
+      { DataFormatConversionConfiguration: PARQUET_CONVERSION },
+      'BufferingHints.SizeInMBs must be at least 64 when data format conversion is enabled.',
+    )
+    await plain.call('UpdateDestination', {
+      DeliveryStreamName: 'clicks',
+      CurrentDeliveryStreamVersionId: '1',
+      DestinationId: 'destinationId-000000000001',
+      ExtendedS3DestinationUpdate: {
+        DataFormatConversionConfiguration: PARQUET_CONVERSION,
+        BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 60 },
+      },
+    })
+    expect(await described(plain)).toMatchObject({ VersionId: '2' })
+  })
+})

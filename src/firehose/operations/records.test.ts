@@ -137,4 +137,15 @@ describe('PutRecord and PutRecordBatch', () => {
       firehose.call('PutRecord', { DeliveryStreamName: 'clicks', Record: { Data: bytes('x') } }),
     ).rejects.toMatchObject({ type: 'ResourceNotFoundException' })
   })
+
+  it("read the delivery stream from the replica's cached catalog, never the store directly", async () => {
+    const firehose = fakeFirehose()
+    await createActiveDeliveryStream(firehose, 'clicks')
+    const read = vi.spyOn(firehose.deps.catalog, 'get')
+    const readCached = vi.spyOn(firehose.deps.catalog, 'getCached')
+    await firehose.call('PutRecord', { DeliveryStreamName: 'clicks', Record: { Data: bytes('x') } })
+    await firehose.call('PutRecordBatch', { DeliveryStreamName: 'clicks', Records: [{ Data: bytes('y') }] })
+    expect(read).not.toHaveBeenCalled()
+    expect(readCached).toHaveBeenCalledTimes(2)
+  })
 })

@@ -46,9 +46,12 @@ export function createRecordWriter(deps: FirehoseDeps): RecordWriter {
   }
 }
 
-/** Puts need an ACTIVE DirectPut delivery stream; one still CREATING (or DELETING) is not found yet (any more). */
+/**
+ * Puts need an ACTIVE DirectPut delivery stream; one still CREATING (or DELETING) is not found yet (any more).
+ * Read from the replica's cached catalog: a put makes no Redis round trip once the delivery stream is cached.
+ */
 async function writableStream(deps: FirehoseDeps, key: DeliveryStreamKey): Promise<StoredDeliveryStream> {
-  const stream = await deps.catalog.get(key)
+  const stream = await deps.catalog.getCached(key)
   if (stream === undefined) throw deliveryStreamNotFound(key)
   if (stream.description.DeliveryStreamType === 'KinesisStreamAsSource') {
     throw InvalidArgumentException(

@@ -6,6 +6,7 @@ import {
   type StoredDeliveryStream,
 } from '../../../src/ports/delivery-stream-catalog.ts'
 import type { DeliveryStreamRecord } from '../../../src/ports/delivery-streams.ts'
+import { deepFreeze } from './memory-stream-catalog.ts'
 
 /** DeliveryStreamCatalog in memory, with the Redis adapter's compare-and-set semantics; copies in and out. */
 export class MemoryDeliveryStreamCatalog implements DeliveryStreamCatalog {
@@ -15,6 +16,14 @@ export class MemoryDeliveryStreamCatalog implements DeliveryStreamCatalog {
 
   get(key: DeliveryStreamKey): Promise<StoredDeliveryStream | undefined> {
     return this.call(() => copy(this.streams.get(fieldOf(key))))
+  }
+
+  /** Frozen, like the Redis catalog's shared cache entries, so that code mutating them fails in unit tests too. */
+  getCached(key: DeliveryStreamKey): Promise<StoredDeliveryStream | undefined> {
+    return this.call(() => {
+      const stream = copy(this.streams.get(fieldOf(key)))
+      return stream === undefined ? undefined : deepFreeze(stream)
+    })
   }
 
   create(stream: StoredDeliveryStream): Promise<boolean> {
