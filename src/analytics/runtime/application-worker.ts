@@ -415,7 +415,9 @@ export class ApplicationWorker {
           for (const error of decoded.errors) {
             this.emitError(error.name, error.message, stored.timestamp, data)
           }
-          for (const row of decoded.rows) this.app.push(streamName, row, stored.timestamp)
+          // The Kafka record timestamp is both the row's ROWTIME (raised to keep time monotonic) and its
+          // APPROXIMATE_ARRIVAL_TIME (as stored).
+          for (const row of decoded.rows) this.app.push(streamName, row, stored.timestamp, stored.timestamp)
         }
       })
       this.lastRecordAtMillis = this.deps.clock.now()

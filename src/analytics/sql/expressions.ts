@@ -21,7 +21,7 @@ import {
 /** A relation visible to an expression: a stream, table or subquery, by alias, with its columns. */
 export interface Relation {
   readonly alias: string
-  readonly columns: readonly { readonly name: string; readonly kind: ValueKind }[]
+  readonly columns: readonly { readonly name: string; readonly kind: ValueKind; readonly hidden?: boolean }[]
 }
 
 /** What an expression is evaluated against: one row per relation (undefined: the null side of an outer join). */

@@ -39,6 +39,8 @@ export interface StatefulPart {
 export interface ColumnInfo {
   readonly name: string
   readonly kind: ValueKind
+  /** a system column (APPROXIMATE_ARRIVAL_TIME of an input stream): readable by name, left out of `*` */
+  readonly hidden?: boolean
 }
 
 /** What compiling a query needs from the application around it. */
@@ -148,9 +150,9 @@ function selectList(
       for (const relation of relations) {
         const index = env.relations.indexOf(relation)
         for (const column of relation.columns) {
-          if (column.name === 'ROWTIME') continue
+          if (column.name === 'ROWTIME' || column.hidden === true) continue
           const name = column.name
-          columns.push(column)
+          columns.push({ name, kind: column.kind })
           values.push({ eval: (ctx) => ctx.rows[index]?.[name] ?? null, kind: column.kind })
         }
       }
