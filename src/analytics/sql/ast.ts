@@ -133,7 +133,14 @@ export type FromItem =
       readonly over?: WindowSpec
       readonly pos: Position
     }
-  | { readonly k: 'subquery'; readonly query: Query; readonly alias?: string; readonly pos: Position }
+  | {
+      readonly k: 'subquery'
+      readonly query: Query
+      readonly alias?: string
+      /** AS t(a, b): the subquery's columns renamed */
+      readonly columns?: readonly string[]
+      readonly pos: Position
+    }
   | {
       readonly k: 'function'
       readonly call: Expr & { k: 'call' }

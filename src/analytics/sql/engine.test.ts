@@ -694,6 +694,21 @@ CREATE PUMP p AS INSERT INTO o SELECT STREAM tickr FROM SOURCE_SQL_STREAM_001;`)
     ).toMatchObject({ message: expect.stringContaining('needs a ROWTIME window') as unknown })
   })
 
+  it('renames the columns of a subquery with AS t(a, ...), which must name each of them', () => {
+    expect(
+      check(`CREATE STREAM o (t VARCHAR(4));
+CREATE PUMP p AS INSERT INTO o SELECT STREAM q.sym FROM (SELECT STREAM ticker_symbol FROM SOURCE_SQL_STREAM_001) AS q(sym);`),
+    ).toBeUndefined()
+    expect(
+      check(`CREATE STREAM o (t VARCHAR(4));
+CREATE PUMP p AS INSERT INTO o SELECT STREAM q.a FROM (SELECT STREAM ticker_symbol FROM SOURCE_SQL_STREAM_001) AS q(a, b);`),
+    ).toEqual({
+      message: "At line 2, column 55: The subquery has 1 columns; 'Q' names 2",
+      line: 2,
+      column: 55,
+    })
+  })
+
   it('gives the syntax error with its position', () => {
     expect(check(`CREATE STREAM o (t INT`)).toEqual({
       message: 'Encountered "<EOF>" at line 1, column 23. Was expecting ")"',

@@ -314,11 +314,19 @@ function compileFrom(item: FromItem, qc: QueryContext, top: boolean): Source {
       let sink: Sink = () => undefined
       const inner = compileQuery(item.query, qc, (values, rowtime) => {
         const row: Row = { ROWTIME: timestamp(rowtime) }
-        inner.columns.forEach((c, i) => (row[c.name] = values[i] ?? null))
+        columns.forEach((c, i) => (row[c.name] = values[i] ?? null))
         sink([row], rowtime)
       })
+      const names = item.columns
+      if (names !== undefined && names.length !== inner.columns.length) {
+        throw codeError(
+          item.pos,
+          `The subquery has ${inner.columns.length} columns; '${item.alias ?? ''}' names ${names.length}`,
+        )
+      }
+      const columns = inner.columns.map((c, i) => ({ name: names?.[i] ?? c.name, kind: c.kind }))
       return {
-        relations: [streamRelation(item.alias ?? '', inner.columns)],
+        relations: [streamRelation(item.alias ?? '', columns)],
         connect: (s) => {
           sink = s
         },
