@@ -709,6 +709,16 @@ CREATE PUMP p AS INSERT INTO o SELECT STREAM q.a FROM (SELECT STREAM ticker_symb
     })
   })
 
+  it('refuses LEAD and ROW_NUMBER, which the Kinesis Data Analytics SQL reference does not have', () => {
+    for (const call of ['LEAD(price) OVER (ROWS 2 PRECEDING)', 'ROW_NUMBER() OVER (ROWS 2 PRECEDING)']) {
+      expect(
+        check(
+          `CREATE STREAM o (t DOUBLE); CREATE PUMP p AS INSERT INTO o SELECT STREAM ${call} FROM SOURCE_SQL_STREAM_001;`,
+        )?.message,
+      ).toMatch(/^At line 1, column 74: No match found for function signature (LEAD|ROW_NUMBER)$/)
+    }
+  })
+
   it('gives the syntax error with its position', () => {
     expect(check(`CREATE STREAM o (t INT`)).toEqual({
       message: 'Encountered "<EOF>" at line 1, column 23. Was expecting ")"',

@@ -743,8 +743,11 @@ function call(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
 
 function overCall(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
   const name = expr.name
-  if (!AGGREGATES.has(name) && !WINDOW_ONLY.has(name))
+  if (!AGGREGATES.has(name) && !WINDOW_ONLY.has(name)) {
+    if (FUNCTIONS[name] === undefined)
+      throw codeError(expr.pos, `No match found for function signature ${name}`)
     throw codeError(expr.pos, `${name} is not a window function`)
+  }
   if (env.overs === undefined) throw codeError(expr.pos, `${name} OVER is not allowed here`)
   let window: WindowSpec
   if (expr.over === undefined) window = { partitionBy: [], rows: Number.POSITIVE_INFINITY, pos: expr.pos }
