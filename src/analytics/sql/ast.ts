@@ -106,7 +106,7 @@ export type Expr =
       readonly pos: Position
     }
   | { readonly k: 'cursor'; readonly query: Query; readonly pos: Position }
-  /** a.b.c: field c of the row-valued column a.b (what REGEX_LOG_PARSE returns) */
+  /** a.b.c: field c of the row-valued column a.b (what the log parsing functions return) */
   | { readonly k: 'field'; readonly operand: Expr; readonly name: string; readonly pos: Position }
 
 export type LiteralValue =
