@@ -440,7 +440,9 @@ export class ApplicationWorker {
             this.emitError(error.name, error.message, stored.timestamp, data)
           }
           this.counters.inputRows += decoded.rows.length
-          for (const row of decoded.rows) this.app.push(streamName, row, stored.timestamp)
+          // The Kafka record timestamp is both the row's ROWTIME (raised to keep time monotonic) and its
+          // APPROXIMATE_ARRIVAL_TIME (as stored).
+          for (const row of decoded.rows) this.app.push(streamName, row, stored.timestamp, stored.timestamp)
         }
       })
       this.lastRecordAtMillis = this.deps.clock.now()

@@ -18,6 +18,7 @@ import { createTestStream } from '../../../test/support/streams/test-streams.ts'
 import type { LambdaInvocation, LambdaInvoker } from '../../ports/lambda-invoker.ts'
 import type { StreamRecord } from '../../ports/stream-catalog.ts'
 import { checkCodeWithSqlEngine } from '../code-checker.ts'
+import { formatTimestamp } from '../sql/index.ts'
 import type { KinesisOutputRecord, OutputDestinations } from './runtime-deps.ts'
 import { startAnalyticsRuntime, type AnalyticsRuntime } from './runtime-supervisor.ts'
 import { applicationGroupId } from './application-worker.ts'
@@ -334,6 +335,30 @@ CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DESTINATION_SQL_STREAM"
     put(1, tick('ONE', 1))
     await flow()
     expect(destinations.texts('alerts')).toEqual(['{"TICKER_SYMBOL":"ONE"}'])
+  })
+
+  it("gives each row its record's arrival time as APPROXIMATE_ARRIVAL_TIME, which SELECT * leaves out", async () => {
+    const code = `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), arrived TIMESTAMP);
+CREATE OR REPLACE PUMP "ARRIVAL_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM ticker_symbol, APPROXIMATE_ARRIVAL_TIME FROM "SOURCE_SQL_STREAM_001"
+  WHERE "SOURCE_SQL_STREAM_001".APPROXIMATE_ARRIVAL_TIME <= ROWTIME;
+CREATE OR REPLACE STREAM "COPY_STREAM" (ticker_symbol VARCHAR(4), sector VARCHAR(16), change REAL, price REAL);
+CREATE OR REPLACE PUMP "COPY_PUMP" AS INSERT INTO "COPY_STREAM" SELECT STREAM * FROM "SOURCE_SQL_STREAM_001";`
+    await createApp(code, [output('DESTINATION_SQL_STREAM', 'alerts'), output('COPY_STREAM', 'errors')])
+    await start('TRIM_HORIZON')
+    const first = deps.clock.now()
+    put(0, tick('AMZN', 1))
+    deps.clock.advance(5_000)
+    put(1, tick('IBM', 2))
+    await flow()
+    expect(destinations.texts('alerts').sort()).toEqual([
+      `{"TICKER_SYMBOL":"AMZN","ARRIVED":"${formatTimestamp(first)}"}`,
+      `{"TICKER_SYMBOL":"IBM","ARRIVED":"${formatTimestamp(first + 5_000)}"}`,
+    ])
+    expect(destinations.texts('errors').sort()).toEqual([
+      '{"TICKER_SYMBOL":"AMZN","SECTOR":"TECH","CHANGE":1,"PRICE":10}',
+      '{"TICKER_SYMBOL":"IBM","SECTOR":"TECH","CHANGE":2,"PRICE":10}',
+    ])
   })
 
   it('sends records that do not decode and rows that fail to error_stream, and goes on', async () => {

@@ -42,6 +42,9 @@ export interface ApplicationSnapshot {
 
 export const ERROR_STREAM = 'error_stream'
 
+/** The system column of in-application input streams: the source record's arrival time at its stream. */
+export const APPROXIMATE_ARRIVAL_TIME = 'APPROXIMATE_ARRIVAL_TIME'
+
 /** A syntax or name error of application code, with the position CodeValidationException reports. */
 export interface CodeProblem {
   readonly message: string
@@ -148,8 +151,10 @@ export class Application {
   /**
    * Inserts one row into an input stream at `rowtime` (ms; never earlier than time(): an earlier one is raised to it).
    * Windows that end at or before `rowtime` close first. A row that does not fit the schema goes to error_stream.
+   * `arrivalTime` (ms, the source record's approximate arrival timestamp; `rowtime` as given if omitted) is the
+   * row's APPROXIMATE_ARRIVAL_TIME, unless the schema has a column of that name.
    */
-  push(stream: string, input: Record<string, unknown>, rowtime: number): void {
+  push(stream: string, input: Record<string, unknown>, rowtime: number, arrivalTime = rowtime): void {
     const state = this.streams.get(stream)
     if (state?.input !== true) throw new Error(`No input stream '${stream}'`)
     const at = Math.max(rowtime, this.now)
@@ -168,6 +173,7 @@ export class Application {
       )
       return
     }
+    if (!(APPROXIMATE_ARRIVAL_TIME in row)) row[APPROXIMATE_ARRIVAL_TIME] = timestamp(arrivalTime)
     row.ROWTIME = timestamp(at)
     this.insert(stream, row, at)
   }
@@ -309,7 +315,10 @@ export class Application {
     return {
       stream: (name) => {
         const s = this.streams.get(name)
-        return s === undefined ? undefined : columnsOf(s.columns)
+        if (s === undefined) return undefined
+        const columns = columnsOf(s.columns)
+        if (!s.input || columns.some((c) => c.name === APPROXIMATE_ARRIVAL_TIME)) return columns
+        return [...columns, { name: APPROXIMATE_ARRIVAL_TIME, kind: 'timestamp', hidden: true }]
       },
       table: (name) => {
         const t = this.tables.get(name)

@@ -106,7 +106,7 @@ export type Expr =
       readonly pos: Position
     }
   | { readonly k: 'cursor'; readonly query: Query; readonly pos: Position }
-  /** a.b.c: field c of the row-valued column a.b (what REGEX_LOG_PARSE returns) */
+  /** a.b.c: field c of the row-valued column a.b (what the log parsing functions return) */
   | { readonly k: 'field'; readonly operand: Expr; readonly name: string; readonly pos: Position }
 
 export type LiteralValue =
@@ -133,7 +133,14 @@ export type FromItem =
       readonly over?: WindowSpec
       readonly pos: Position
     }
-  | { readonly k: 'subquery'; readonly query: Query; readonly alias?: string; readonly pos: Position }
+  | {
+      readonly k: 'subquery'
+      readonly query: Query
+      readonly alias?: string
+      /** AS t(a, b): the subquery's columns renamed */
+      readonly columns?: readonly string[]
+      readonly pos: Position
+    }
   | {
       readonly k: 'function'
       readonly call: Expr & { k: 'call' }

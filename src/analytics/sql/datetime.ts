@@ -6,7 +6,7 @@ import { SqlRuntimeError } from './values.ts'
  */
 type Part = { field: string; width: number } | { literal: string }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 function parts(format: string): Part[] {
   const out: Part[] = []

@@ -184,6 +184,56 @@ describe('input and output values', () => {
   })
 })
 
+describe('APPROXIMATE_ARRIVAL_TIME', () => {
+  it('is the arrival time given with each input row, kept when ROWTIME is raised, and usable in WHERE', () => {
+    const app = compileApplication(
+      `CREATE STREAM o (t VARCHAR(4), arrived TIMESTAMP, r TIMESTAMP, lag_ms BIGINT);
+       CREATE PUMP p AS INSERT INTO o
+         SELECT STREAM ticker_symbol, APPROXIMATE_ARRIVAL_TIME, s.ROWTIME,
+                TSDIFF(s.ROWTIME, s.APPROXIMATE_ARRIVAL_TIME)
+         FROM SOURCE_SQL_STREAM_001 AS s
+         WHERE APPROXIMATE_ARRIVAL_TIME >= TIMESTAMP '2026-01-15 11:00:00';`,
+      { inputs: [INPUT] },
+    )
+    const out = rowsOf(app, 'O')
+    app.push('SOURCE_SQL_STREAM_001', { TICKER_SYMBOL: 'A' }, T0 + 5_000, T0 + 4_000)
+    app.push('SOURCE_SQL_STREAM_001', { TICKER_SYMBOL: 'B' }, T0 + 1_000)
+    app.push('SOURCE_SQL_STREAM_001', { TICKER_SYMBOL: 'C' }, T0 + 6_000, T0 - 1)
+    expect(out.map((r) => [r.row.T, r.row.ARRIVED, r.row.R, r.row.LAG_MS])).toEqual([
+      ['A', { ts: T0 + 4_000 }, { ts: T0 + 5_000 }, 1_000],
+      ['B', { ts: T0 + 1_000 }, { ts: T0 + 5_000 }, 4_000],
+    ])
+  })
+
+  it('is left out of SELECT *, exists only in input streams, and yields to a schema column of that name', () => {
+    const check = (code: string, inputs = [INPUT]): ReturnType<typeof checkApplicationCode> =>
+      checkApplicationCode(code, inputs)
+    expect(
+      check(`CREATE STREAM o (t VARCHAR(4), s VARCHAR(16), c REAL, p DOUBLE);
+             CREATE PUMP p AS INSERT INTO o SELECT STREAM * FROM SOURCE_SQL_STREAM_001;`),
+    ).toBeUndefined()
+    expect(
+      check(`CREATE STREAM m (t VARCHAR(4)); CREATE STREAM o (a TIMESTAMP);
+             CREATE PUMP p1 AS INSERT INTO m SELECT STREAM ticker_symbol FROM SOURCE_SQL_STREAM_001;
+             CREATE PUMP p2 AS INSERT INTO o SELECT STREAM APPROXIMATE_ARRIVAL_TIME FROM m;`),
+    ).toMatchObject({
+      message: expect.stringContaining(`Column 'APPROXIMATE_ARRIVAL_TIME' not found`) as unknown,
+    })
+
+    const own: StreamSchema = {
+      name: 'S',
+      columns: [{ name: 'APPROXIMATE_ARRIVAL_TIME', sqlType: 'VARCHAR(8)' }],
+    }
+    const app = compileApplication(
+      `CREATE STREAM o (a VARCHAR(8)); CREATE PUMP p AS INSERT INTO o SELECT STREAM * FROM s;`,
+      { inputs: [own] },
+    )
+    const out = rowsOf(app, 'O')
+    app.push('S', { APPROXIMATE_ARRIVAL_TIME: 'mine' }, T0)
+    expect(out.map((r) => r.row.A)).toEqual(['mine'])
+  })
+})
+
 describe('runtime errors of closing windows', () => {
   it('a window total that does not fit its column goes to error_stream; the other groups are emitted', () => {
     const app = compileApplication(
@@ -642,6 +692,31 @@ CREATE PUMP p AS INSERT INTO o SELECT STREAM tickr FROM SOURCE_SQL_STREAM_001;`)
         `CREATE STREAM o (t INT); CREATE PUMP p AS INSERT INTO o SELECT STREAM COUNT(*) FROM SOURCE_SQL_STREAM_001 GROUP BY ticker_symbol;`,
       ),
     ).toMatchObject({ message: expect.stringContaining('needs a ROWTIME window') as unknown })
+  })
+
+  it('renames the columns of a subquery with AS t(a, ...), which must name each of them', () => {
+    expect(
+      check(`CREATE STREAM o (t VARCHAR(4));
+CREATE PUMP p AS INSERT INTO o SELECT STREAM q.sym FROM (SELECT STREAM ticker_symbol FROM SOURCE_SQL_STREAM_001) AS q(sym);`),
+    ).toBeUndefined()
+    expect(
+      check(`CREATE STREAM o (t VARCHAR(4));
+CREATE PUMP p AS INSERT INTO o SELECT STREAM q.a FROM (SELECT STREAM ticker_symbol FROM SOURCE_SQL_STREAM_001) AS q(a, b);`),
+    ).toEqual({
+      message: "At line 2, column 55: The subquery has 1 columns; 'Q' names 2",
+      line: 2,
+      column: 55,
+    })
+  })
+
+  it('refuses LEAD and ROW_NUMBER, which the Kinesis Data Analytics SQL reference does not have', () => {
+    for (const call of ['LEAD(price) OVER (ROWS 2 PRECEDING)', 'ROW_NUMBER() OVER (ROWS 2 PRECEDING)']) {
+      expect(
+        check(
+          `CREATE STREAM o (t DOUBLE); CREATE PUMP p AS INSERT INTO o SELECT STREAM ${call} FROM SOURCE_SQL_STREAM_001;`,
+        )?.message,
+      ).toMatch(/^At line 1, column 74: No match found for function signature (LEAD|ROW_NUMBER)$/)
+    }
   })
 
   it('gives the syntax error with its position', () => {

@@ -1,7 +1,19 @@
 import { AGGREGATES, WINDOW_ONLY, aggregateKind } from './aggregates.ts'
 import type { Expr, Position, WindowSpec } from './ast.ts'
 import { extractField, formatDateTime, parseDateTime, truncateTimestamp } from './datetime.ts'
+import { checkFastRegex, fastRegexLogParse } from './fast-regex.ts'
 import { SqlCodeError } from './lexer.ts'
+import {
+  checkFixedColumns,
+  checkVariableColumns,
+  checkW3cFormat,
+  fixedColumnLogParse,
+  javaRegex,
+  regexLogParse,
+  sysLogParse,
+  variableColumnLogParse,
+  w3cLogParse,
+} from './log-parse.ts'
 import {
   SqlRuntimeError,
   coerce,
@@ -9,7 +21,6 @@ import {
   isInterval,
   isTimestamp,
   kindOf,
-  parseSqlType,
   parseTimestamp,
   timestamp,
   valueToString,
@@ -21,7 +32,7 @@ import {
 /** A relation visible to an expression: a stream, table or subquery, by alias, with its columns. */
 export interface Relation {
   readonly alias: string
-  readonly columns: readonly { readonly name: string; readonly kind: ValueKind }[]
+  readonly columns: readonly { readonly name: string; readonly kind: ValueKind; readonly hidden?: boolean }[]
 }
 
 /** What an expression is evaluated against: one row per relation (undefined: the null side of an outer join). */
@@ -192,6 +203,8 @@ interface ScalarFunction {
   readonly arity: readonly [number, number]
   readonly kind: (args: readonly ValueKind[]) => ValueKind
   readonly nullSafe?: boolean
+  /** checks the arguments written as literals (undefined for the others) when the code is compiled */
+  readonly check?: (literals: readonly (SqlValue | undefined)[]) => void
   readonly apply: (args: SqlValue[], ctx: Ctx) => SqlValue
 }
 
@@ -273,19 +286,52 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
   REGEX_LOG_PARSE: {
     arity: [2, 2],
     kind: () => 'row',
-    apply: ([value, pattern]) => {
-      const match = javaRegex(str(pattern ?? null)).exec(str(value ?? null))
-      if (match === null) return null
-      const fields: Record<string, SqlValue> = {}
-      for (let i = 1; i < match.length; i++) fields[`COLUMN${i}`] = match[i] ?? null
-      return { fields }
+    check: ([, pattern]) => {
+      if (typeof pattern === 'string') javaRegex(pattern)
     },
+    apply: ([value, pattern]) => regexLogParse(str(value ?? null), str(pattern ?? null)),
+  },
+  FAST_REGEX_LOG_PARSE: {
+    arity: [2, 2],
+    kind: () => 'row',
+    check: ([, pattern]) => {
+      if (typeof pattern === 'string') checkFastRegex(pattern)
+    },
+    apply: ([value, pattern]) => fastRegexLogParse(str(value ?? null), str(pattern ?? null)),
   },
   VARIABLE_COLUMN_LOG_PARSE: {
     arity: [3, 3],
     kind: () => 'row',
+    check: ([, columns]) => {
+      if (typeof columns === 'string') checkVariableColumns(columns)
+    },
     apply: ([value, columns, delimiter]) =>
-      variableColumns(str(value ?? null), columns ?? null, str(delimiter ?? null)),
+      variableColumnLogParse(
+        str(value ?? null),
+        typeof columns === 'number' ? columns : str(columns ?? null),
+        str(delimiter ?? null),
+      ),
+  },
+  FIXED_COLUMN_LOG_PARSE: {
+    arity: [2, 2],
+    kind: () => 'row',
+    check: ([, columns]) => {
+      if (typeof columns === 'string') checkFixedColumns(columns)
+    },
+    apply: ([value, columns]) => fixedColumnLogParse(str(value ?? null), str(columns ?? null)),
+  },
+  SYS_LOG_PARSE: {
+    arity: [1, 1],
+    kind: () => 'row',
+    apply: ([value], ctx) => sysLogParse(str(value ?? null), ctx.rowtime),
+  },
+  W3C_LOG_PARSE: {
+    arity: [2, 2],
+    kind: () => 'row',
+    check: ([, format]) => {
+      if (typeof format === 'string') checkW3cFormat(format)
+    },
+    apply: ([value, format]) => w3cLogParse(str(value ?? null), str(format ?? null)),
   },
   CURRENT_ROW_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   LOCALTIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
@@ -305,45 +351,6 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
     kind: time,
     apply: (_a, ctx) => timestamp(Math.floor(ctx.rowtime / 86_400_000) * 86_400_000),
   },
-}
-
-const regexCache = new Map<string, RegExp>()
-
-/** A Java regular expression as a JavaScript one, matching the whole input (possessive quantifiers read as greedy). */
-function javaRegex(pattern: string): RegExp {
-  let regex = regexCache.get(pattern)
-  if (regex === undefined) {
-    try {
-      regex = new RegExp(`^(?:${pattern.replace(/([*+?}])\+/g, '$1')})$`, 's')
-    } catch {
-      throw new SqlRuntimeError('RegexError', `Invalid regular expression '${pattern}'`)
-    }
-    if (regexCache.size < 1000) regexCache.set(pattern, regex)
-  }
-  return regex
-}
-
-/** VARIABLE_COLUMN_LOG_PARSE: a count of columns (COLUMN1..n, VARCHAR) or 'NAME TYPE type, ...' descriptions. */
-function variableColumns(value: string, columns: SqlValue, delimiter: string): SqlValue {
-  const parts = delimiter === '' ? [value] : value.split(delimiter)
-  const fields: Record<string, SqlValue> = {}
-  if (typeof columns === 'number') {
-    for (let i = 0; i < columns; i++) fields[`COLUMN${i + 1}`] = parts[i] ?? null
-    return { fields }
-  }
-  str(columns)
-    .split(/,(?![^(]*\))/)
-    .forEach((description, i) => {
-      const match = /^\s*("?)([^"\s]+)\1\s+TYPE\s+(.+?)(?:\s+NOT\s+NULL)?\s*$/i.exec(description)
-      if (match === null)
-        throw new SqlRuntimeError('ParseError', `Invalid column description '${description}'`)
-      const type = parseSqlType(match[3] ?? '')
-      if (type === undefined)
-        throw new SqlRuntimeError('ParseError', `Invalid column type '${match[3] ?? ''}'`)
-      const name = match[1] === '"' ? (match[2] ?? '') : (match[2] ?? '').toUpperCase()
-      fields[name] = coerce(parts[i] ?? null, type)
-    })
-  return { fields }
 }
 
 /** Compiles an expression against the relations in scope; unknown names are SqlCodeErrors at their position. */
@@ -712,6 +719,17 @@ function call(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
     )
   }
   const args = expr.args.map((a) => compileExpression(a, env))
+  if (fn.check !== undefined) {
+    const literals = expr.args.map((a) =>
+      a.k === 'literal' && (a.value.t === 'string' || a.value.t === 'integer') ? a.value.v : undefined,
+    )
+    try {
+      fn.check(literals)
+    } catch (error) {
+      if (!(error instanceof SqlRuntimeError)) throw error
+      throw codeError(expr.pos, error.message)
+    }
+  }
   const kind = fn.kind(args.map((a) => a.kind))
   return {
     eval: (ctx) => {
@@ -725,8 +743,11 @@ function call(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
 
 function overCall(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
   const name = expr.name
-  if (!AGGREGATES.has(name) && !WINDOW_ONLY.has(name))
+  if (!AGGREGATES.has(name) && !WINDOW_ONLY.has(name)) {
+    if (FUNCTIONS[name] === undefined)
+      throw codeError(expr.pos, `No match found for function signature ${name}`)
     throw codeError(expr.pos, `${name} is not a window function`)
+  }
   if (env.overs === undefined) throw codeError(expr.pos, `${name} OVER is not allowed here`)
   let window: WindowSpec
   if (expr.over === undefined) window = { partitionBy: [], rows: Number.POSITIVE_INFINITY, pos: expr.pos }

@@ -414,7 +414,13 @@ class Parser {
       const query = this.query()
       this.expectSymbol(')')
       const alias = this.optionalAlias()
-      return alias === undefined ? { k: 'subquery', query, pos } : { k: 'subquery', query, alias, pos }
+      if (alias === undefined) return { k: 'subquery', query, pos }
+      // AS l(r): names for the subquery's columns
+      if (!this.acceptSymbol('(')) return { k: 'subquery', query, alias, pos }
+      const columns = [this.identifier('a column name')]
+      while (this.acceptSymbol(',')) columns.push(this.identifier('a column name'))
+      this.expectSymbol(')')
+      return { k: 'subquery', query, alias, columns, pos }
     }
     if (this.isWord('TABLE') && this.isSymbol('(', 1)) {
       this.at += 2

@@ -39,6 +39,8 @@ export interface StatefulPart {
 export interface ColumnInfo {
   readonly name: string
   readonly kind: ValueKind
+  /** a system column (APPROXIMATE_ARRIVAL_TIME of an input stream): readable by name, left out of `*` */
+  readonly hidden?: boolean
 }
 
 /** What compiling a query needs from the application around it. */
@@ -148,17 +150,19 @@ function selectList(
       for (const relation of relations) {
         const index = env.relations.indexOf(relation)
         for (const column of relation.columns) {
-          if (column.name === 'ROWTIME') continue
+          if (column.name === 'ROWTIME' || column.hidden === true) continue
           const name = column.name
-          columns.push(column)
+          columns.push({ name, kind: column.kind })
           values.push({ eval: (ctx) => ctx.rows[index]?.[name] ?? null, kind: column.kind })
         }
       }
       return
     }
-    // In a windowed aggregate a bare ROWTIME is the output row's: the window's end (inside an expression,
-    // such as STEP(s.ROWTIME BY ...), it is the group's first row's, as the GROUP BY saw it).
-    const outputRowtime = grouped && expr.k === 'column' && expr.name === 'ROWTIME'
+    // A select item ROWTIME is the output row's: the window's end in a windowed aggregate (inside an
+    // expression, such as STEP(s.ROWTIME BY ...), it is the group's first row's, as the GROUP BY saw it), the
+    // later of the two rows' in a join. Qualified (s.ROWTIME) outside an aggregate, it is that relation's.
+    const outputRowtime =
+      expr.k === 'column' && expr.name === 'ROWTIME' && (grouped || expr.qualifier === undefined)
     const compiled: Compiled = outputRowtime
       ? { eval: (ctx) => timestamp(ctx.rowtime), kind: 'timestamp' }
       : compileExpression(expr, env)
@@ -312,11 +316,19 @@ function compileFrom(item: FromItem, qc: QueryContext, top: boolean): Source {
       let sink: Sink = () => undefined
       const inner = compileQuery(item.query, qc, (values, rowtime) => {
         const row: Row = { ROWTIME: timestamp(rowtime) }
-        inner.columns.forEach((c, i) => (row[c.name] = values[i] ?? null))
+        columns.forEach((c, i) => (row[c.name] = values[i] ?? null))
         sink([row], rowtime)
       })
+      const names = item.columns
+      if (names !== undefined && names.length !== inner.columns.length) {
+        throw codeError(
+          item.pos,
+          `The subquery has ${inner.columns.length} columns; '${item.alias ?? ''}' names ${names.length}`,
+        )
+      }
+      const columns = inner.columns.map((c, i) => ({ name: names?.[i] ?? c.name, kind: c.kind }))
       return {
-        relations: [streamRelation(item.alias ?? '', inner.columns)],
+        relations: [streamRelation(item.alias ?? '', columns)],
         connect: (s) => {
           sink = s
         },
@@ -367,9 +379,17 @@ function join(item: FromItem & { k: 'join' }, qc: QueryContext): Source {
 interface JoinEntry {
   rowtime: number
   rows: (Row | undefined)[]
+  /** set once the row joined a row of the other side (an outer join emits it NULL-extended otherwise) */
+  matched?: true
 }
 
-/** Stream-to-stream join: a side with OVER (RANGE ... PRECEDING) keeps its rows; the other side's rows probe them. */
+/**
+ * Stream-to-stream join. A side with OVER (RANGE ... PRECEDING | ROWS n PRECEDING) keeps its rows for its
+ * window; each arriving row joins the rows the other side keeps (a side without a window only has its current
+ * row). A joined row's ROWTIME is the arriving row's, the later of the two. The preserved side of an outer join
+ * (LEFT, RIGHT, FULL) emits a row that found no match with NULLs for the other side: at once when its side has
+ * no window (no later row can match it), else when it leaves its window, with that time as its ROWTIME.
+ */
 function streamJoin(item: FromItem & { k: 'join' }, left: Source, right: Source, qc: QueryContext): Source {
   const leftWindow = item.left.k === 'stream' ? item.left.over : undefined
   const rightWindow = item.right.k === 'stream' ? item.right.over : undefined
@@ -379,23 +399,72 @@ function streamJoin(item: FromItem & { k: 'join' }, left: Source, right: Source,
       'A join of two streams needs a window on one side: stream OVER (RANGE INTERVAL ... PRECEDING)',
     )
   }
-  if (item.kind !== 'INNER' && item.kind !== 'LEFT')
-    throw codeError(item.pos, `${item.kind} JOIN of two streams is not supported`)
   const relations = [...left.relations, ...right.relations]
   const on = item.on === undefined ? undefined : compileExpression(item.on, { relations })
-  const rightWidth = right.relations.length
-  const buffers: { left: JoinEntry[]; right: JoinEntry[] } = { left: [], right: [] }
-  const keep = (spec: WindowSpec | undefined, entries: JoinEntry[], now: number): JoinEntry[] => {
-    if (spec === undefined) return []
-    if (spec.rows !== undefined) return entries.slice(Math.max(0, entries.length - spec.rows - 1))
-    const range = spec.rangeMs ?? 0
-    return entries.filter((e) => e.rowtime > now - range)
-  }
-  qc.addPart({
-    tick: (now) => {
-      buffers.left = keep(leftWindow, buffers.left, now)
-      buffers.right = keep(rightWindow, buffers.right, now)
+  const sides = {
+    left: {
+      window: leftWindow,
+      preserved: item.kind === 'LEFT' || item.kind === 'FULL',
+      nulls: (rows: (Row | undefined)[]) => [...rows, ...new Array<undefined>(right.relations.length)],
     },
+    right: {
+      window: rightWindow,
+      preserved: item.kind === 'RIGHT' || item.kind === 'FULL',
+      nulls: (rows: (Row | undefined)[]) => [...new Array<undefined>(left.relations.length), ...rows],
+    },
+  }
+  const buffers: { left: JoinEntry[]; right: JoinEntry[] } = { left: [], right: [] }
+  let sink: Sink = () => undefined
+
+  /** Drops the rows that left their side's window by `now`; the unmatched rows of a preserved side are emitted. */
+  const expire = (now: number): void => {
+    const due: { at: number; rows: (Row | undefined)[] }[] = []
+    for (const side of ['left', 'right'] as const) {
+      const { window, preserved, nulls } = sides[side]
+      const entries = buffers[side]
+      if (window === undefined || entries.length === 0) continue
+      let kept: JoinEntry[]
+      if (window.rows !== undefined) {
+        kept = entries.slice(Math.max(0, entries.length - window.rows - 1))
+        if (preserved) {
+          for (const e of entries.slice(0, entries.length - kept.length))
+            if (e.matched !== true) due.push({ at: now, rows: nulls(e.rows) })
+        }
+      } else {
+        const range = window.rangeMs ?? 0
+        kept = entries.filter((e) => e.rowtime > now - range)
+        if (preserved) {
+          for (const e of entries)
+            if (e.rowtime <= now - range && e.matched !== true)
+              due.push({ at: e.rowtime + range, rows: nulls(e.rows) })
+        }
+      }
+      buffers[side] = kept
+    }
+    due.sort((a, b) => a.at - b.at)
+    for (const d of due) sink(d.rows, d.at)
+  }
+
+  const arrive = (side: 'left' | 'right', rows: (Row | undefined)[], rowtime: number): void => {
+    expire(rowtime)
+    let matched = false
+    for (const other of buffers[side === 'left' ? 'right' : 'left']) {
+      const combined = side === 'left' ? [...rows, ...other.rows] : [...other.rows, ...rows]
+      if (on === undefined || on.eval({ rows: combined, rowtime }) === true) {
+        matched = true
+        other.matched = true
+        sink(combined, rowtime)
+      }
+    }
+    const { window, preserved, nulls } = sides[side]
+    if (window !== undefined) {
+      buffers[side].push({ rowtime, rows, ...(matched ? { matched: true as const } : {}) })
+      if (window.rows !== undefined) expire(rowtime)
+    } else if (preserved && !matched) sink(nulls(rows), rowtime)
+  }
+
+  qc.addPart({
+    tick: expire,
     snapshot: () => buffers,
     restore: (state) => {
       const s = state as typeof buffers
@@ -405,27 +474,13 @@ function streamJoin(item: FromItem & { k: 'join' }, left: Source, right: Source,
   })
   return {
     relations,
-    connect: (sink) => {
+    connect: (s) => {
+      sink = s
       left.connect((rows, rowtime) => {
-        buffers.right = keep(rightWindow, buffers.right, rowtime)
-        let matched = false
-        for (const other of buffers.right) {
-          const combined = [...rows, ...other.rows]
-          if (on === undefined || on.eval({ rows: combined, rowtime }) === true) {
-            matched = true
-            sink(combined, rowtime)
-          }
-        }
-        if (!matched && item.kind === 'LEFT') sink([...rows, ...new Array<undefined>(rightWidth)], rowtime)
-        if (leftWindow !== undefined) buffers.left.push({ rowtime, rows })
+        arrive('left', rows, rowtime)
       })
       right.connect((rows, rowtime) => {
-        buffers.left = keep(leftWindow, buffers.left, rowtime)
-        for (const other of buffers.left) {
-          const combined = [...other.rows, ...rows]
-          if (on === undefined || on.eval({ rows: combined, rowtime }) === true) sink(combined, rowtime)
-        }
-        if (rightWindow !== undefined) buffers.right.push({ rowtime, rows })
+        arrive('right', rows, rowtime)
       })
     },
   }

@@ -11,7 +11,7 @@ export interface IntervalValue {
   readonly months: number
 }
 
-/** A row-valued result (REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE): its fields by name. */
+/** A row-valued result (the log parsing functions, such as REGEX_LOG_PARSE): its fields by name. */
 export interface RowValue {
   readonly fields: Record<string, SqlValue>
 }
