@@ -1,9 +1,12 @@
 /**
  * Hotspots: dense regions among the last `windowSize` points, found as DBSCAN finds clusters. A point with at least
  * `minPoints` points (itself included) within `radius` is a core point; core points within `radius` of each other
- * form one hotspot, with the points within `radius` of its core points. Neighbour lists are kept as points enter
- * and leave the window (a grid of cells of side `radius` over the first three dimensions finds them), so a new
- * point costs one neighbourhood search plus a walk over the core points' links.
+ * form one hotspot, with the points within `radius` of its core points.
+ *
+ * A grid of cells of side `radius` over the first three dimensions finds a point's neighbours among the points of
+ * the 3^k cells around it. Neighbour counts are kept as points enter and leave the window; the hotspots are grown
+ * from the core points, each point taken out of its cell's pending list once it joins, so a dense window costs
+ * about one pass over it rather than one per neighbour pair.
  */
 
 export interface Hotspot {
@@ -14,19 +17,20 @@ export interface Hotspot {
 }
 
 interface Entry {
-  readonly id: number
   readonly point: number[]
   readonly cell: string
-  readonly neighbours: Set<number>
+  /** the keys of the cells around this point's, its own included */
+  readonly around: string[]
+  /** points within the radius, this one included */
+  neighbours: number
 }
 
 const GRID_DIMENSIONS = 3
 
 export class HotspotWindow {
-  private readonly entries = new Map<number, Entry>()
-  private readonly order: number[] = []
-  private readonly cells = new Map<string, Set<number>>()
-  private nextId = 0
+  /** the window, oldest first */
+  private readonly entries: Entry[] = []
+  private readonly cells = new Map<string, Entry[]>()
 
   constructor(
     private readonly windowSize: number,
@@ -36,41 +40,37 @@ export class HotspotWindow {
 
   /** Adds a point, dropping the oldest once the window is full. */
   add(point: readonly number[]): void {
-    if (this.order.length >= this.windowSize) this.removeOldest()
-    const id = this.nextId++
-    const coordinates = this.cellOf(point)
-    const entry: Entry = { id, point: [...point], cell: coordinates.join(','), neighbours: new Set() }
-    for (const key of this.adjacentCells(coordinates)) {
-      for (const other of this.cells.get(key) ?? []) {
-        const candidate = this.entries.get(other)
-        if (candidate !== undefined && this.distance(candidate.point, point) <= this.radius) {
-          entry.neighbours.add(other)
-          candidate.neighbours.add(id)
-        }
-      }
+    if (this.entries.length >= this.windowSize) this.removeOldest()
+    const coordinates = point.slice(0, GRID_DIMENSIONS).map((v) => Math.floor(v / this.radius))
+    const entry: Entry = {
+      point: [...point],
+      cell: coordinates.join(','),
+      around: adjacentCells(coordinates),
+      neighbours: 1,
     }
-    this.entries.set(id, entry)
-    this.order.push(id)
-    let cell = this.cells.get(entry.cell)
-    if (cell === undefined) {
-      cell = new Set()
-      this.cells.set(entry.cell, cell)
+    for (const other of this.near(entry)) {
+      other.neighbours++
+      entry.neighbours++
     }
-    cell.add(id)
+    this.entries.push(entry)
+    const cell = this.cells.get(entry.cell)
+    if (cell === undefined) this.cells.set(entry.cell, [entry])
+    else cell.push(entry)
   }
 
   /** The hotspots of the window, densest first. */
   hotspots(): Hotspot[] {
-    const isCore = (entry: Entry): boolean => entry.neighbours.size + 1 >= this.minPoints
-    const assigned = new Set<number>()
+    const pending = new Map<string, Entry[]>()
+    for (const [key, cell] of this.cells) pending.set(key, [...cell])
+    const joined = new Set<Entry>()
     const found: Hotspot[] = []
-    for (const start of this.entries.values()) {
-      if (assigned.has(start.id) || !isCore(start)) continue
+    for (const start of this.entries) {
+      if (joined.has(start) || start.neighbours < this.minPoints) continue
       const minValues = [...start.point]
       const maxValues = [...start.point]
       let count = 0
+      joined.add(start)
       const queue = [start]
-      assigned.add(start.id)
       while (queue.length > 0) {
         const entry = queue.pop() as Entry
         count++
@@ -78,13 +78,18 @@ export class HotspotWindow {
           if (v < (minValues[i] as number)) minValues[i] = v
           if (v > (maxValues[i] as number)) maxValues[i] = v
         })
-        if (!isCore(entry)) continue
-        for (const id of entry.neighbours) {
-          if (assigned.has(id)) continue
-          const neighbour = this.entries.get(id)
-          if (neighbour === undefined) continue
-          assigned.add(id)
-          queue.push(neighbour)
+        if (entry.neighbours < this.minPoints) continue
+        for (const key of entry.around) {
+          const cell = pending.get(key)
+          if (cell === undefined) continue
+          let kept = 0
+          for (const other of cell) {
+            if (!joined.has(other) && this.distance(other.point, entry.point) <= this.radius) {
+              joined.add(other)
+              queue.push(other)
+            } else if (!joined.has(other)) cell[kept++] = other
+          }
+          cell.length = kept
         }
       }
       let volume = 1
@@ -96,30 +101,27 @@ export class HotspotWindow {
 
   /** The window's points, oldest first (what a snapshot keeps). */
   points(): number[][] {
-    return this.order.map((id) => (this.entries.get(id) as Entry).point)
+    return this.entries.map((e) => e.point)
   }
 
   private removeOldest(): void {
-    const id = this.order.shift()
-    if (id === undefined) return
-    const entry = this.entries.get(id)
+    const entry = this.entries.shift()
     if (entry === undefined) return
-    for (const other of entry.neighbours) this.entries.get(other)?.neighbours.delete(id)
-    this.entries.delete(id)
-    const cell = this.cells.get(entry.cell)
-    cell?.delete(id)
-    if (cell?.size === 0) this.cells.delete(entry.cell)
+    const cell = this.cells.get(entry.cell) ?? []
+    cell.splice(cell.indexOf(entry), 1)
+    if (cell.length === 0) this.cells.delete(entry.cell)
+    for (const other of this.near(entry)) other.neighbours--
   }
 
-  private cellOf(point: readonly number[]): number[] {
-    return point.slice(0, GRID_DIMENSIONS).map((v) => Math.floor(v / this.radius))
-  }
-
-  /** The keys of the cells around (and including) a cell: 3^k of them for k grid dimensions. */
-  private adjacentCells(coordinates: readonly number[]): string[] {
-    let keys: number[][] = [[]]
-    for (const c of coordinates) keys = keys.flatMap((prefix) => [c - 1, c, c + 1].map((v) => [...prefix, v]))
-    return keys.map((k) => k.join(','))
+  /** The other points of the window within the radius of an entry. */
+  private near(entry: Entry): Entry[] {
+    const out: Entry[] = []
+    for (const key of entry.around) {
+      for (const other of this.cells.get(key) ?? []) {
+        if (other !== entry && this.distance(other.point, entry.point) <= this.radius) out.push(other)
+      }
+    }
+    return out
   }
 
   private distance(a: readonly number[], b: readonly number[]): number {
@@ -130,4 +132,11 @@ export class HotspotWindow {
     }
     return Math.sqrt(sum)
   }
+}
+
+/** The keys of the cells around (and including) a cell: 3^k of them for k grid dimensions. */
+function adjacentCells(coordinates: readonly number[]): string[] {
+  let keys: number[][] = [[]]
+  for (const c of coordinates) keys = keys.flatMap((prefix) => [c - 1, c, c + 1].map((v) => [...prefix, v]))
+  return keys.map((k) => k.join(','))
 }

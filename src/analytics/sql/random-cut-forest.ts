@@ -169,11 +169,16 @@ export class CutTree {
     if (this.root < 0) return 0
     const dims = this.dims
     const path = this.path
+    const cutDim = this.cutDim
+    const cutValue = this.cutValue
     let depth = 0
     let node = this.root
     path[0] = node
-    while (this.cutDim[node] !== -1) {
-      node = this.child(node, point)
+    for (let dim = cutDim[node] as number; dim !== -1; dim = cutDim[node] as number) {
+      node =
+        (point[dim] as number) <= (cutValue[node] as number)
+          ? (this.left[node] as number)
+          : (this.right[node] as number)
       path[++depth] = node
     }
     const parts = attribution === undefined ? undefined : new Float64Array(2 * dims)
@@ -193,27 +198,32 @@ export class CutTree {
         }
       }
     }
+    const low = this.low
+    const high = this.high
     for (let d = depth - 1; d >= 0; d--) {
       const base = (path[d] as number) * dims
       let outside = 0
-      let total = 0
       for (let i = 0; i < dims; i++) {
         const p = point[i] as number
-        const lo = this.low[base + i] as number
-        const hi = this.high[base + i] as number
+        const lo = low[base + i] as number
         if (p < lo) outside += lo - p
-        else if (p > hi) outside += p - hi
-        total += Math.max(hi, p) - Math.min(lo, p)
+        else {
+          const hi = high[base + i] as number
+          if (p > hi) outside += p - hi
+        }
       }
+      // most ancestors' boxes hold the point: no cut there can separate it
       if (outside === 0) continue
+      let total = outside
+      for (let i = 0; i < dims; i++) total += (high[base + i] as number) - (low[base + i] as number)
       const chance = outside / total
       const isolated = 1 / (d + 1)
       value = chance * isolated + (1 - chance) * value
       if (parts !== undefined) {
         for (let i = 0; i < dims; i++) {
           const p = point[i] as number
-          const lo = this.low[base + i] as number
-          const hi = this.high[base + i] as number
+          const lo = low[base + i] as number
+          const hi = high[base + i] as number
           parts[i] = (1 - chance) * (parts[i] as number) + (p < lo ? ((lo - p) / total) * isolated : 0)
           parts[dims + i] =
             (1 - chance) * (parts[dims + i] as number) + (p > hi ? ((p - hi) / total) * isolated : 0)
