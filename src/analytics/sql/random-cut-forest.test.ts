@@ -98,6 +98,23 @@ describe('RandomCutForest', () => {
     expect(Math.min(...outliers)).toBeGreaterThan(p99)
   })
 
+  it('keeps at most sampleSize points per tree, and forgets old points by timeDecay', () => {
+    const forest = new RandomCutForest({ ...options, trees: 20, sampleSize: 32, timeDecay: 200 })
+    const random = new Random(6)
+    for (let i = 0; i < 3000; i++) forest.update(Float64Array.from([gaussian(random), gaussian(random)]))
+    const before = forest.score(Float64Array.from([50, 50]))
+    for (let i = 0; i < 3000; i++)
+      forest.update(Float64Array.from([50 + gaussian(random), 50 + gaussian(random)]))
+    const state = forest.snapshot()
+    expect(state.trees.every((t) => t.points.length === 32)).toBe(true)
+    expect(state.points.length).toBeLessThanOrEqual(20 * 32)
+    // the new cluster is now the normal one, the old one is forgotten
+    expect(forest.score(Float64Array.from([50, 50]))).toBeLessThan(before / 2)
+    expect(forest.score(Float64Array.from([0, 0]))).toBeGreaterThan(
+      forest.score(Float64Array.from([50, 50])) * 2,
+    )
+  })
+
   it('restores a snapshot into the same sample, scoring alike', () => {
     const forest = new RandomCutForest(options)
     const random = new Random(5)
