@@ -264,6 +264,44 @@ SELECT STREAM * FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM * FROM "SOURCE
     expect(Math.min(...outlying)).toBeGreaterThan(1.5 * mean)
   })
 
+  it('runs the anomaly detection example: every row, sorted by descending score within each second', () => {
+    const heartRate: StreamSchema = {
+      name: 'SOURCE_SQL_STREAM_001',
+      columns: [
+        { name: 'heartRate', sqlType: 'INTEGER' },
+        { name: 'rateType', sqlType: 'VARCHAR(20)' },
+      ],
+    }
+    const app = compileApplication(
+      `CREATE OR REPLACE STREAM "TEMP_STREAM" ("heartRate" INTEGER, "rateType" varchar(20), "ANOMALY_SCORE" DOUBLE);
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" ("heartRate" INTEGER, "rateType" varchar(20), "ANOMALY_SCORE" DOUBLE);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "TEMP_STREAM"
+  SELECT STREAM "heartRate", "rateType", ANOMALY_SCORE
+  FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001")));
+CREATE OR REPLACE PUMP "OUTPUT_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM * FROM "TEMP_STREAM" ORDER BY FLOOR("TEMP_STREAM".ROWTIME TO SECOND), ANOMALY_SCORE DESC;`,
+      { inputs: [heartRate] },
+    )
+    const out: { row: Row; rowtime: number }[] = []
+    app.onRow((name, row, rowtime) => {
+      if (name === 'DESTINATION_SQL_STREAM') out.push({ row, rowtime })
+    })
+    const random = new Random(15)
+    for (let i = 0; i < 1000; i++) {
+      const high = i >= 400 && i % 50 === 0
+      const rate = high ? 180 + Math.floor(random.next() * 20) : 60 + Math.floor(random.next() * 20)
+      app.push('SOURCE_SQL_STREAM_001', { heartRate: rate, rateType: high ? 'HIGH' : 'NORMAL' }, T0 + i * 10)
+    }
+    app.advance(T0 + 20000)
+    expect(out).toHaveLength(1000)
+    for (let second = 4; second < 10; second++) {
+      const rows = out.filter((o) => Math.floor((o.rowtime - T0) / 1000) === second).map((o) => o.row)
+      const scores = rows.map((r) => r.ANOMALY_SCORE as number)
+      expect(scores).toEqual([...scores].sort((a, b) => b - a))
+      expect(rows[0]?.rateType).toBe('HIGH')
+    }
+  })
+
   it('is reproducible: the same rows give the same scores', () => {
     const { points } = clusterWithOutliers(12, 400)
     const runs = [0, 1].map(() => {
