@@ -34,4 +34,24 @@ describe('the SQL engine as the API code check', () => {
     const problem = checkCodeWithSqlEngine('CREATE OR REPLACE STREAM "OUT" (a INTEGER);\nSELEC 1;', [TICKER])
     expect(problem).toMatchObject({ line: 2, column: 1 })
   })
+
+  it('checks the arguments of RANDOM_CUT_FOREST and HOTSPOTS', () => {
+    const code = (fn: string): string => `CREATE OR REPLACE STREAM "OUT" (price REAL, s DOUBLE);
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+SELECT STREAM "PRICE", ANOMALY_SCORE FROM TABLE(${fn});`
+    const cursor = 'CURSOR(SELECT STREAM "PRICE" FROM "SOURCE_SQL_STREAM_001")'
+    expect(checkCodeWithSqlEngine(code(`RANDOM_CUT_FOREST(${cursor})`), [TICKER])).toBeUndefined()
+    expect(
+      checkCodeWithSqlEngine(code(`RANDOM_CUT_FOREST(${cursor}, 100, 256, 100000, 31)`), [TICKER]),
+    ).toEqual({
+      message: 'At line 3, column 145: shingleSize of RANDOM_CUT_FOREST must be an integer from 1 to 30',
+      line: 3,
+      column: 145,
+    })
+    expect(checkCodeWithSqlEngine(code(`HOTSPOTS(${cursor}, 50, 0.1, 10)`), [TICKER])).toMatchObject({
+      message: expect.stringContaining(
+        'windowSize of HOTSPOTS must be an integer from 100 to 1000',
+      ) as unknown,
+    })
+  })
 })

@@ -1,4 +1,5 @@
 import { accumulate, aggregateResult, newAccumulator, type Accumulator } from './aggregates.ts'
+import { ROW_FUNCTIONS, rowFunction, type ConstantArgument } from './anomaly-functions.ts'
 import type { Expr, FromItem, Query, WindowSpec } from './ast.ts'
 import { UNIT_MS } from './datetime.ts'
 import {
@@ -59,7 +60,7 @@ export interface CompiledQuery {
   readonly columns: readonly ColumnInfo[]
 }
 
-const TABLE_FUNCTIONS = new Set(['TOP_K_ITEMS_TUMBLING', 'COUNT_DISTINCT_ITEMS_TUMBLING'])
+const TABLE_FUNCTIONS = new Set(['TOP_K_ITEMS_TUMBLING', 'COUNT_DISTINCT_ITEMS_TUMBLING', ...ROW_FUNCTIONS])
 
 interface Source {
   readonly relations: Relation[]
@@ -855,6 +856,7 @@ function tableFunction(item: FromItem & { k: 'function' }, qc: QueryContext): So
   const cursor = call.args[0]
   if (cursor?.k !== 'cursor')
     throw codeError(call.pos, `${call.name} takes CURSOR(SELECT STREAM ...) as its first argument`)
+  if (ROW_FUNCTIONS.has(call.name)) return rowTableFunction(item, cursor.query, qc)
   const constant = (index: number, what: string): SqlValue => {
     const arg = call.args[index]
     if (arg === undefined) throw codeError(call.pos, `${call.name} needs ${what}`)
@@ -913,6 +915,37 @@ function tableFunction(item: FromItem & { k: 'function' }, qc: QueryContext): So
     : [{ name: 'NUMBER_OF_DISTINCT_ITEMS', kind: 'integer' }]
   return {
     relations: [streamRelation(item.alias ?? '', columns)],
+    connect: (s) => {
+      sink = s
+    },
+  }
+}
+
+/** RANDOM_CUT_FOREST, HOTSPOTS, ...: each row of the cursor, with the function's columns appended. */
+function rowTableFunction(item: FromItem & { k: 'function' }, cursor: Query, qc: QueryContext): Source {
+  const call = item.call
+  const args: ConstantArgument[] = call.args.slice(1).map((arg) => {
+    if (arg.k === 'cursor') throw codeError(arg.pos, `${call.name} takes one CURSOR`)
+    return { value: compileExpression(arg, { relations: [] }).eval({ rows: [], rowtime: 0 }), pos: arg.pos }
+  })
+  let sink: Sink = () => undefined
+  const inner = compileQuery(cursor, qc, (values, rowtime) => {
+    const row: Row = { ROWTIME: timestamp(rowtime) }
+    inner.columns.forEach((c, i) => (row[c.name] = values[i] ?? null))
+    const appended = fn.apply(values)
+    fn.columns.forEach((c, i) => (row[c.name] = appended[i] ?? null))
+    sink([row], rowtime)
+  })
+  const fn = rowFunction(call.name, args, inner.columns, call.pos)
+  qc.addPart({
+    tick: () => undefined,
+    snapshot: () => fn.snapshot(),
+    restore: (s) => {
+      fn.restore(s)
+    },
+  })
+  return {
+    relations: [streamRelation(item.alias ?? '', [...inner.columns, ...fn.columns])],
     connect: (s) => {
       sink = s
     },
