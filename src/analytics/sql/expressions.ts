@@ -5,6 +5,7 @@ import { checkFastRegex, fastRegexLogParse } from './fast-regex.ts'
 import { SqlCodeError } from './lexer.ts'
 import {
   checkFixedColumns,
+  checkQuoteString,
   checkVariableColumns,
   checkW3cFormat,
   fixedColumnLogParse,
@@ -300,17 +301,22 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
     apply: ([value, pattern]) => fastRegexLogParse(str(value ?? null), str(pattern ?? null)),
   },
   VARIABLE_COLUMN_LOG_PARSE: {
-    arity: [3, 3],
+    arity: [3, 5],
     kind: () => 'row',
-    check: ([, columns]) => {
+    // a NULL escape or quote string is none; a NULL text, column list or delimiter gives NULL
+    nullSafe: true,
+    check: ([, columns, , , quote]) => {
       if (typeof columns === 'string') checkVariableColumns(columns)
+      if (typeof quote === 'string') checkQuoteString(quote)
     },
-    apply: ([value, columns, delimiter]) =>
-      variableColumnLogParse(
-        str(value ?? null),
-        typeof columns === 'number' ? columns : str(columns ?? null),
-        str(delimiter ?? null),
-      ),
+    apply: ([value, columns, delimiter, escape, quote]) => {
+      if (value == null || columns == null || delimiter == null) return null
+      return variableColumnLogParse(str(value), typeof columns === 'number' ? columns : str(columns), {
+        delimiter: str(delimiter),
+        escape: str(escape ?? null),
+        quote: str(quote ?? null),
+      })
+    },
   },
   FIXED_COLUMN_LOG_PARSE: {
     arity: [2, 2],
