@@ -1,5 +1,5 @@
 import { AGGREGATES, WINDOW_ONLY, aggregateKind } from './aggregates.ts'
-import type { Expr, Position, WindowSpec } from './ast.ts'
+import type { Expr, LiteralValue, Position, WindowSpec } from './ast.ts'
 import { extractField, formatDateTime, parseDateTime, truncateTimestamp } from './datetime.ts'
 import { checkFastRegex, fastRegexLogParse } from './fast-regex.ts'
 import { SqlCodeError } from './lexer.ts'
@@ -60,6 +60,10 @@ export interface OverSlot {
   readonly args: readonly Compiled[]
   readonly window: WindowSpec
   readonly distinct: boolean
+  /** NTH_VALUE ... FROM LAST */
+  readonly fromLast: boolean
+  /** IGNORE NULLS: LAG, FIRST_VALUE, LAST_VALUE and NTH_VALUE skip NULL values */
+  readonly ignoreNulls: boolean
 }
 
 export interface CompileEnv {
@@ -703,6 +707,8 @@ function call(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
       )
     }
     if (expr.args.length !== 1) throw codeError(expr.pos, `Invalid number of arguments to function '${name}'`)
+    if (expr.ignoreNulls === true)
+      throw codeError(expr.pos, `${name} IGNORE NULLS is a window function: it needs OVER`)
     const argExpr = expr.args[0] as Expr
     const star = argExpr.k === 'star'
     if (star && name !== 'COUNT') throw codeError(argExpr.pos, `'*' is only allowed in COUNT`)
@@ -764,13 +770,26 @@ function overCall(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
   } else window = resolveWindow(expr.over, env.windows)
   const inner: CompileEnv = { relations: env.relations }
   const args = expr.args.filter((a) => a.k !== 'star').map((a) => compileExpression(a, inner))
-  if (name === 'LAG' && (args.length < 1 || args.length > 3))
-    throw codeError(expr.pos, `Invalid number of arguments to function 'LAG'`)
-  if (name !== 'LAG' && expr.args.length !== 1)
+  const [min, max] = name === 'LAG' ? [1, 3] : name === 'NTH_VALUE' ? [2, 2] : [1, 1]
+  if (expr.args.length < min || expr.args.length > max)
     throw codeError(expr.pos, `Invalid number of arguments to function '${name}'`)
+  const nth = expr.args[1]
+  if (name === 'NTH_VALUE' && nth?.k === 'literal' && nth.value.t !== 'null' && !isPositiveInteger(nth.value))
+    throw codeError(nth.pos, 'The n of NTH_VALUE must be a positive integer')
   const slot = env.overs.length
-  env.overs.push({ name, args, window, distinct: expr.distinct })
+  env.overs.push({
+    name,
+    args,
+    window,
+    distinct: expr.distinct,
+    fromLast: expr.fromLast === true,
+    ignoreNulls: expr.ignoreNulls === true,
+  })
   return { eval: (ctx) => ctx.over?.[slot] ?? null, kind: aggregateKind(name, args[0]?.kind ?? 'integer') }
+}
+
+function isPositiveInteger(value: LiteralValue): boolean {
+  return value.t === 'integer' && value.v >= 1
 }
 
 /** An inline window that names a base window (OVER (W1 ...)) takes the base's partitioning and frame where it sets none. */

@@ -661,6 +661,28 @@ function slotValue(entry: WindowEntry | undefined, local: number): SqlValue {
   return entry?.args[local]?.[0] ?? null
 }
 
+/**
+ * The nth value (from 1) of a slot among the partition's rows in its window up to entry index `last` (the current
+ * row by default), counted from the oldest row or from `last` backwards, NULL values skipped when ignored;
+ * undefined when there are not that many.
+ */
+function nthValue(
+  p: PartitionState,
+  local: number,
+  n: number,
+  fromLast: boolean,
+  ignoreNulls: boolean,
+  last = p.entries.length - 1,
+): SqlValue | undefined {
+  let seen = 0
+  for (let k = 0; k <= last - p.head; k++) {
+    const value = slotValue(p.entries[fromLast ? last - k : p.head + k], local)
+    if (ignoreNulls && value === null) continue
+    if (++seen === n) return value
+  }
+  return undefined
+}
+
 function sliding(
   overs: OverSlot[],
   relations: Relation[],
@@ -758,8 +780,23 @@ function sliding(
       case 'LAG': {
         const args = current?.args[local] ?? []
         const offset = over.args[1] === undefined ? 1 : Number(args[1])
+        if (over.ignoreNulls && offset > 0) {
+          // the offset-th non-NULL value before the current row
+          const found = nthValue(p, local, offset, true, true, p.entries.length - 2)
+          return found === undefined ? (args[2] ?? null) : found
+        }
         const index = p.entries.length - 1 - offset
         return index >= p.head ? slotValue(p.entries[index], local) : (args[2] ?? null)
+      }
+      case 'NTH_VALUE': {
+        const n = current?.args[local]?.[1] ?? null
+        if (n === null) return null
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+          throw new SqlRuntimeError(
+            'InvalidArgument',
+            `The n of NTH_VALUE must be a positive integer, not ${JSON.stringify(n)}`,
+          )
+        return nthValue(p, local, n, over.fromLast, over.ignoreNulls) ?? null
       }
       case 'MIN':
       case 'MAX': {
@@ -767,9 +804,11 @@ function sliding(
         return deque.length === 0 ? null : slotValue(entryAt(p, deque[0] as number), local)
       }
       case 'FIRST_VALUE':
-        return slotValue(p.entries[p.head], local)
+        return over.ignoreNulls
+          ? (nthValue(p, local, 1, false, true) ?? null)
+          : slotValue(p.entries[p.head], local)
       case 'LAST_VALUE':
-        return slotValue(current, local)
+        return over.ignoreNulls ? (nthValue(p, local, 1, true, true) ?? null) : slotValue(current, local)
       default:
         break
     }
