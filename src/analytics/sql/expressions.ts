@@ -343,6 +343,8 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
     },
     apply: ([value, format]) => w3cLogParse(str(value ?? null), str(format ?? null)),
   },
+  // MONOTONIC(x) is x; the query reads the declaration (GROUP BY, SELECT STREAM DISTINCT), see declaresMonotonic
+  MONOTONIC: { arity: [1, 1], kind: same, nullSafe: true, apply: ([a]) => a ?? null },
   CURRENT_ROW_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   LOCALTIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   CURRENT_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
@@ -823,6 +825,20 @@ export function readsRowtime(expr: Expr): boolean {
       return readsRowtime(expr.left) || readsRowtime(expr.right)
     case 'call':
       return expr.args.some(readsRowtime)
+    default:
+      return false
+  }
+}
+
+/** True if the expression is declared MONOTONIC, or is a FLOOR, CEIL, STEP or CAST of such an expression. */
+export function declaresMonotonic(expr: Expr): boolean {
+  switch (expr.k) {
+    case 'call':
+      return expr.name === 'MONOTONIC' && expr.over === undefined
+    case 'floor':
+    case 'step':
+    case 'cast':
+      return declaresMonotonic(expr.operand)
     default:
       return false
   }
