@@ -1,6 +1,6 @@
 import { compareValues, valuesKey, type SqlValue, type ValueKind } from './values.ts'
 
-/** Aggregate functions and what they return. LAG is window-only and read from the window's rows. */
+/** Aggregate functions and what they return. LAG and NTH_VALUE are window-only and read from the window's rows. */
 export const AGGREGATES = new Set([
   'COUNT',
   'SUM',
@@ -17,7 +17,7 @@ export const AGGREGATES = new Set([
   'VAR_SAMP',
 ])
 
-export const WINDOW_ONLY = new Set(['LAG'])
+export const WINDOW_ONLY = new Set(['LAG', 'NTH_VALUE'])
 
 /** The running state of one aggregate; plain data so snapshots are JSON. */
 export interface Accumulator {
@@ -81,6 +81,8 @@ export function aggregateKind(name: string, argKind: ValueKind): ValueKind {
     case 'MAX':
     case 'FIRST_VALUE':
     case 'LAST_VALUE':
+    case 'LAG':
+    case 'NTH_VALUE':
       return argKind
     default:
       return 'double'

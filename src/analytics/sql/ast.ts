@@ -45,6 +45,10 @@ export type Expr =
       readonly distinct: boolean
       /** OVER window name, or an inline window */
       readonly over?: string | WindowSpec
+      /** NTH_VALUE(x, n) FROM LAST: counted from the last row of the window */
+      readonly fromLast?: boolean
+      /** IGNORE NULLS (LAG, FIRST_VALUE, LAST_VALUE, NTH_VALUE): NULL values are skipped */
+      readonly ignoreNulls?: boolean
       readonly pos: Position
     }
   | {

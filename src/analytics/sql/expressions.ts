@@ -1,10 +1,11 @@
 import { AGGREGATES, WINDOW_ONLY, aggregateKind } from './aggregates.ts'
-import type { Expr, Position, WindowSpec } from './ast.ts'
+import type { Expr, LiteralValue, Position, WindowSpec } from './ast.ts'
 import { extractField, formatDateTime, parseDateTime, truncateTimestamp } from './datetime.ts'
 import { checkFastRegex, fastRegexLogParse } from './fast-regex.ts'
 import { SqlCodeError } from './lexer.ts'
 import {
   checkFixedColumns,
+  checkQuoteString,
   checkVariableColumns,
   checkW3cFormat,
   fixedColumnLogParse,
@@ -59,6 +60,10 @@ export interface OverSlot {
   readonly args: readonly Compiled[]
   readonly window: WindowSpec
   readonly distinct: boolean
+  /** NTH_VALUE ... FROM LAST */
+  readonly fromLast: boolean
+  /** IGNORE NULLS: LAG, FIRST_VALUE, LAST_VALUE and NTH_VALUE skip NULL values */
+  readonly ignoreNulls: boolean
 }
 
 export interface CompileEnv {
@@ -300,17 +305,22 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
     apply: ([value, pattern]) => fastRegexLogParse(str(value ?? null), str(pattern ?? null)),
   },
   VARIABLE_COLUMN_LOG_PARSE: {
-    arity: [3, 3],
+    arity: [3, 5],
     kind: () => 'row',
-    check: ([, columns]) => {
+    // a NULL escape or quote string is none; a NULL text, column list or delimiter gives NULL
+    nullSafe: true,
+    check: ([, columns, , , quote]) => {
       if (typeof columns === 'string') checkVariableColumns(columns)
+      if (typeof quote === 'string') checkQuoteString(quote)
     },
-    apply: ([value, columns, delimiter]) =>
-      variableColumnLogParse(
-        str(value ?? null),
-        typeof columns === 'number' ? columns : str(columns ?? null),
-        str(delimiter ?? null),
-      ),
+    apply: ([value, columns, delimiter, escape, quote]) => {
+      if (value == null || columns == null || delimiter == null) return null
+      return variableColumnLogParse(str(value), typeof columns === 'number' ? columns : str(columns), {
+        delimiter: str(delimiter),
+        escape: str(escape ?? null),
+        quote: str(quote ?? null),
+      })
+    },
   },
   FIXED_COLUMN_LOG_PARSE: {
     arity: [2, 2],
@@ -333,6 +343,8 @@ const FUNCTIONS: Record<string, ScalarFunction> = {
     },
     apply: ([value, format]) => w3cLogParse(str(value ?? null), str(format ?? null)),
   },
+  // MONOTONIC(x) is x; the query reads the declaration (GROUP BY, SELECT STREAM DISTINCT), see declaresMonotonic
+  MONOTONIC: { arity: [1, 1], kind: same, nullSafe: true, apply: ([a]) => a ?? null },
   CURRENT_ROW_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   LOCALTIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
   CURRENT_TIMESTAMP: { arity: [0, 0], kind: time, apply: (_a, ctx) => timestamp(ctx.rowtime) },
@@ -697,6 +709,8 @@ function call(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
       )
     }
     if (expr.args.length !== 1) throw codeError(expr.pos, `Invalid number of arguments to function '${name}'`)
+    if (expr.ignoreNulls === true)
+      throw codeError(expr.pos, `${name} IGNORE NULLS is a window function: it needs OVER`)
     const argExpr = expr.args[0] as Expr
     const star = argExpr.k === 'star'
     if (star && name !== 'COUNT') throw codeError(argExpr.pos, `'*' is only allowed in COUNT`)
@@ -758,13 +772,26 @@ function overCall(expr: Expr & { k: 'call' }, env: CompileEnv): Compiled {
   } else window = resolveWindow(expr.over, env.windows)
   const inner: CompileEnv = { relations: env.relations }
   const args = expr.args.filter((a) => a.k !== 'star').map((a) => compileExpression(a, inner))
-  if (name === 'LAG' && (args.length < 1 || args.length > 3))
-    throw codeError(expr.pos, `Invalid number of arguments to function 'LAG'`)
-  if (name !== 'LAG' && expr.args.length !== 1)
+  const [min, max] = name === 'LAG' ? [1, 3] : name === 'NTH_VALUE' ? [2, 2] : [1, 1]
+  if (expr.args.length < min || expr.args.length > max)
     throw codeError(expr.pos, `Invalid number of arguments to function '${name}'`)
+  const nth = expr.args[1]
+  if (name === 'NTH_VALUE' && nth?.k === 'literal' && nth.value.t !== 'null' && !isPositiveInteger(nth.value))
+    throw codeError(nth.pos, 'The n of NTH_VALUE must be a positive integer')
   const slot = env.overs.length
-  env.overs.push({ name, args, window, distinct: expr.distinct })
+  env.overs.push({
+    name,
+    args,
+    window,
+    distinct: expr.distinct,
+    fromLast: expr.fromLast === true,
+    ignoreNulls: expr.ignoreNulls === true,
+  })
   return { eval: (ctx) => ctx.over?.[slot] ?? null, kind: aggregateKind(name, args[0]?.kind ?? 'integer') }
+}
+
+function isPositiveInteger(value: LiteralValue): boolean {
+  return value.t === 'integer' && value.v >= 1
 }
 
 /** An inline window that names a base window (OVER (W1 ...)) takes the base's partitioning and frame where it sets none. */
@@ -798,6 +825,20 @@ export function readsRowtime(expr: Expr): boolean {
       return readsRowtime(expr.left) || readsRowtime(expr.right)
     case 'call':
       return expr.args.some(readsRowtime)
+    default:
+      return false
+  }
+}
+
+/** True if the expression is declared MONOTONIC, or is a FLOOR, CEIL, STEP or CAST of such an expression. */
+export function declaresMonotonic(expr: Expr): boolean {
+  switch (expr.k) {
+    case 'call':
+      return expr.name === 'MONOTONIC' && expr.over === undefined
+    case 'floor':
+    case 'step':
+    case 'cast':
+      return declaresMonotonic(expr.operand)
     default:
       return false
   }

@@ -312,3 +312,49 @@ CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
     ).toContain('START is for FIXED_COLUMN_LOG_PARSE')
   })
 })
+
+describe('VARIABLE_COLUMN_LOG_PARSE escape and quote strings', () => {
+  it("splits as the reference's example: 'a,b' is two fields, 'a\\,b' one field 'a,b' with a backslash escape", () => {
+    const call = `VARIABLE_COLUMN_LOG_PARSE("log", 2, ',', '\\')`
+    expect(parse(call, 2, ['a,b', 'a\\,b', 'a\\\\,b'])).toEqual([
+      ['a', 'b'],
+      ['a,b', null],
+      ['a\\', 'b'],
+    ])
+  })
+
+  it('keeps delimiters inside a quoted string and drops its quotes', () => {
+    const call = `VARIABLE_COLUMN_LOG_PARSE("log", 3, ',', '', '"')`
+    expect(parse(call, 3, ['"a,b",c,d', 'x,"y, z"', 'p,"q,r'])).toEqual([
+      ['a,b', 'c', 'd'],
+      ['x', 'y, z', null],
+      ['p', 'q,r', null],
+    ])
+  })
+
+  it('takes a begin and an end quote character; the begin character also ends a quoted string', () => {
+    const call = `VARIABLE_COLUMN_LOG_PARSE("log", 3, ' ', '\\', '[]')`
+    expect(parse(call, 3, ['[24/May/2004 22:01:02] GET 304', '[a b[ c\\ d e', 'x [a\\]b] y'])).toEqual([
+      ['24/May/2004 22:01:02', 'GET', '304'],
+      ['a b', 'c d', 'e'],
+      ['x', 'a]b', 'y'],
+    ])
+  })
+
+  it('applies to column descriptions, takes a NULL escape as none, and refuses a longer quote string', () => {
+    const rows = run(
+      `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (a VARCHAR(8), b INTEGER);
+       CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+         SELECT STREAM t.r.A, t.r.B FROM (SELECT STREAM
+           VARIABLE_COLUMN_LOG_PARSE("log", 'a TYPE VARCHAR(8), b TYPE INTEGER', ';', NULL, '''') AS r
+           FROM "SOURCE_SQL_STREAM_001") AS t;`,
+      ["'x;y';12"],
+    )
+    expect(rows).toEqual([{ A: 'x;y', B: 12 }])
+    const error = check(`CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (a VARCHAR(4));
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM t.r.COLUMN1 FROM (SELECT STREAM VARIABLE_COLUMN_LOG_PARSE("log", 1, ';', '', '<<>') AS r FROM "SOURCE_SQL_STREAM_001") AS t;`)
+    expect(error).toMatchObject({ line: 3, column: 49 })
+    expect(error?.message).toContain('one or two characters')
+  })
+})

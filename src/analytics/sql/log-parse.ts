@@ -121,9 +121,67 @@ function fieldValue(text: string | undefined, column: ColumnDescription): SqlVal
 
 // ---- VARIABLE_COLUMN_LOG_PARSE
 
+/** How VARIABLE_COLUMN_LOG_PARSE splits: the delimiter, and the optional escape string and quote characters. */
+export interface FieldSyntax {
+  readonly delimiter: string
+  /** makes the character after it part of the field, even a delimiter or a quote ('' for none) */
+  readonly escape: string
+  /** one character that begins and ends a quoted string, or a begin and an end character ('' for none) */
+  readonly quote: string
+}
+
+export function checkQuoteString(quote: string): void {
+  if (quote.length > 2)
+    throw parseError(`The quote string of VARIABLE_COLUMN_LOG_PARSE is one or two characters, not '${quote}'`)
+}
+
+/**
+ * Splits at the delimiter. An escape string makes the next character literal (the escape is dropped); a quoted
+ * string keeps its delimiters and loses its quotes. As the reference has it, a quoted string ends at the end
+ * quote character or at the begin quote character.
+ */
+export function splitFields(value: string, syntax: FieldSyntax): string[] {
+  const { delimiter, escape } = syntax
+  checkQuoteString(syntax.quote)
+  const begin = syntax.quote.charAt(0)
+  const end = syntax.quote.charAt(1) || begin
+  const fields: string[] = []
+  let field = ''
+  let quoted = false
+  for (let at = 0; at < value.length;) {
+    if (escape !== '' && value.startsWith(escape, at) && at + escape.length < value.length) {
+      field += value.charAt(at + escape.length)
+      at += escape.length + 1
+      continue
+    }
+    const ch = value.charAt(at)
+    if (quoted) {
+      if (ch === begin || ch === end) quoted = false
+      else field += ch
+      at++
+    } else if (begin !== '' && ch === begin) {
+      quoted = true
+      at++
+    } else if (delimiter !== '' && value.startsWith(delimiter, at)) {
+      fields.push(field)
+      field = ''
+      at += delimiter.length
+    } else {
+      field += ch
+      at++
+    }
+  }
+  fields.push(field)
+  return fields
+}
+
 /** VARIABLE_COLUMN_LOG_PARSE: a count of columns (COLUMN1..n, VARCHAR) or 'NAME TYPE type, ...' descriptions. */
-export function variableColumnLogParse(value: string, columns: number | string, delimiter: string): RowValue {
-  const parts = delimiter === '' ? [value] : value.split(delimiter)
+export function variableColumnLogParse(
+  value: string,
+  columns: number | string,
+  syntax: FieldSyntax,
+): RowValue {
+  const parts = splitFields(value, syntax)
   const fields: Record<string, SqlValue> = {}
   if (typeof columns === 'number') {
     for (let i = 0; i < columns; i++) fields[`COLUMN${i + 1}`] = parts[i] ?? null

@@ -165,9 +165,25 @@ describe('expressions', () => {
     ['CEIL(ROWTIME TO HOUR)', { k: 'floor', ceil: true, unit: 'HOUR' }],
     ['COUNT(DISTINCT a)', { k: 'call', name: 'COUNT', distinct: true }],
     ['LAG(a, 2) OVER (ROWS 3 PRECEDING)', { k: 'call', name: 'LAG', over: { rows: 3 } }],
+    ['LAG(a) IGNORE NULLS OVER w', { k: 'call', name: 'LAG', ignoreNulls: true, over: 'W' }],
+    [
+      'NTH_VALUE(a, 2) FROM LAST IGNORE NULLS OVER w',
+      { k: 'call', name: 'NTH_VALUE', fromLast: true, ignoreNulls: true, over: 'W' },
+    ],
+    [
+      'NTH_VALUE(a, 2) FROM FIRST RESPECT NULLS OVER w',
+      { k: 'call', name: 'NTH_VALUE', fromLast: false, ignoreNulls: false },
+    ],
+    ['MONOTONIC(a)', { k: 'call', name: 'MONOTONIC', args: [{ k: 'column', name: 'A' }] }],
   ]
   it.each(cases)('%s', (text, shape) => {
     expect(parseExpression(text)).toMatchObject(shape as Expr)
+  })
+
+  it('reads FROM after NTH_VALUE as the FROM clause unless FIRST or LAST is followed by the window', () => {
+    const query = pumpQuery('CREATE PUMP p AS INSERT INTO o SELECT STREAM NTH_VALUE(a, 1) FROM LAST')
+    expect(query.from).toMatchObject({ k: 'stream', name: 'LAST' })
+    expect(query.items[0]?.expr).not.toHaveProperty('fromLast')
   })
 
   it('gives * and / precedence over + and -, and AND over OR', () => {

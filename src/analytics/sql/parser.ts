@@ -53,6 +53,9 @@ const RESERVED = new Set([
   'WINDOWED',
 ])
 
+/** Window functions that take RESPECT NULLS | IGNORE NULLS after their arguments. */
+const NULL_TREATMENT = new Set(['LAG', 'FIRST_VALUE', 'LAST_VALUE', 'NTH_VALUE'])
+
 const TIME_UNITS = new Set(['YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND'])
 const UNIT_MS: Record<string, number> = { DAY: 86_400_000, HOUR: 3_600_000, MINUTE: 60_000, SECOND: 1000 }
 
@@ -784,12 +787,36 @@ class Parser {
       } while (this.acceptSymbol(','))
     }
     this.expectSymbol(')')
+    const fromLast = name === 'NTH_VALUE' ? this.fromFirstOrLast() : undefined
+    const ignoreNulls = NULL_TREATMENT.has(name) ? this.nullTreatment() : undefined
     let over: string | WindowSpec | undefined
     if (this.acceptWord('OVER'))
       over = this.isSymbol('(') ? this.windowSpec() : this.identifier('a window name')
-    return over === undefined
-      ? { k: 'call', name, args, distinct, pos }
-      : { k: 'call', name, args, distinct, over, pos }
+    return {
+      k: 'call',
+      name,
+      args,
+      distinct,
+      pos,
+      ...(over === undefined ? {} : { over }),
+      ...(fromLast === undefined ? {} : { fromLast }),
+      ...(ignoreNulls === undefined ? {} : { ignoreNulls }),
+    }
+  }
+
+  /** NTH_VALUE's FROM FIRST | FROM LAST, when a window or a null treatment follows (else FROM starts the FROM clause). */
+  private fromFirstOrLast(): boolean | undefined {
+    if (!this.isWord('FROM') || !(this.isWord('FIRST', 1) || this.isWord('LAST', 1))) return undefined
+    if (!['OVER', 'IGNORE', 'RESPECT'].some((word) => this.isWord(word, 2))) return undefined
+    this.next()
+    return this.next().value === 'LAST'
+  }
+
+  /** RESPECT NULLS | IGNORE NULLS (the reference also writes IGNORE NULL). */
+  private nullTreatment(): boolean | undefined {
+    if (this.acceptWord('RESPECT', 'NULLS')) return false
+    if (this.acceptWord('IGNORE', 'NULLS') || this.acceptWord('IGNORE', 'NULL')) return true
+    return undefined
   }
 
   private specialCall(name: string, pos: Position): Expr | undefined {

@@ -5,6 +5,7 @@ import { UNIT_MS } from './datetime.ts'
 import {
   codeError,
   compileExpression,
+  declaresMonotonic,
   readsRowtime,
   resolveWindow,
   type AggregateSlot,
@@ -254,12 +255,12 @@ function sorter(plan: SortPlan, width: number, emit: Emit): { emit: Emit; part: 
  */
 function distinct(query: Query, values: Compiled[], qc: QueryContext, emit: Emit): Sink {
   const monotonic = query.items.flatMap((item, i) =>
-    item.expr.k !== 'star' && readsRowtime(item.expr) ? [i] : [],
+    item.expr.k !== 'star' && (readsRowtime(item.expr) || declaresMonotonic(item.expr)) ? [i] : [],
   )
   if (monotonic.length === 0) {
     throw codeError(
       query.pos,
-      'SELECT STREAM DISTINCT needs a monotonic expression (ROWTIME, or STEP or FLOOR of it)',
+      'SELECT STREAM DISTINCT needs a monotonic expression (ROWTIME, STEP or FLOOR of it, or MONOTONIC(...))',
     )
   }
   const state = { marker: '', seen: new Set<string>() }
@@ -497,6 +498,8 @@ interface Group {
 
 /** The window length of STEP(x BY ...) or FLOOR(x TO unit) on ROWTIME (or, when `anyOperand`, on any expression). */
 function windowSize(expr: Expr, anyOperand: boolean): number | undefined {
+  if (expr.k === 'call' && expr.name === 'MONOTONIC' && expr.args[0] !== undefined)
+    return windowSize(expr.args[0], anyOperand)
   if (expr.k === 'step' && (anyOperand || readsRowtime(expr.operand))) return expr.ms
   if (expr.k === 'floor' && !expr.ceil && (anyOperand || readsRowtime(expr.operand)))
     return UNIT_MS[expr.unit]
@@ -562,15 +565,21 @@ function tumbling(
   qc: QueryContext,
   emit: Emit,
 ): Sink {
-  // A window on ROWTIME; failing that, on a column the query declares monotonic (such as a subquery's
-  // "rowtime AS window_time"): its windows close when ROWTIME passes their end.
+  // A window on ROWTIME; failing that, a key declared MONOTONIC; failing that, a window on a column the query
+  // declares monotonic (such as a subquery's "rowtime AS window_time"): its windows close when ROWTIME passes
+  // their end.
   let sizes = groupBy.map((e) => windowSize(e, false))
-  if (sizes.every((s) => s === undefined)) sizes = groupBy.map((e) => windowSize(e, true))
+  if (sizes.every((s) => s === undefined)) {
+    const declared = groupBy.findIndex(declaresMonotonic)
+    if (declared >= 0)
+      return monotonicGroups(groupBy, declared, relations, aggregates, values, having, qc, emit)
+    sizes = groupBy.map((e) => windowSize(e, true))
+  }
   const windowIndex = sizes.findIndex((s) => s !== undefined)
   if (windowIndex < 0) {
     throw codeError(
       query.pos,
-      'A streaming GROUP BY needs a ROWTIME window: STEP(s.ROWTIME BY INTERVAL ...) or FLOOR(s.ROWTIME TO unit)',
+      'A streaming GROUP BY needs a ROWTIME window: STEP(s.ROWTIME BY INTERVAL ...) or FLOOR(s.ROWTIME TO unit), or a MONOTONIC(...) key',
     )
   }
   const size = sizes[windowIndex] as number
@@ -594,6 +603,54 @@ function tumbling(
     if (group === undefined) {
       group = { end: start.ts + size, rows, accs: aggregates.map((a) => newAccumulator(a.distinct)) }
       groups.set(key, group)
+    }
+    addToGroup(group, aggregates, ctx)
+  }
+}
+
+/** An open group of a MONOTONIC key: it closes when the key moves on, not at a time known in advance. */
+const OPEN = Number.MAX_SAFE_INTEGER
+
+/**
+ * GROUP BY with a key declared MONOTONIC (and no ROWTIME window): the key's values never come back once it has
+ * moved on, so when a row brings another value, the groups of the previous one are complete. They are emitted
+ * then, with that row's ROWTIME.
+ */
+function monotonicGroups(
+  groupBy: readonly Expr[],
+  monotonicIndex: number,
+  relations: Relation[],
+  aggregates: AggregateSlot[],
+  values: Compiled[],
+  having: Compiled | undefined,
+  qc: QueryContext,
+  emit: Emit,
+): Sink {
+  const keys = groupBy.map((e) => compileExpression(e, { relations }))
+  const state: { current: string | null; groups: Map<string, Group> } = { current: null, groups: new Map() }
+  qc.addPart({
+    tick: () => undefined,
+    snapshot: () => ({ current: state.current, groups: [...state.groups.entries()] }),
+    restore: (saved) => {
+      const s = saved as { current: string | null; groups: [string, Group][] }
+      state.current = s.current
+      state.groups = new Map(s.groups)
+    },
+  })
+  return (rows, rowtime) => {
+    const ctx: Ctx = { rows, rowtime }
+    const keyValues = keys.map((k) => k.eval(ctx))
+    const marker = valuesKey([keyValues[monotonicIndex] ?? null])
+    if (state.current !== null && marker !== state.current) {
+      for (const group of state.groups.values()) group.end = rowtime
+      closeGroups(state.groups, rowtime, aggregates, values, having, qc, emit)
+    }
+    state.current = marker
+    const key = valuesKey(keyValues)
+    let group = state.groups.get(key)
+    if (group === undefined) {
+      group = { end: OPEN, rows, accs: aggregates.map((a) => newAccumulator(a.distinct)) }
+      state.groups.set(key, group)
     }
     addToGroup(group, aggregates, ctx)
   }
@@ -659,6 +716,28 @@ interface PartitionState {
 
 function slotValue(entry: WindowEntry | undefined, local: number): SqlValue {
   return entry?.args[local]?.[0] ?? null
+}
+
+/**
+ * The nth value (from 1) of a slot among the partition's rows in its window up to entry index `last` (the current
+ * row by default), counted from the oldest row or from `last` backwards, NULL values skipped when ignored;
+ * undefined when there are not that many.
+ */
+function nthValue(
+  p: PartitionState,
+  local: number,
+  n: number,
+  fromLast: boolean,
+  ignoreNulls: boolean,
+  last = p.entries.length - 1,
+): SqlValue | undefined {
+  let seen = 0
+  for (let k = 0; k <= last - p.head; k++) {
+    const value = slotValue(p.entries[fromLast ? last - k : p.head + k], local)
+    if (ignoreNulls && value === null) continue
+    if (++seen === n) return value
+  }
+  return undefined
 }
 
 function sliding(
@@ -758,8 +837,23 @@ function sliding(
       case 'LAG': {
         const args = current?.args[local] ?? []
         const offset = over.args[1] === undefined ? 1 : Number(args[1])
+        if (over.ignoreNulls && offset > 0) {
+          // the offset-th non-NULL value before the current row
+          const found = nthValue(p, local, offset, true, true, p.entries.length - 2)
+          return found === undefined ? (args[2] ?? null) : found
+        }
         const index = p.entries.length - 1 - offset
         return index >= p.head ? slotValue(p.entries[index], local) : (args[2] ?? null)
+      }
+      case 'NTH_VALUE': {
+        const n = current?.args[local]?.[1] ?? null
+        if (n === null) return null
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+          throw new SqlRuntimeError(
+            'InvalidArgument',
+            `The n of NTH_VALUE must be a positive integer, not ${JSON.stringify(n)}`,
+          )
+        return nthValue(p, local, n, over.fromLast, over.ignoreNulls) ?? null
       }
       case 'MIN':
       case 'MAX': {
@@ -767,9 +861,11 @@ function sliding(
         return deque.length === 0 ? null : slotValue(entryAt(p, deque[0] as number), local)
       }
       case 'FIRST_VALUE':
-        return slotValue(p.entries[p.head], local)
+        return over.ignoreNulls
+          ? (nthValue(p, local, 1, false, true) ?? null)
+          : slotValue(p.entries[p.head], local)
       case 'LAST_VALUE':
-        return slotValue(current, local)
+        return over.ignoreNulls ? (nthValue(p, local, 1, true, true) ?? null) : slotValue(current, local)
       default:
         break
     }
