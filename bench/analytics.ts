@@ -36,8 +36,8 @@ import { format, percentile, printTable } from './table.ts'
  * Both are timed from the first progress seen (polling every 50 ms: output rows, or committed offsets) to done,
  * over the rows processed in between (the filter's input rows estimated from its output rows); the time from
  * StartApplication to the first progress (runtime poll, group join, first fetch) is shown apart. The gateway
- * checkpoints every 200 ms here, which bounds how finely the aggregation's end is seen. The reference is the
- * same computation as a kafkajs consumer of the same topic (the stored value is the record's data byte for
+ * checkpoints every BENCH_ANALYTICS_CHECKPOINT_MS (200) ms here, which bounds how finely the aggregation's end
+ * is seen. The reference is the same computation as a kafkajs consumer of the same topic (the stored value is the record's data byte for
  * byte: JSON.parse, then filter and produce the passing rows as JSON to a 1-partition topic, or count/min/max
  * per ticker and minute of the log-append time in memory), timed from its first batch to the last offset
  * processed. Target: rows/s >= 0.5x direct.
@@ -102,8 +102,8 @@ function tick(index: number, price = Math.round(Math.random() * 10_000) / 100): 
 }
 
 export async function analytics(stack: StackEndpoints): Promise<void> {
-  // Checkpoints (and so offset commits) every 200 ms rather than 1 s: the aggregation is done when its offsets
-  // are committed, and a 1 s interval would add up to a second to a run of a few seconds.
+  // Checkpoints (and so offset commits) every 200 ms by default rather than 1 s: the aggregation is done when its
+  // offsets are committed, and a 1 s interval would add up to a second to a run of a few seconds.
   const gateway = await startGatewayProcess(stack, {
     ANALYTICS_RUNTIME_POLL_INTERVAL_MS: '200',
     ANALYTICS_RUNTIME_CHECKPOINT_INTERVAL_MS: process.env.BENCH_ANALYTICS_CHECKPOINT_MS ?? '200',
