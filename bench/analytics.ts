@@ -37,10 +37,10 @@ import { format, percentile, printTable } from './table.ts'
  * over the rows processed in between (the filter's input rows estimated from its output rows); the time from
  * StartApplication to the first progress (runtime poll, group join, first fetch) is shown apart. The gateway
  * checkpoints every BENCH_ANALYTICS_CHECKPOINT_MS (200) ms here, which bounds how finely the aggregation's end
- * is seen. The reference is the same computation as a kafkajs consumer of the same topic (the stored value is the record's data byte for
- * byte: JSON.parse, then filter and produce the passing rows as JSON to a 1-partition topic, or count/min/max
- * per ticker and minute of the log-append time in memory), timed from its first batch to the last offset
- * processed. Target: rows/s >= 0.5x direct.
+ * is seen. The reference is the same computation as a kafkajs consumer of the same topic (the stored value is
+ * the record's data byte for byte: JSON.parse, then filter and produce the passing rows as JSON to a 1-partition
+ * topic, or count/min/max per ticker and minute of the log-append time in memory), timed from its first batch to
+ * the last offset processed. Target: rows/s >= 0.5x direct.
  * Then the latency of the filter from PutRecords to its output stream at BENCH_ANALYTICS_RATE (200) records/s for
  * BENCH_ANALYTICS_SECONDS (10) s, read with GetRecords in a loop (50 ms pause when empty), p50/p99.
  */
