@@ -1,12 +1,7 @@
 import type { ApplicationMetrics } from '../../ports/application-metrics.ts'
-import { familyHeader, labelSet, sampleValue } from './text-format.ts'
+import { familyHeader, itemFamilies, labelSet, sampleValue, type ItemFamily } from './text-format.ts'
 
-const FAMILIES: readonly {
-  readonly name: string
-  readonly type: 'counter' | 'gauge'
-  readonly help: string
-  readonly value: (metrics: ApplicationMetrics) => number
-}[] = [
+const FAMILIES: readonly ItemFamily<ApplicationMetrics>[] = [
   {
     name: 'kinesisanalytics_application_running',
     type: 'gauge',
@@ -56,13 +51,7 @@ const OUTPUT_FAMILY = 'kinesisanalytics_output_records_total'
 /** The Kinesis Data Analytics runtime's metrics per application (and output), in the Prometheus text format. */
 export function applicationMetricsExposition(applications: readonly ApplicationMetrics[]): string {
   if (applications.length === 0) return ''
-  let text = ''
-  for (const family of FAMILIES) {
-    text += familyHeader(family.name, family.type, family.help)
-    for (const application of applications) {
-      text += `${family.name}${labelSet(labelsOf(application))} ${sampleValue(family.value(application))}\n`
-    }
-  }
+  let text = itemFamilies(FAMILIES, applications, labelsOf)
   text += familyHeader(OUTPUT_FAMILY, 'counter', 'Records written to each output of the application.')
   for (const application of applications) {
     for (const output of application.outputs) {

@@ -1,12 +1,7 @@
 import type { DeliveryStreamMetrics } from '../../ports/delivery-streams.ts'
-import { familyHeader, labelSet, sampleValue } from './text-format.ts'
+import { itemFamilies, type ItemFamily } from './text-format.ts'
 
-const FAMILIES: readonly {
-  readonly name: string
-  readonly type: 'counter' | 'gauge'
-  readonly help: string
-  readonly value: (metrics: DeliveryStreamMetrics) => number
-}[] = [
+const FAMILIES: readonly ItemFamily<DeliveryStreamMetrics>[] = [
   {
     name: 'firehose_delivery_records_in_total',
     type: 'counter',
@@ -59,18 +54,9 @@ const FAMILIES: readonly {
 
 /** The Firehose delivery workers' metrics per delivery stream, in the Prometheus text format. */
 export function deliveryMetricsExposition(streams: readonly DeliveryStreamMetrics[]): string {
-  if (streams.length === 0) return ''
-  let text = ''
-  for (const family of FAMILIES) {
-    text += familyHeader(family.name, family.type, family.help)
-    for (const stream of streams) {
-      const labels = labelSet([
-        ['account', stream.account],
-        ['region', stream.region],
-        ['delivery_stream', stream.deliveryStreamName],
-      ])
-      text += `${family.name}${labels} ${sampleValue(family.value(stream))}\n`
-    }
-  }
-  return text
+  return itemFamilies(FAMILIES, streams, (stream) => [
+    ['account', stream.account],
+    ['region', stream.region],
+    ['delivery_stream', stream.deliveryStreamName],
+  ])
 }

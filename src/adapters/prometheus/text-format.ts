@@ -42,3 +42,28 @@ export function familyHeader(
 ): string {
   return `# HELP ${name} ${help.replace(/[\\\n]/g, (character) => (character === '\n' ? '\\n' : '\\\\'))}\n# TYPE ${name} ${type}\n`
 }
+
+/** A family whose samples are one value of each item, labelled by the item. */
+export interface ItemFamily<T> {
+  readonly name: string
+  readonly type: 'counter' | 'gauge'
+  readonly help: string
+  readonly value: (item: T) => number
+}
+
+/** Each family's header, then one sample per item; nothing without items. */
+export function itemFamilies<T>(
+  families: readonly ItemFamily<T>[],
+  items: readonly T[],
+  labelsOf: (item: T) => readonly (readonly [string, string])[],
+): string {
+  if (items.length === 0) return ''
+  let text = ''
+  for (const family of families) {
+    text += familyHeader(family.name, family.type, family.help)
+    for (const item of items) {
+      text += `${family.name}${labelSet(labelsOf(item))} ${sampleValue(family.value(item))}\n`
+    }
+  }
+  return text
+}
