@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb'
+import { DeleteTableCommand, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb'
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
@@ -14,16 +14,13 @@ import {
   GetShardIteratorCommand,
   ListShardsCommand,
   waitUntilStreamExists,
-  type KinesisClient,
 } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { loadConfig } from '../../src/config.ts'
-import { createLogger } from '../../src/gateway/index.ts'
-import { startGateway, type RunningGateway } from '../../src/main.ts'
 import { makeSelfSignedCertificate } from '../support/self-signed-certificate.ts'
-import { kinesisClient, testAccountId } from './fixture/gateway.ts'
+import { testAccountId } from './fixture/gateway.ts'
 import { ensureJavaClient, type JavaClient, type JavaRun } from './fixture/java-client.ts'
+import { startKclGateway, type KclGateway } from './fixture/kcl.ts'
 import { uniqueName } from './fixture/names.ts'
 
 const RECORD_COUNT = 300
@@ -43,14 +40,6 @@ interface KinesisRecordId {
   sequenceNumber: string
 }
 
-interface RequestLogLine {
-  httpVersion: string
-  target: string | undefined
-  path: string | undefined
-  status: number | undefined
-  errorType: string | undefined
-}
-
 const certificateDir = mkdtempSync(join(tmpdir(), 'kpl-tls-'))
 const certificate = makeSelfSignedCertificate(certificateDir)
 if (certificate === undefined)
@@ -59,54 +48,22 @@ if (certificate === undefined)
 describe.skipIf(certificate === undefined)('a KPL application with aggregation, consumed by KCL 3.x', () => {
   const stack = inject('stack')
   const accountId = testAccountId()
-  const requestLog: RequestLogLine[] = []
   let java: JavaClient
-  let gateway: RunningGateway
-  let endpoint: string
-  let tlsEndpoint: string
-  let kinesis: KinesisClient
-  let dynamo: DynamoDBClient
+  let kcl: KclGateway
 
   beforeAll(async () => {
     java = await ensureJavaClient((line) => {
       process.stdout.write(`[integration] ${line}\n`)
     })
-    const logger = createLogger('info', (line) => {
-      const entry = JSON.parse(line) as { msg: string } & RequestLogLine
-      if (entry.msg === 'request') requestLog.push(entry)
-    })
-    gateway = await startGateway(
-      {
-        ...loadConfig({
-          PORT: '0',
-          HOST: '127.0.0.1',
-          STREAM_CREATING_DELAY_MS: '200',
-          STREAM_DELETING_DELAY_MS: '200',
-          TLS_PORT: '0',
-          TLS_CERT_FILE: certificate?.certFile ?? '',
-          TLS_KEY_FILE: certificate?.keyFile ?? '',
-        }),
-        kafkaBrokers: stack.kafkaBrokers,
-        redisUrl: stack.redisUrl,
-        s3: stack.s3,
-      },
-      logger,
-    )
-    endpoint = `http://127.0.0.1:${String(gateway.ports.port)}`
-    tlsEndpoint = `https://127.0.0.1:${String(gateway.ports.tlsPort ?? 0)}`
-    kinesis = kinesisClient(endpoint, accountId, 'HTTP/1.1')
-    dynamo = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
-      maxAttempts: 1,
+    kcl = await startKclGateway(stack, accountId, {
+      TLS_PORT: '0',
+      TLS_CERT_FILE: certificate?.certFile ?? '',
+      TLS_KEY_FILE: certificate?.keyFile ?? '',
     })
   }, 600_000)
 
   afterAll(async () => {
-    kinesis.destroy()
-    dynamo.destroy()
-    await gateway.stop()
+    await kcl.stop()
     rmSync(certificateDir, { recursive: true, force: true })
   })
 
@@ -130,7 +87,7 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
     shardId: string,
   ): Promise<{ sequenceNumber: string; data: Buffer }[]> {
     const records: { sequenceNumber: string; data: Buffer }[] = []
-    let { ShardIterator: iterator } = await kinesis.send(
+    let { ShardIterator: iterator } = await kcl.kinesis.send(
       new GetShardIteratorCommand({
         StreamName: streamName,
         ShardId: shardId,
@@ -138,7 +95,7 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
       }),
     )
     while (iterator !== undefined) {
-      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }))
+      const page = await kcl.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }))
       for (const record of page.Records ?? []) {
         records.push({ sequenceNumber: record.SequenceNumber ?? '', data: Buffer.from(record.Data ?? []) })
       }
@@ -149,24 +106,24 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
   }
 
   async function cleanUp(streamName: string, application: string): Promise<void> {
-    await kinesis.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }))
-    const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}))
+    await kcl.kinesis.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }))
+    const { TableNames = [] } = await kcl.dynamo.send(new ListTablesCommand({}))
     for (const table of TableNames.filter((name) => name.startsWith(application))) {
-      await dynamo.send(new DeleteTableCommand({ TableName: table }))
+      await kcl.dynamo.send(new DeleteTableCommand({ TableName: table }))
     }
   }
 
   it('puts every user record in aggregated records over TLS, and KCL processes each once and checkpoints it', async () => {
     const streamName = uniqueName('kpl')
     const application = uniqueName('kpl-app')
-    requestLog.length = 0
+    kcl.requestLog.length = 0
     try {
-      await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARD_COUNT }))
-      await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: streamName })
+      await kcl.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARD_COUNT }))
+      await waitUntilStreamExists({ client: kcl.kinesis, maxWaitTime: 30 }, { StreamName: streamName })
 
       // The producer: what it reports for each user record.
       let started = performance.now()
-      const produced = await java.run(tlsEndpoint, 'kpl', accountId, [
+      const produced = await java.run(kcl.tlsEndpoint ?? '', 'kpl', accountId, [
         `-Dkpl.stream=${streamName}`,
         `-Dkpl.records=${String(RECORD_COUNT)}`,
       ])
@@ -177,11 +134,11 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
         put.set(Number(index), { shardId, sequenceNumber })
       }
       expect(put.size).toBe(RECORD_COUNT)
-      const producerLog = requestLog.splice(0)
+      const producerLog = kcl.requestLog.splice(0)
 
       // The stream as GetRecords shows it: aggregated records (KPL's magic number first), and the one user
       // record too large to share an aggregated record (60 KB) on its own.
-      const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }))
+      const { Shards = [] } = await kcl.kinesis.send(new ListShardsCommand({ StreamName: streamName }))
       const userRecordsOf = new Map<string, number>()
       for (const { shardId, sequenceNumber } of put.values()) {
         const key = `${shardId} ${sequenceNumber}`
@@ -224,7 +181,7 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
       // The consumer: KCL de-aggregates, processes every user record once, with the sequence number of the
       // Kinesis record that holds it.
       started = performance.now()
-      const consumed = await java.run(endpoint, 'kcl-polling', accountId, [
+      const consumed = await java.run(kcl.endpoint, 'kcl-polling', accountId, [
         `-Dkcl.stream=${streamName}`,
         `-Dkcl.application=${application}`,
         `-Dkcl.records=${String(RECORD_COUNT)}`,
@@ -246,7 +203,7 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
       }
 
       // Each shard's checkpoint: the last Kinesis record, at its last user record.
-      const { Items = [] } = await dynamo.send(
+      const { Items = [] } = await kcl.dynamo.send(
         new ScanCommand({ TableName: application, ConsistentRead: true }),
       )
       const checkpoints = new Map(
@@ -275,7 +232,7 @@ describe.skipIf(certificate === undefined)('a KPL application with aggregation, 
         expect(targets).toContain(operation)
       }
       expect(producerLog.filter((line) => line.errorType !== undefined)).toEqual([])
-      const metrics = await (await fetch(`${endpoint}/metrics`)).text()
+      const metrics = await (await fetch(`${kcl.endpoint}/metrics`)).text()
       expect(metrics).toContain(
         `cloudwatch_metric_sum{namespace="KinesisProducerLibrary",metric_name="UserRecordsPut",unit="Count",StreamName="${streamName}"}`,
       )
