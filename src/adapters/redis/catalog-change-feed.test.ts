@@ -1,8 +1,7 @@
-import { EventEmitter } from 'node:events'
-
 import type { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 
+import { MockRedisSubscriber } from '../../../test/support/redis/mock-redis-subscriber.ts'
 import { encodeCatalogChange, type CatalogChange } from './catalog-change.ts'
 import { CatalogChangeFeed } from './catalog-change-feed.ts'
 
@@ -135,8 +134,12 @@ describe('CatalogChangeFeed', () => {
   })
 })
 
-function setUp(): { connection: FakeConnection; feed: CatalogChangeFeed; heard: (CatalogChange | 'gap')[] } {
-  const connection = new FakeConnection()
+function setUp(): {
+  connection: MockRedisSubscriber
+  feed: CatalogChangeFeed
+  heard: (CatalogChange | 'gap')[]
+} {
+  const connection = new MockRedisSubscriber(CHANNEL)
   const heard: (CatalogChange | 'gap')[] = []
   const feed = new CatalogChangeFeed(connection as unknown as Redis, CHANNEL, {
     onChange: (change) => heard.push(change),
@@ -145,68 +148,10 @@ function setUp(): { connection: FakeConnection; feed: CatalogChangeFeed; heard: 
   return { connection, feed, heard }
 }
 
-async function startLive(connection: FakeConnection, feed: CatalogChangeFeed): Promise<void> {
+async function startLive(connection: MockRedisSubscriber, feed: CatalogChangeFeed): Promise<void> {
   const started = feed.ensureSubscribed()
   connection.becomeReady()
   connection.confirmSubscription()
   await started
   expect(feed.isLive()).toBe(true)
-}
-
-/** The part of an ioredis connection the feed uses; the test decides when SUBSCRIBE is answered. */
-class FakeConnection extends EventEmitter {
-  status = 'wait'
-  readonly calls: string[] = []
-  private answerSubscription: { confirm: () => void; fail: (error: Error) => void } | undefined
-
-  get subscriptions(): number {
-    return this.calls.filter((call) => call === 'subscribe').length
-  }
-
-  subscribe(channel: string): Promise<number> {
-    expect(channel).toBe(CHANNEL)
-    this.calls.push('subscribe')
-    return new Promise((resolve, reject) => {
-      this.answerSubscription = {
-        confirm: () => {
-          resolve(1)
-        },
-        fail: reject,
-      }
-    })
-  }
-
-  unsubscribe(): Promise<number> {
-    this.calls.push('unsubscribe')
-    return Promise.resolve(0)
-  }
-
-  quit(): Promise<'OK'> {
-    this.calls.push('quit')
-    this.status = 'end'
-    return Promise.resolve('OK')
-  }
-
-  disconnect(): void {
-    this.calls.push('disconnect')
-    this.status = 'end'
-  }
-
-  becomeReady(): void {
-    this.status = 'ready'
-    this.emit('ready')
-  }
-
-  confirmSubscription(): void {
-    this.answerSubscription?.confirm()
-  }
-
-  failSubscription(): void {
-    this.answerSubscription?.fail(new Error('Reached the max retries per request limit'))
-  }
-
-  drop(): void {
-    this.status = 'reconnecting'
-    this.emit('close')
-  }
 }

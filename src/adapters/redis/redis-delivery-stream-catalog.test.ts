@@ -1,8 +1,7 @@
-import { EventEmitter } from 'node:events'
-
 import type { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 
+import { MockRedisSubscriber } from '../../../test/support/redis/mock-redis-subscriber.ts'
 import type { StoredDeliveryStream } from '../../ports/delivery-stream-catalog.ts'
 import { decodeCatalogChange } from './catalog-change.ts'
 import { RedisDeliveryStreamCatalog } from './redis-delivery-stream-catalog.ts'
@@ -173,10 +172,10 @@ class MockRedisServer {
   readonly commands: string[] = []
   readonly notices: string[] = []
   private readonly hash = new Map<string, string>()
-  private readonly subscribers: MockSubscriber[] = []
+  private readonly subscribers: MockRedisSubscriber[] = []
 
-  openReplica(): { catalog: RedisDeliveryStreamCatalog; subscriber: MockSubscriber } {
-    const subscriber = new MockSubscriber()
+  openReplica(): { catalog: RedisDeliveryStreamCatalog; subscriber: MockRedisSubscriber } {
+    const subscriber = new MockRedisSubscriber(CHANNEL)
     this.subscribers.push(subscriber)
     const catalog = new RedisDeliveryStreamCatalog(this.mockCommandConnection(), {
       createSubscriber: () => subscriber as unknown as Redis,
@@ -185,7 +184,7 @@ class MockRedisServer {
   }
 
   /** A replica whose subscription Redis has confirmed. */
-  async openLiveReplica(): Promise<{ catalog: RedisDeliveryStreamCatalog; subscriber: MockSubscriber }> {
+  async openLiveReplica(): Promise<{ catalog: RedisDeliveryStreamCatalog; subscriber: MockRedisSubscriber }> {
     const replica = this.openReplica()
     const probe = replica.catalog.getCached({ ...KEY, name: 'probe' })
     replica.subscriber.becomeReady()
@@ -240,67 +239,7 @@ class MockRedisServer {
     expect(channel).toBe(CHANNEL)
     if (notice === undefined) throw new Error('a write script without its notice')
     this.notices.push(notice)
-    for (const subscriber of this.subscribers) subscriber.deliver(CHANNEL, notice)
-  }
-}
-
-/** The part of an ioredis connection the change feed uses; the test decides when SUBSCRIBE is answered. */
-class MockSubscriber extends EventEmitter {
-  status = 'wait'
-  readonly calls: string[] = []
-  private subscribed = false
-  private deaf = false
-  private confirm: (() => void) | undefined
-
-  subscribe(channel: string): Promise<number> {
-    expect(channel).toBe(CHANNEL)
-    this.calls.push('subscribe')
-    return new Promise((resolve) => {
-      this.confirm = () => {
-        this.subscribed = true
-        resolve(1)
-      }
-    })
-  }
-
-  unsubscribe(): Promise<number> {
-    this.calls.push('unsubscribe')
-    return Promise.resolve(0)
-  }
-
-  quit(): Promise<'OK'> {
-    this.calls.push('quit')
-    this.status = 'end'
-    return Promise.resolve('OK')
-  }
-
-  disconnect(): void {
-    this.calls.push('disconnect')
-    this.status = 'end'
-  }
-
-  becomeReady(): void {
-    this.status = 'ready'
-    this.emit('ready')
-  }
-
-  confirmSubscription(): void {
-    this.confirm?.()
-    this.confirm = undefined
-  }
-
-  deafen(): void {
-    this.deaf = true
-  }
-
-  drop(): void {
-    this.subscribed = false
-    this.status = 'reconnecting'
-    this.emit('close')
-  }
-
-  deliver(channel: string, message: string): void {
-    if (this.subscribed && !this.deaf) this.emit('message', channel, message)
+    for (const subscriber of this.subscribers) subscriber.deliver(notice)
   }
 }
 
