@@ -5,13 +5,13 @@ import {
   PutRecordBatchCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-firehose'
-import { NodeHttp2Handler } from '@smithy/node-http-handler'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-client.ts'
 import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import { parseRecordId } from '../../src/firehose/records/record-ids.ts'
 import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
+import { firehoseClient } from './fixture/firehose.ts'
 import { startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 import { stackControl, type StackControl } from './fixture/stack-control.ts'
@@ -41,13 +41,7 @@ describe.skipIf('skipReason' in access)('Firehose while Redis or Kafka is down',
 
   beforeAll(async () => {
     gateway = await startTestGateway(stack)
-    client = new FirehoseClient({
-      endpoint: gateway.endpoint,
-      region,
-      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
-      maxAttempts: 1,
-      requestHandler: new NodeHttp2Handler(),
-    })
+    client = firehoseClient(gateway.endpoint, accountId, region)
   })
 
   afterAll(async () => {

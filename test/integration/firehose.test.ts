@@ -27,6 +27,7 @@ import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import { parseRecordId } from '../../src/firehose/records/record-ids.ts'
 import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
 import { ensureAwsCli } from './fixture/aws-cli.ts'
+import { firehoseClient } from './fixture/firehose.ts'
 import { startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 
@@ -297,13 +298,7 @@ describe('two gateway processes on one Redis', () => {
 
   beforeAll(async () => {
     other = await startTestGateway(stack, { FIREHOSE_DELIVERY: 'off', ANALYTICS_RUNTIME: 'off' })
-    otherClient = new FirehoseClient({
-      endpoint: other.endpoint,
-      region,
-      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
-      maxAttempts: 1,
-      requestHandler: new NodeHttp2Handler(),
-    })
+    otherClient = firehoseClient(other.endpoint, accountId, region)
   })
 
   afterAll(async () => {
