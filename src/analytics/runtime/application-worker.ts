@@ -155,8 +155,8 @@ export class ApplicationWorker {
   private failure: Error | undefined
   private readonly codeHash: string
   private readonly counters: ApplicationCounters
-  /** Per owned partition: the offset after the last record processed, the partition's tip, that record's time. */
-  private readonly progress = new Map<number, { next: number; tip: number; lastArrivalMillis: number }>()
+  /** Per owned partition read so far: its tip at the last fetch, and the arrival time of the last record read. */
+  private readonly tips = new Map<number, { tip: number; lastArrivalMillis: number }>()
 
   private constructor(
     readonly record: ApplicationRecord,
@@ -180,8 +180,8 @@ export class ApplicationWorker {
     deps.metrics?.watch(record.applicationArn, {
       owned: () => this.partitions.length,
       behind: () =>
-        [...this.progress.values()].map((entry) => ({
-          records: entry.tip - entry.next,
+        [...this.tips].map(([partition, entry]) => ({
+          records: entry.tip - (this.positions.get(partition) ?? entry.tip),
           lastArrivalMillis: entry.lastArrivalMillis,
         })),
     })
@@ -298,8 +298,8 @@ export class ApplicationWorker {
   private assigned(partitions: readonly number[]): void {
     const before = this.partitions
     this.partitions = [...partitions]
-    for (const partition of this.progress.keys()) {
-      if (!partitions.includes(partition)) this.progress.delete(partition)
+    for (const partition of this.tips.keys()) {
+      if (!partitions.includes(partition)) this.tips.delete(partition)
     }
     const same = before.length === partitions.length && before.every((p, i) => partitions[i] === p)
     if (same) return
@@ -426,9 +426,9 @@ export class ApplicationWorker {
       const streamName = this.input.inAppStreams[partition % this.input.inAppStreams.length] as string
       const opened = await this.open(partition, records)
       this.counters.recordsIn += records.length
-      for (const stored of records) this.counters.bytesIn += stored.value?.length ?? 0
       this.run(() => {
         for (const [position, stored] of records.entries()) {
+          this.counters.bytesIn += stored.value?.length ?? 0
           const data = opened[position]
           if (data === undefined) continue
           if (!Buffer.isBuffer(data)) {
@@ -447,8 +447,7 @@ export class ApplicationWorker {
       })
       this.lastRecordAtMillis = this.deps.clock.now()
       this.positions.set(partition, last.offset + 1)
-      this.progress.set(partition, {
-        next: last.offset + 1,
+      this.tips.set(partition, {
         tip: Math.max(tip ?? 0, last.offset + 1),
         lastArrivalMillis: last.timestamp,
       })
