@@ -63,6 +63,8 @@ return 1
  */
 export class RedisTableStore implements TableStore {
   private readonly prefix: string
+  /** The text each item was stored as by swapItem, so that versionOf does not serialise it again. */
+  private readonly storedTexts = new WeakMap<ItemDocument, string>()
 
   constructor(
     private readonly redis: Redis,
@@ -140,6 +142,8 @@ export class RedisTableStore implements TableStore {
     expected: Versioned<ItemDocument> | undefined,
     next: ItemDocument | undefined,
   ): Promise<'swapped' | 'changed' | 'no-table'> {
+    const text = next === undefined ? '' : JSON.stringify(next)
+    if (next !== undefined) this.storedTexts.set(next, text)
     const result = await this.run(() =>
       this.redis.eval(
         SWAP_ITEM,
@@ -153,14 +157,14 @@ export class RedisTableStore implements TableStore {
         expected === undefined ? '0' : '1',
         expected?.version ?? '',
         next === undefined ? '0' : '1',
-        next === undefined ? '' : JSON.stringify(next),
+        text,
       ),
     )
     return result === 1 ? 'swapped' : result === 0 ? 'changed' : 'no-table'
   }
 
   versionOf(item: ItemDocument): string {
-    return JSON.stringify(item)
+    return this.storedTexts.get(item) ?? JSON.stringify(item)
   }
 
   async items(table: TableRef): Promise<ItemDocument[]> {
