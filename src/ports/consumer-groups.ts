@@ -27,11 +27,20 @@ export interface GroupMemberSpec {
    */
   readonly resetOffsets?: boolean
   /**
-   * One member of the group owns every partition; the others wait as standbys and take over when it leaves or
-   * dies (for work that needs every record of the topic in one place, such as SQL windows).
+   * The partitions fall into slices, each owned whole by one member (for work that needs every record of a slice
+   * in one place, such as SQL windows). Members share the slices evenly and keep the ones they own when others
+   * join, as far as evenness allows; members without a slice wait as standbys and take over when an owner leaves
+   * or dies. With one slice, one member owns every partition. Without slicing, partitions are shared one by one.
    */
-  readonly exclusive?: boolean
+  readonly slicing?: PartitionSlicing
   readonly handler: GroupMemberHandler
+}
+
+export interface PartitionSlicing {
+  /** How many slices there are (at least 1). */
+  readonly count: number
+  /** The slice of a partition, from 0 to count - 1. */
+  sliceOf(partition: number): number
 }
 
 export interface GroupMemberHandler {

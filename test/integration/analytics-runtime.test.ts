@@ -516,7 +516,7 @@ describe('Kinesis Data Analytics applications running on real Kafka and Redis', 
   })
 })
 
-describe('an exclusive consumer group on real Kafka (one application, several gateway processes)', () => {
+describe('a sliced consumer group on real Kafka (one application, several gateway processes)', () => {
   const stack = inject('stack')
   const kafka = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'analytics-exclusive-test' })
   const log = new KafkaRecordLog(kafka)
@@ -546,7 +546,7 @@ describe('an exclusive consumer group on real Kafka (one application, several ga
     }
   }
 
-  it('gives every partition to one member, keeps it there when another joins, and moves it when it leaves', async () => {
+  it('with one slice: gives every partition to one member, keeps it there when another joins, and moves it when it leaves', async () => {
     const groupId = uniqueName('exclusive')
     const owned: number[][] = [[], [], []]
     const members: GroupMember[] = []
@@ -556,7 +556,7 @@ describe('an exclusive consumer group on real Kafka (one application, several ga
           groupId,
           topic,
           startPosition: { from: 'earliest' },
-          exclusive: true,
+          slicing: { count: 1, sliceOf: () => 0 },
           handler: {
             assigned: (partitions) => {
               owned[index] = [...partitions]
@@ -575,9 +575,56 @@ describe('an exclusive consumer group on real Kafka (one application, several ga
     expect(owned[1]).toEqual([0, 1, 2])
     await members[1]?.stop()
   }, 90_000)
+
+  it('with two slices: shares them between two members, keeping each slice whole, and gives both to the survivor', async () => {
+    const groupId = uniqueName('sliced')
+    // Partitions 0 and 2 are one slice, 1 the other (two in-application streams, partition p feeds p mod 2).
+    const slicing = { count: 2, sliceOf: (partition: number) => partition % 2 }
+    const owned: number[][] = [[], []]
+    const members: GroupMember[] = []
+    for (const index of [0, 1]) {
+      members.push(
+        await groups.join({
+          groupId,
+          topic,
+          startPosition: { from: 'earliest' },
+          slicing,
+          handler: {
+            assigned: (partitions) => {
+              owned[index] = [...partitions]
+            },
+            records: () => Promise.resolve(),
+          },
+        }),
+      )
+      if (index === 0) await until(() => owned[0]?.length === 3)
+    }
+    await until(() => (owned[0]?.length ?? 0) > 0 && (owned[1]?.length ?? 0) > 0)
+    await sleep(2_000)
+    // The first member kept slice 0 (its even share, in slice order); the second took slice 1.
+    expect(owned).toEqual([[0, 2], [1]])
+    await members[0]?.stop()
+    await until(() => owned[1]?.length === 3)
+    expect(owned[1]).toEqual([0, 1, 2])
+    await members[1]?.stop()
+  }, 90_000)
 })
 
-describe('an application taken over by another gateway process in the middle of a window', () => {
+/** Two in-application input streams, each with a 30-second tumbling window of its own: they run apart. */
+const TUMBLING_PER_STREAM_SQL = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), TRADES INTEGER, MIN_PRICE REAL, MAX_PRICE REAL);
+CREATE OR REPLACE PUMP "PUMP_1" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER_SYMBOL, COUNT(*), MIN(PRICE), MAX(PRICE) FROM "SOURCE_SQL_STREAM_001"
+  GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '30' SECOND);
+CREATE OR REPLACE PUMP "PUMP_2" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER_SYMBOL, COUNT(*), MIN(PRICE), MAX(PRICE) FROM "SOURCE_SQL_STREAM_002"
+  GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_002".ROWTIME BY INTERVAL '30' SECOND);
+`
+
+/** The lowest hash key of each shard of a two-shard stream. */
+const SHARD_HASH_KEYS = ['0', (2n ** 127n).toString()]
+
+describe('an application run by several gateway processes, one of which stops in the middle of a window', () => {
   const stack = inject('stack')
   const accountId = testAccountId()
   const region = 'us-east-1'
@@ -592,35 +639,54 @@ describe('an application taken over by another gateway process in the middle of 
   }
   const gateways: TestGateway[] = []
   const stopped = new Set<TestGateway>()
-
-  let cleanup: (() => Promise<void>) | undefined
+  const cleanups: (() => Promise<void>)[] = []
 
   afterAll(async () => {
-    await cleanup?.()
+    for (const cleanup of cleanups) await cleanup()
     for (const gateway of gateways) if (!stopped.has(gateway)) await gateway.stop()
   })
 
-  async function until(check: () => boolean | Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+  async function until(
+    check: () => boolean | Promise<boolean>,
+    timeoutMs = 40_000,
+    state: () => unknown = () => undefined,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('timed out')
+      if (Date.now() > deadline) throw new Error(`timed out (${JSON.stringify(state())})`)
       await sleep(200)
     }
   }
 
-  it('resumes the window from the last checkpoint: no row lost, none counted twice', async () => {
-    gateways.push(await startTestGateway(stack, env), await startTestGateway(stack, env))
-    const [first, second] = gateways as [TestGateway, TestGateway]
-    const clients = (gateway: TestGateway) => ({
-      kinesis: kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region),
-      analytics: new KinesisAnalyticsClient({
-        endpoint: gateway.endpoint,
-        region,
-        credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
-        maxAttempts: 1,
-      }),
-    })
-    const { kinesis, analytics } = clients(first)
+  const clients = (gateway: TestGateway) => ({
+    kinesis: kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region),
+    analytics: new KinesisAnalyticsClient({
+      endpoint: gateway.endpoint,
+      region,
+      credentials: { accessKeyId: accountId, secretAccessKey: 'test-secret' },
+      maxAttempts: 1,
+    }),
+  })
+
+  /** Ticks put to the input's shards: [shard index, tick]. */
+  type Puts = readonly (readonly [number, Tick])[]
+
+  /**
+   * Two gateways run an application over a two-shard stream (the ones owning its input: `owners`); the `before`
+   * ticks go in early in a 30-second window, the first owner stops, the `after` ticks go in through the other
+   * gateway; the rows the windows emit are read from the output stream.
+   */
+  async function stopOneOwnerMidWindow(scenario: {
+    code: string
+    parallelism: number
+    owners: number
+    before: Puts
+    after: Puts
+    rows: number
+  }): Promise<string[]> {
+    const pair = [await startTestGateway(stack, env), await startTestGateway(stack, env)]
+    gateways.push(...pair)
+    const { kinesis, analytics } = clients(pair[0] as TestGateway)
     const name = uniqueName('takeover')
     const input = uniqueName('rt-take-in')
     const output = uniqueName('rt-take-out')
@@ -631,11 +697,12 @@ describe('an application taken over by another gateway process in the middle of 
     await analytics.send(
       new CreateApplicationCommand({
         ApplicationName: name,
-        ApplicationCode: TUMBLING_SQL.replace("'10' SECOND", "'30' SECOND"),
+        ApplicationCode: scenario.code,
         Inputs: [
           {
             NamePrefix: 'SOURCE_SQL_STREAM',
             KinesisStreamsInput: { ResourceARN: arnOf(input), RoleARN: role },
+            InputParallelism: { Count: scenario.parallelism },
             InputSchema: INPUT_SCHEMA,
           },
         ],
@@ -656,8 +723,8 @@ describe('an application taken over by another gateway process in the middle of 
         ],
       }),
     )
-    cleanup = async () => {
-      const survivor = gateways.find((gateway) => !stopped.has(gateway))
+    cleanups.push(async () => {
+      const survivor = pair.find((gateway) => !stopped.has(gateway))
       if (survivor === undefined) return
       const client = clients(survivor).analytics
       try {
@@ -675,23 +742,29 @@ describe('an application taken over by another gateway process in the middle of 
       } finally {
         client.destroy()
       }
-    }
+    })
     const key = `${accountId}/${region}/${name}`
-    const owners = () => gateways.filter((gateway) => gateway.gateway.analytics?.owned().includes(key))
-    // One owner, one standby.
+    const owners = () => pair.filter((gateway) => gateway.gateway.analytics?.owned().includes(key))
     await until(
       () =>
-        owners().length === 1 &&
-        gateways.every((gateway) => gateway.gateway.analytics?.running().includes(`${key}@1`)),
+        owners().length === scenario.owners &&
+        pair.every((gateway) => gateway.gateway.analytics?.running().includes(`${key}@1`)),
+      60_000,
+      () =>
+        pair.map(({ gateway }) => ({
+          running: gateway.analytics?.running(),
+          owned: gateway.analytics?.owned(),
+        })),
     )
     const owner = owners()[0] as TestGateway
-    const standby = owner === first ? second : first
-    const put = async (client: KinesisClient, ticks: Tick[]) => {
+    const other = owner === pair[0] ? (pair[1] as TestGateway) : (pair[0] as TestGateway)
+    const put = async (client: KinesisClient, puts: Puts) => {
       await client.send(
         new PutRecordsCommand({
           StreamName: input,
-          Records: ticks.map((record, index) => ({
-            PartitionKey: `k${index}-${Math.random()}`,
+          Records: puts.map(([shard, record], index) => ({
+            PartitionKey: `k${index}`,
+            ExplicitHashKey: SHARD_HASH_KEYS[shard],
             Data: Buffer.from(JSON.stringify(record)),
           })),
         }),
@@ -700,13 +773,13 @@ describe('an application taken over by another gateway process in the middle of 
     // Early in a 30-second window.
     const intoWindow = Date.now() % 30_000
     if (intoWindow > 3_000) await sleep(30_000 - intoWindow + 100)
-    await put(kinesis, [tick('AMZN', 1, 10), tick('AMZN', 1, 30)])
+    await put(kinesis, scenario.before)
     await sleep(1_500)
     await owner.stop()
     stopped.add(owner)
-    await until(() => standby.gateway.analytics?.owned().includes(key) === true)
-    const survivor = clients(standby)
-    await put(survivor.kinesis, [tick('AMZN', 1, 20)])
+    await until(() => other.gateway.analytics?.owned().includes(key) === true)
+    const survivor = clients(other)
+    await put(survivor.kinesis, scenario.after)
     const rows: string[] = []
     await until(async () => {
       const shards = await survivor.kinesis.send(new ListShardsCommand({ StreamName: output }))
@@ -722,13 +795,48 @@ describe('an application taken over by another gateway process in the middle of 
         const result = await survivor.kinesis.send(new GetRecordsCommand({ ShardIterator }))
         rows.push(...(result.Records ?? []).map((record) => Buffer.from(record.Data ?? []).toString('utf8')))
       }
-      return rows.length > 0
+      return rows.length >= scenario.rows
     }, 60_000)
-    expect(rows).toEqual(['AMZN,3,10,30\n'])
     await survivor.analytics.send(new StopApplicationCommand({ ApplicationName: name }))
     kinesis.destroy()
     analytics.destroy()
     survivor.kinesis.destroy()
     survivor.analytics.destroy()
+    return rows.sort()
+  }
+
+  it('one input stream: one gateway runs it, the other stands by and resumes the window from the last checkpoint', async () => {
+    const rows = await stopOneOwnerMidWindow({
+      code: TUMBLING_SQL.replace("'10' SECOND", "'30' SECOND"),
+      parallelism: 1,
+      owners: 1,
+      before: [
+        [0, tick('AMZN', 1, 10)],
+        [1, tick('AMZN', 1, 30)],
+      ],
+      after: [[0, tick('AMZN', 1, 20)]],
+      rows: 1,
+    })
+    // No row lost, none counted twice.
+    expect(rows).toEqual(['AMZN,3,10,30\n'])
+  }, 150_000)
+
+  it('two input streams that run apart: each gateway runs one, and the survivor resumes both windows', async () => {
+    const rows = await stopOneOwnerMidWindow({
+      code: TUMBLING_PER_STREAM_SQL,
+      parallelism: 2,
+      owners: 2,
+      before: [
+        [0, tick('AMZN', 1, 10)],
+        [0, tick('AMZN', 1, 30)],
+        [1, tick('MSFT', 1, 5)],
+      ],
+      after: [
+        [0, tick('AMZN', 1, 20)],
+        [1, tick('MSFT', 1, 7)],
+      ],
+      rows: 2,
+    })
+    expect(rows).toEqual(['AMZN,3,10,30\n', 'MSFT,2,5,7\n'])
   }, 150_000)
 })

@@ -27,23 +27,37 @@ function describeCheckpointsContract(name: string, open: () => ApplicationCheckp
   describe(`${name} honours the ApplicationCheckpoints contract`, () => {
     it('saves after the sequence it read and reads back what it saved', async () => {
       const store = open()
-      expect(await store.load('group-a')).toBeUndefined()
-      expect(await store.save('group-a', 0, checkpoint(1))).toBe(true)
-      expect(await store.load('group-a')).toEqual({ ...checkpoint(1), sequence: 1 })
-      expect(await store.save('group-a', 1, checkpoint(2))).toBe(true)
-      expect(await store.load('group-a')).toEqual({ ...checkpoint(2), sequence: 2 })
-      expect(await store.load('group-b')).toBeUndefined()
+      expect(await store.load('group-a', 0)).toBeUndefined()
+      expect(await store.save('group-a', 0, 0, checkpoint(1))).toBe(true)
+      expect(await store.load('group-a', 0)).toEqual({ ...checkpoint(1), sequence: 1 })
+      expect(await store.save('group-a', 0, 1, checkpoint(2))).toBe(true)
+      expect(await store.load('group-a', 0)).toEqual({ ...checkpoint(2), sequence: 2 })
+      expect(await store.load('group-b', 0)).toBeUndefined()
       await store.remove('group-a')
-      expect(await store.load('group-a')).toBeUndefined()
-      expect(await store.save('group-a', 0, checkpoint(3))).toBe(true)
+      expect(await store.load('group-a', 0)).toBeUndefined()
+      expect(await store.save('group-a', 0, 0, checkpoint(3))).toBe(true)
+    })
+
+    it("keeps each slice's checkpoints apart, with sequences of their own, and forgets every slice at once", async () => {
+      const store = open()
+      expect(await store.save('group-a', 0, 0, checkpoint(1))).toBe(true)
+      expect(await store.save('group-a', 2, 0, checkpoint(20))).toBe(true)
+      expect(await store.save('group-a', 2, 1, checkpoint(21))).toBe(true)
+      expect(await store.save('group-a', 2, 1, checkpoint(22))).toBe(false)
+      expect(await store.load('group-a', 0)).toEqual({ ...checkpoint(1), sequence: 1 })
+      expect(await store.load('group-a', 1)).toBeUndefined()
+      expect(await store.load('group-a', 2)).toEqual({ ...checkpoint(21), sequence: 2 })
+      await store.remove('group-a')
+      expect(await store.load('group-a', 0)).toBeUndefined()
+      expect(await store.load('group-a', 2)).toBeUndefined()
     })
 
     it('refuses a save from a stale sequence (another worker saved meanwhile) and keeps the newer one', async () => {
       const store = open()
-      expect(await store.save('group-a', 0, checkpoint(1))).toBe(true)
-      expect(await store.save('group-a', 0, checkpoint(9))).toBe(false)
-      expect(await store.save('group-a', 5, checkpoint(9))).toBe(false)
-      expect(await store.load('group-a')).toEqual({ ...checkpoint(1), sequence: 1 })
+      expect(await store.save('group-a', 0, 0, checkpoint(1))).toBe(true)
+      expect(await store.save('group-a', 0, 0, checkpoint(9))).toBe(false)
+      expect(await store.save('group-a', 0, 5, checkpoint(9))).toBe(false)
+      expect(await store.load('group-a', 0)).toEqual({ ...checkpoint(1), sequence: 1 })
     })
   })
 }
@@ -67,8 +81,8 @@ describe('RedisApplicationCheckpoints while Redis is unreachable', () => {
     redis.on('error', () => undefined)
     clients.push(redis)
     const store = new RedisApplicationCheckpoints(redis)
-    await expect(store.load('group')).rejects.toThrow(ApplicationCheckpointsUnavailableError)
-    await expect(store.save('group', 0, checkpoint(1))).rejects.toThrow(
+    await expect(store.load('group', 0)).rejects.toThrow(ApplicationCheckpointsUnavailableError)
+    await expect(store.save('group', 0, 0, checkpoint(1))).rejects.toThrow(
       ApplicationCheckpointsUnavailableError,
     )
   })

@@ -14,6 +14,7 @@ import {
   type GroupMemberSpec,
   type GroupOffset,
   type GroupStartPosition,
+  type PartitionSlicing,
 } from '../../ports/consumer-groups.ts'
 import type { StoredRecord } from '../../ports/record-log.ts'
 import { createGroupCoordinatorCluster } from './kafkajs-cluster.ts'
@@ -54,7 +55,7 @@ const RETRY_DELAY_MS = 500
  * partitions the group has no offset for before the member joins (refused, and not needed, while another member
  * runs: that one set them). `resetOffsets` sets every partition's offset that way, also only while the group has
  * no member. Offsets are set by an OffsetCommit from outside the group (generation -1), which the broker takes
- * only from an empty group, never by joining it. `exclusive` groups use the ExclusiveAssigner below.
+ * only from an empty group, never by joining it. Sliced groups use the SliceAssigner below.
  */
 export class KafkaConsumerGroups implements ConsumerGroups {
   constructor(
@@ -67,11 +68,12 @@ export class KafkaConsumerGroups implements ConsumerGroups {
     if (spec.resetOffsets === true) await this.resetTo(groupId, topic, startPosition)
     else if (startPosition.from === 'timestamp')
       await this.startAtTimestamp(groupId, topic, startPosition.timestampMs)
-    /** Whether this member owns the partitions now (exclusive groups keep their owner). */
-    let owning = false
+    const slicing = spec.slicing
+    /** The slices this member owns now (sliced groups keep their owners as far as evenness allows). */
+    let ownedSlices: number[] = []
     const consumer = this.kafka.consumer({
       groupId,
-      ...(spec.exclusive === true ? { partitionAssigners: [exclusiveAssigner(() => owning)] } : {}),
+      ...(slicing === undefined ? {} : { partitionAssigners: [slicingAssigner(slicing, () => ownedSlices)] }),
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       rebalanceTimeout: Math.max(this.options.sessionTimeoutMs * 3, 30_000),
@@ -91,7 +93,9 @@ export class KafkaConsumerGroups implements ConsumerGroups {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>
       const partitions = [...(assignment[topic] ?? [])].sort((a, b) => a - b)
-      owning = partitions.length > 0
+      if (slicing !== undefined) {
+        ownedSlices = [...new Set(partitions.map((partition) => slicing.sliceOf(partition)))]
+      }
       handler.assigned(partitions)
     })
     consumer.on(consumer.events.CRASH, (event) => {
@@ -215,36 +219,43 @@ export class KafkaConsumerGroups implements ConsumerGroups {
 }
 
 /**
- * Every partition of the group's topics to one member, none to the others: standbys that take over in the
- * rebalance after it leaves or its session expires. The owner stays the owner when others join (each member
- * tells in its metadata whether it owns the partitions now), so that a new process does not move the work.
+ * Each slice of partitions to one member, the slices shared evenly: a member keeps the slices it owns (each member
+ * tells in its metadata which ones) up to its even share, so that a process joining does not move more work than
+ * evenness needs; the other slices go to the members with the fewest. Members without a slice are standbys that
+ * take over in the rebalance after an owner leaves or its session expires.
  */
-function exclusiveAssigner(owning: () => boolean): PartitionAssigner {
-  const name = 'ExclusiveAssigner'
+function slicingAssigner(slicing: PartitionSlicing, owned: () => readonly number[]): PartitionAssigner {
+  const name = 'SliceAssigner'
   const noBytes = Buffer.alloc(0)
   return ({ cluster }) => ({
     name,
     version: 0,
     assign({ members, topics }) {
       const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))
-      const current = sorted.find(
-        ({ memberMetadata }) =>
-          AssignerProtocol.MemberMetadata.decode(memberMetadata)?.userData.toString() === 'owner',
+      const owners = assignSlices(
+        slicing.count,
+        sorted.map(({ memberMetadata }) => ownedSlicesOf(memberMetadata)),
       )
-      const owner = (current ?? sorted[0])?.memberId
-      const assignment: Record<string, number[]> = {}
+      const assignments = sorted.map((): Record<string, number[]> => ({}))
       for (const topic of topics) {
-        assignment[topic] = cluster
+        const partitions = cluster
           .findTopicPartitionMetadata(topic)
           .map(({ partitionId }) => partitionId)
           .sort((a, b) => a - b)
+        for (const partition of partitions) {
+          const assignment = assignments[owners[slicing.sliceOf(partition)] ?? 0]
+          if (assignment === undefined) continue
+          const list = assignment[topic] ?? []
+          list.push(partition)
+          assignment[topic] = list
+        }
       }
       return Promise.resolve(
-        sorted.map(({ memberId }) => ({
+        sorted.map(({ memberId }, index) => ({
           memberId,
           memberAssignment: AssignerProtocol.MemberAssignment.encode({
             version: 0,
-            assignment: memberId === owner ? assignment : {},
+            assignment: assignments[index] ?? {},
             userData: noBytes,
           }),
         })),
@@ -256,11 +267,48 @@ function exclusiveAssigner(owning: () => boolean): PartitionAssigner {
         metadata: AssignerProtocol.MemberMetadata.encode({
           version: 0,
           topics,
-          userData: Buffer.from(owning() ? 'owner' : 'standby'),
+          userData: Buffer.from(JSON.stringify(owned())),
         }),
       }
     },
   })
+}
+
+function ownedSlicesOf(metadata: Buffer): number[] {
+  try {
+    const owned: unknown = JSON.parse(
+      AssignerProtocol.MemberMetadata.decode(metadata)?.userData.toString() ?? '',
+    )
+    return Array.isArray(owned) ? owned.filter((slice): slice is number => Number.isInteger(slice)) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The member (index) that owns each slice, given what each member owns now: each keeps its slices up to
+ * ceil(slices / members), in member order; the rest go one by one to the member with the fewest (the first of them).
+ * Exported for its tests.
+ */
+export function assignSlices(count: number, ownedNow: readonly (readonly number[])[]): number[] {
+  const owners = new Array<number>(count).fill(-1)
+  if (ownedNow.length === 0) return owners
+  const share = Math.ceil(count / ownedNow.length)
+  const loads = ownedNow.map(() => 0)
+  ownedNow.forEach((slices, member) => {
+    for (const slice of slices) {
+      if (slice < 0 || slice >= count || owners[slice] !== -1 || (loads[member] ?? 0) >= share) continue
+      owners[slice] = member
+      loads[member] = (loads[member] ?? 0) + 1
+    }
+  })
+  for (let slice = 0; slice < count; slice++) {
+    if (owners[slice] !== -1) continue
+    const member = loads.indexOf(Math.min(...loads))
+    owners[slice] = member
+    loads[member] = (loads[member] ?? 0) + 1
+  }
+  return owners
 }
 
 /** Exported for its tests. */

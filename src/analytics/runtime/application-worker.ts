@@ -1,20 +1,22 @@
 // Runs one application in this process, as one member of the application's consumer group over its input
-// stream's topic. The group is exclusive: one member (in any gateway process) owns every partition, since SQL
-// windows need every row of the input in one place; the others are standbys that take over when it goes.
+// stream's topic. SQL windows need every row of an in-application stream in one place, so the partitions are
+// shared by slices: the in-application input streams that no pump combines run apart (InputParallelism: partition
+// p feeds `<NamePrefix>_00<p mod count + 1>`), each slice in an engine of its own, owned whole by one member of the
+// group (in any gateway process). An application whose pumps combine its input streams is one slice: one member
+// owns every partition, the others are standbys that take over when it goes.
 //
 // For each batch of records (one partition, offset order), one at a time:
 //   1. open the Kinesis record (decrypting it when it was written encrypted), preprocess it with the input's
 //      Lambda if it has one, decode it by the InputSchema into rows;
-//   2. push each row into the in-application stream of its partition (InputParallelism: partition p feeds
-//      `<NamePrefix>_00<p mod count + 1>`) with ROWTIME = the record's arrival time (the Kafka log-append time);
-//      records that do not decode become `error_stream` rows;
+//   2. push each row into the in-application stream of its partition, in its slice's engine, with ROWTIME = the
+//      record's arrival time (the Kafka log-append time); records that do not decode become `error_stream` rows;
 //   3. write the rows of the streams named by Outputs to their destinations, retrying until stored;
-//   4. with a checkpoint store, at most every checkpointIntervalMs: save the engine's state with the offsets it
-//      covers, then commit those offsets (the next owner restores the state and skips the records below them);
+//   4. with a checkpoint store, at most every checkpointIntervalMs: save the slice engine's state with the offsets
+//      it covers, then commit those offsets (the next owner restores the state and skips the records below them);
 //      without one, commit the partition's offset past the batch. Output is therefore at least once: a worker
 //      that dies between 3 and 4 has its records read again by the next owner.
-// Every tick, time advances to now (less a grace period for records still on their way) when no record came
-// for that long, so that windows close when the input is quiet.
+// Every tick, a slice's time advances to now (less a grace period for records still on their way) when no record
+// came for that long, so that windows close when the input is quiet.
 
 import { createHash } from 'node:crypto'
 
@@ -135,22 +137,39 @@ interface InputPlan {
   readonly preprocessor: string | undefined
 }
 
+/** How the in-application input streams fall into slices that run apart (see the top of this file). */
+interface SliceLayout {
+  readonly count: number
+  /** Per in-application input stream (by position), its slice. */
+  readonly sliceOfStream: readonly number[]
+}
+
+/** One slice of the input as this worker runs it: its engine and what the engine's state covers. */
+interface SliceRun {
+  readonly index: number
+  app: Application
+  /** Per partition of the slice read so far, the next offset to read: what the engine's state covers. */
+  readonly positions: Map<number, number>
+  /** Records below these offsets are in the restored state already (delivered again after a checkpoint). */
+  readonly skipBelow: Map<number, number>
+  /** The sequence of the slice's last checkpoint loaded or saved (0: none). */
+  checkpointSequence: number
+  lastCheckpointAtMillis: number
+  changedSinceCheckpoint: boolean
+  lastRecordAtMillis: number
+}
+
 export class ApplicationWorker {
-  private app: Application
   private readonly pending = new Map<OutputTarget, Buffer[]>()
+  /** Rows collected into `pending` so far (tells whether advancing a slice's time emitted any). */
+  private collectedRows = 0
   private queue: Promise<void> = Promise.resolve()
   private partitions: readonly number[] = []
-  private lastRecordAtMillis = Number.NEGATIVE_INFINITY
+  /** The slices this worker owns now, by index. */
+  private readonly slices = new Map<number, SliceRun>()
+  private readonly layout: SliceLayout
   private stopping = false
   private member: GroupMember | undefined
-  /** Per owned partition, the next offset to read: what the engine's state covers. */
-  private readonly positions = new Map<number, number>()
-  /** Records below these offsets are in the restored state already (delivered again after a checkpoint). */
-  private readonly skipBelow = new Map<number, number>()
-  /** The sequence of the last checkpoint loaded or saved (0: none). */
-  private checkpointSequence = 0
-  private lastCheckpointAtMillis = Number.NEGATIVE_INFINITY
-  private changedSinceCheckpoint = false
   /** Set when the consumer group member stopped for good: the worker must be replaced. */
   private failure: Error | undefined
   private readonly codeHash: string
@@ -167,10 +186,15 @@ export class ApplicationWorker {
     private readonly referenceTables: readonly ReferenceTable[],
     private readonly targets: readonly OutputTarget[],
   ) {
-    this.codeHash = createHash('sha256')
-      .update(record.code ?? '')
-      .digest('hex')
-    this.app = this.compile()
+    const groups = this.compile().inputGroups()
+    this.layout = {
+      count: groups.length,
+      sliceOfStream: input.inAppStreams.map((name) => groups.findIndex((group) => group.includes(name))),
+    }
+    const hash = createHash('sha256').update(record.code ?? '')
+    // A checkpoint covers the partitions of its slice: it fits only the same division into slices.
+    if (this.layout.count > 1) hash.update(`\n${JSON.stringify(groups)}`)
+    this.codeHash = hash.digest('hex')
     this.counters = deps.metrics?.counters(record.applicationArn) ?? {
       recordsIn: 0,
       bytesIn: 0,
@@ -181,7 +205,8 @@ export class ApplicationWorker {
       owned: () => this.partitions.length,
       behind: () =>
         [...this.tips].map(([partition, entry]) => ({
-          records: entry.tip - (this.positions.get(partition) ?? entry.tip),
+          records:
+            entry.tip - (this.slices.get(this.sliceOf(partition))?.positions.get(partition) ?? entry.tip),
           lastArrivalMillis: entry.lastArrivalMillis,
         })),
     })
@@ -231,7 +256,10 @@ export class ApplicationWorker {
       topic: source.topic,
       startPosition: position,
       resetOffsets: reset,
-      exclusive: true,
+      slicing: {
+        count: worker.layout.count,
+        sliceOf: (partition) => worker.sliceOf(partition),
+      },
       handler: {
         assigned: (partitions) => {
           worker.assigned(partitions)
@@ -259,20 +287,22 @@ export class ApplicationWorker {
     return this.partitions
   }
 
-  /** Closes the windows that ended by now when the input has been quiet; delivers what they emit. */
+  /** Closes the windows that ended by now in the slices whose input has been quiet; delivers what they emit. */
   tick(): void {
     if (this.stopping || this.partitions.length === 0) return
     void this.enqueue(async () => {
-      if (this.stopping || this.partitions.length === 0) return
+      if (this.stopping) return
       const now = this.deps.clock.now()
-      if (now - this.lastRecordAtMillis >= this.settings.idleAdvanceMs) {
+      for (const slice of this.slices.values()) {
+        if (now - slice.lastRecordAtMillis < this.settings.idleAdvanceMs) continue
+        const collectedBefore = this.collectedRows
         this.run(() => {
-          this.app.advance(now - this.settings.idleAdvanceMs)
+          slice.app.advance(now - this.settings.idleAdvanceMs)
         })
-        if (this.pending.size > 0) this.changedSinceCheckpoint = true
-        await this.deliverPending()
+        if (this.collectedRows > collectedBefore) slice.changedSinceCheckpoint = true
       }
-      await this.checkpoint(false)
+      await this.deliverPending()
+      for (const slice of this.slices.values()) await this.checkpoint(slice, false)
     }).catch((error: unknown) => {
       this.warn('analytics: advancing time failed', error)
     })
@@ -287,12 +317,19 @@ export class ApplicationWorker {
   async stop(): Promise<void> {
     if (!this.stopping) {
       // The last checkpoint (and commit) before leaving: the application's LAST_STOPPED_POINT.
-      void this.enqueue(() => this.checkpoint(true)).catch(() => undefined)
+      void this.enqueue(async () => {
+        for (const slice of this.slices.values()) await this.checkpoint(slice, true)
+      }).catch(() => undefined)
     }
     this.stopping = true
     await this.queue
     await this.member?.stop()
     this.deps.metrics?.watch(this.record.applicationArn, undefined)
+  }
+
+  private sliceOf(partition: number): number {
+    const streams = this.layout.sliceOfStream
+    return streams[partition % streams.length] ?? 0
   }
 
   private assigned(partitions: readonly number[]): void {
@@ -303,33 +340,43 @@ export class ApplicationWorker {
     }
     const same = before.length === partitions.length && before.every((p, i) => partitions[i] === p)
     if (same) return
-    // Records come again from the committed offsets: the state restarts from the last checkpoint (or empty
+    // Records come again from the committed offsets: each slice restarts from its last checkpoint (or empty
     // without checkpoints) rather than count them twice.
+    const owned = [...new Set(partitions.map((partition) => this.sliceOf(partition)))].sort((a, b) => a - b)
     void this.enqueue(async () => {
-      this.app = this.compile()
       this.pending.clear()
-      this.positions.clear()
-      this.skipBelow.clear()
-      this.changedSinceCheckpoint = false
-      this.lastRecordAtMillis = Number.NEGATIVE_INFINITY
-      if (partitions.length > 0) await this.restoreCheckpoint()
+      this.slices.clear()
+      for (const index of owned) {
+        const slice: SliceRun = {
+          index,
+          app: this.compile(),
+          positions: new Map(),
+          skipBelow: new Map(),
+          checkpointSequence: 0,
+          lastCheckpointAtMillis: Number.NEGATIVE_INFINITY,
+          changedSinceCheckpoint: false,
+          lastRecordAtMillis: Number.NEGATIVE_INFINITY,
+        }
+        this.slices.set(index, slice)
+        await this.restoreCheckpoint(slice)
+      }
     }).catch((error: unknown) => {
       this.warn('analytics: restoring the last checkpoint failed; the windows start empty', error)
     })
   }
 
   /**
-   * Restores the last checkpoint when it belongs to this run (a restart or another process taking over) or the
-   * run resumes from LAST_STOPPED_POINT, and the code is the same; otherwise the state starts empty.
+   * Restores the slice's last checkpoint when it belongs to this run (a restart or another process taking over)
+   * or the run resumes from LAST_STOPPED_POINT, and the code is the same; otherwise the state starts empty.
    */
-  private async restoreCheckpoint(): Promise<void> {
+  private async restoreCheckpoint(slice: SliceRun): Promise<void> {
     const store = this.deps.checkpoints
     if (store === undefined) return
     // Without knowing the last checkpoint the worker can neither restore nor save one: wait for the store.
     let checkpoint: StoredCheckpoint | undefined
     for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        checkpoint = await store.load(applicationGroupId(this.record))
+        checkpoint = await store.load(applicationGroupId(this.record), slice.index)
         break
       } catch (error) {
         this.warn('analytics: reading the last checkpoint failed; retrying', error)
@@ -338,7 +385,7 @@ export class ApplicationWorker {
       }
     }
     if (checkpoint === undefined) return
-    this.checkpointSequence = checkpoint.sequence
+    slice.checkpointSequence = checkpoint.sequence
     const run = this.record.run
     const inputId = this.record.inputs[0]?.InputId
     const resumes =
@@ -346,38 +393,40 @@ export class ApplicationWorker {
       run?.inputs.find((input) => input.inputId === inputId)?.startingPosition === 'LAST_STOPPED_POINT'
     if (!resumes || checkpoint.codeHash !== this.codeHash) return
     try {
-      this.app.restore(checkpoint.state as ApplicationSnapshot)
+      slice.app.restore(checkpoint.state as ApplicationSnapshot)
     } catch (error) {
       this.warn('analytics: the last checkpoint does not fit the application; the windows start empty', error)
-      this.app = this.compile()
+      slice.app = this.compile()
       return
     }
-    for (const [partition, offset] of Object.entries(checkpoint.offsets)) {
-      this.positions.set(Number(partition), offset)
-      this.skipBelow.set(Number(partition), offset)
+    for (const [key, offset] of Object.entries(checkpoint.offsets)) {
+      const partition = Number(key)
+      if (this.sliceOf(partition) !== slice.index) continue
+      slice.positions.set(partition, offset)
+      slice.skipBelow.set(partition, offset)
     }
   }
 
   /**
-   * Saves the state and the offsets it covers (its output is stored by now), then commits those offsets; when
-   * the interval has passed, or `force`. Without a checkpoint store, offsets were committed with each batch.
+   * Saves the slice's state and the offsets it covers (its output is stored by now), then commits those offsets;
+   * when the interval has passed, or `force`. Without a checkpoint store, offsets were committed with each batch.
    */
-  private async checkpoint(force: boolean): Promise<void> {
+  private async checkpoint(slice: SliceRun, force: boolean): Promise<void> {
     const store = this.deps.checkpoints
-    if (store === undefined || this.partitions.length === 0 || !this.changedSinceCheckpoint) return
+    if (store === undefined || !slice.changedSinceCheckpoint) return
     const now = this.deps.clock.now()
-    if (!force && now - this.lastCheckpointAtMillis < this.settings.checkpointIntervalMs) return
+    if (!force && now - slice.lastCheckpointAtMillis < this.settings.checkpointIntervalMs) return
     const groupId = applicationGroupId(this.record)
     const offsets = Object.fromEntries(
-      [...this.positions].map(([partition, offset]) => [String(partition), offset]),
+      [...slice.positions].map(([partition, offset]) => [String(partition), offset]),
     )
     let saved: boolean
     try {
-      saved = await store.save(groupId, this.checkpointSequence, {
+      saved = await store.save(groupId, slice.index, slice.checkpointSequence, {
         runRequestedAtMillis: this.record.run?.requestedAtMillis ?? 0,
         codeHash: this.codeHash,
         offsets,
-        state: this.app.snapshot(),
+        state: slice.app.snapshot(),
         savedAtMillis: now,
       })
     } catch (error) {
@@ -388,22 +437,20 @@ export class ApplicationWorker {
       return
     }
     if (!saved) {
-      // Another worker owns the application now (this one is about to lose its partitions), or a save whose answer
+      // Another worker owns the slice now (this one is about to lose its partitions), or a save whose answer
       // was lost went through: either way this worker is out of step; the supervisor replaces it.
       this.failure = new Error('another worker saved a checkpoint of this application')
       this.deps.log(
         'warn',
         'analytics: another worker saved a checkpoint of this application; not committing',
-        {
-          application: this.record.applicationArn,
-        },
+        { application: this.record.applicationArn, slice: slice.index },
       )
       return
     }
-    this.checkpointSequence++
-    this.lastCheckpointAtMillis = now
-    this.changedSinceCheckpoint = false
-    await this.commit([...this.positions].map(([partition, offset]) => ({ partition, offset })))
+    slice.checkpointSequence++
+    slice.lastCheckpointAtMillis = now
+    slice.changedSinceCheckpoint = false
+    await this.commit([...slice.positions].map(([partition, offset]) => ({ partition, offset })))
   }
 
   private async commit(offsets: GroupOffset[]): Promise<void> {
@@ -417,7 +464,10 @@ export class ApplicationWorker {
   private records(partition: number, records: readonly StoredRecord[], tip?: number): Promise<void> {
     return this.enqueue(async () => {
       if (this.stopping) throw new WorkerStoppedError('the application is stopping')
-      const skip = this.skipBelow.get(partition) ?? 0
+      // A batch fetched before a rebalance took the partition away: its new owner reads it.
+      const slice = this.slices.get(this.sliceOf(partition))
+      if (slice === undefined) return
+      const skip = slice.skipBelow.get(partition) ?? 0
       const last = records[records.length - 1]
       if (last === undefined || last.offset < skip) return
       if (records[0] !== undefined && records[0].offset < skip) {
@@ -426,6 +476,7 @@ export class ApplicationWorker {
       const streamName = this.input.inAppStreams[partition % this.input.inAppStreams.length] as string
       const opened = await this.open(partition, records)
       this.counters.recordsIn += records.length
+      const app = slice.app
       this.run(() => {
         for (const [position, stored] of records.entries()) {
           this.counters.bytesIn += stored.value?.length ?? 0
@@ -442,19 +493,19 @@ export class ApplicationWorker {
           this.counters.inputRows += decoded.rows.length
           // The Kafka record timestamp is both the row's ROWTIME (raised to keep time monotonic) and its
           // APPROXIMATE_ARRIVAL_TIME (as stored).
-          for (const row of decoded.rows) this.app.push(streamName, row, stored.timestamp, stored.timestamp)
+          for (const row of decoded.rows) app.push(streamName, row, stored.timestamp, stored.timestamp)
         }
       })
-      this.lastRecordAtMillis = this.deps.clock.now()
-      this.positions.set(partition, last.offset + 1)
+      slice.lastRecordAtMillis = this.deps.clock.now()
+      slice.positions.set(partition, last.offset + 1)
       this.tips.set(partition, {
         tip: Math.max(tip ?? 0, last.offset + 1),
         lastArrivalMillis: last.timestamp,
       })
-      this.changedSinceCheckpoint = true
+      slice.changedSinceCheckpoint = true
       await this.deliverPending()
       if (this.deps.checkpoints === undefined) await this.commit([{ partition, offset: last.offset + 1 }])
-      else await this.checkpoint(false)
+      else await this.checkpoint(slice, false)
     })
   }
 
@@ -551,6 +602,7 @@ export class ApplicationWorker {
       const list = this.pending.get(target) ?? []
       list.push(formatRow(row, target.format))
       this.pending.set(target, list)
+      this.collectedRows++
     }
   }
 

@@ -33,6 +33,15 @@ CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
   SELECT STREAM TICKER_SYMBOL, COUNT(*), MAX(PRICE) FROM "SOURCE_SQL_STREAM_001"
   GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);`
 
+/** One tumbling window per in-application input stream: the two streams run apart (InputParallelism 2). */
+const TUMBLING_PER_STREAM = `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), N INTEGER, TOP REAL);
+CREATE OR REPLACE PUMP "PUMP_1" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER_SYMBOL, COUNT(*), MAX(PRICE) FROM "SOURCE_SQL_STREAM_001"
+  GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);
+CREATE OR REPLACE PUMP "PUMP_2" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER_SYMBOL, COUNT(*), MAX(PRICE) FROM "SOURCE_SQL_STREAM_002"
+  GROUP BY TICKER_SYMBOL, STEP("SOURCE_SQL_STREAM_002".ROWTIME BY INTERVAL '10' SECOND);`
+
 const DIVIDING = `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), ratio REAL);
 CREATE OR REPLACE PUMP "RATIO_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
   SELECT STREAM ticker_symbol, change / (price - price) FROM "SOURCE_SQL_STREAM_001";`
@@ -656,6 +665,55 @@ describe('window checkpoints', () => {
     await flow()
     await closeWindow()
     expect(destinations.texts('alerts')).toEqual(['AMZN,1,30\n', 'AMZN,3,30\n'])
+  })
+
+  it('two processes each run a slice of an application whose input streams run apart; one takes both over', async () => {
+    await createApp(TUMBLING_PER_STREAM, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')], 2)
+    await start('TRIM_HORIZON')
+    const other = startRuntime(checkpoints)
+    await other.reconcile()
+    const name = `${CONTEXT.accountId}/${CONTEXT.region}/app`
+    expect(runtime.owned()).toEqual([name])
+    expect(other.owned()).toEqual([name])
+    put(0, tick('AMZN', 1, 10))
+    put(1, tick('MSFT', 1, 5))
+    await groups.pump()
+    await Promise.all([runtime.settled(), other.settled()])
+    // One checkpoint per slice, each saved by the process that runs it.
+    const group = await groupId()
+    expect(JSON.parse(checkpoints.stored.get(group)?.text ?? '{}')).toMatchObject({ offsets: { '0': 1 } })
+    expect(JSON.parse(checkpoints.stored.get(`${group}#1`)?.text ?? '{}')).toMatchObject({
+      offsets: { '1': 1 },
+    })
+    await other.stop()
+    put(1, tick('MSFT', 1, 7))
+    put(0, tick('AMZN', 1, 20))
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts').sort()).toEqual(['AMZN,2,20\n', 'MSFT,2,7\n'])
+  })
+
+  it('an application whose pumps combine its input streams runs whole in one process', async () => {
+    const combined = `CREATE OR REPLACE STREAM "ALL_TICKS" (TICKER VARCHAR(4), PRICE REAL);
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), N INTEGER, TOP REAL);
+CREATE OR REPLACE PUMP "COPY_1" AS INSERT INTO "ALL_TICKS" SELECT STREAM TICKER_SYMBOL, PRICE FROM "SOURCE_SQL_STREAM_001";
+CREATE OR REPLACE PUMP "COPY_2" AS INSERT INTO "ALL_TICKS" SELECT STREAM TICKER_SYMBOL, PRICE FROM "SOURCE_SQL_STREAM_002";
+CREATE OR REPLACE PUMP "WINDOW" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM TICKER, COUNT(*), MAX(PRICE) FROM "ALL_TICKS"
+  GROUP BY TICKER, STEP("ALL_TICKS".ROWTIME BY INTERVAL '10' SECOND);`
+    await createApp(combined, [output('DESTINATION_SQL_STREAM', 'alerts', 'CSV')], 2)
+    await start('TRIM_HORIZON')
+    const other = startRuntime(checkpoints)
+    await other.reconcile()
+    const name = `${CONTEXT.accountId}/${CONTEXT.region}/app`
+    expect(runtime.owned()).toEqual([name])
+    expect(other.owned()).toEqual([])
+    put(0, tick('AMZN', 1, 10))
+    put(1, tick('AMZN', 1, 30))
+    await flow()
+    await closeWindow()
+    expect(destinations.texts('alerts')).toEqual(['AMZN,2,30\n'])
+    await other.stop()
   })
 
   it('forgets the checkpoint of a deleted application', async () => {

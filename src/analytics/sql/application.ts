@@ -127,6 +127,50 @@ export class Application {
     }))
   }
 
+  /**
+   * The input streams in groups that no pump combines: no pump reads rows derived from two groups, so each group
+   * can run in an engine of its own (in another process) and give the same rows. Groups keep the inputs' order;
+   * one group holds them all when pumps combine every input.
+   */
+  inputGroups(): string[][] {
+    const inputs = [...this.streams].filter(([, state]) => state.input).map(([name]) => name)
+    const origins = new Map<string, Set<string>>(inputs.map((name) => [name, new Set([name])]))
+    const originsOfReads = (pump: Pump): Set<string> => {
+      const found = new Set<string>()
+      for (const read of pump.reads) for (const origin of origins.get(read) ?? []) found.add(origin)
+      return found
+    }
+    for (let changed = true; changed;) {
+      changed = false
+      for (const pump of this.pumps) {
+        const target = origins.get(pump.target) ?? new Set<string>()
+        origins.set(pump.target, target)
+        for (const origin of originsOfReads(pump)) {
+          if (target.has(origin)) continue
+          target.add(origin)
+          changed = true
+        }
+      }
+    }
+    const groupOf = new Map<string, string>(inputs.map((name) => [name, name]))
+    const root = (name: string): string => {
+      const parent = groupOf.get(name) ?? name
+      return parent === name ? name : root(parent)
+    }
+    for (const pump of this.pumps) {
+      const [first, ...others] = originsOfReads(pump)
+      if (first === undefined) continue
+      for (const other of others) groupOf.set(root(other), root(first))
+    }
+    const groups = new Map<string, string[]>()
+    for (const name of inputs) {
+      const group = groups.get(root(name)) ?? []
+      group.push(name)
+      groups.set(root(name), group)
+    }
+    return [...groups.values()]
+  }
+
   onRow(listener: RowListener): void {
     this.listeners.push(listener)
   }

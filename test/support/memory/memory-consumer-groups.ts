@@ -128,8 +128,12 @@ export class MemoryConsumerGroups implements ConsumerGroups {
       member.positions.clear()
     }
     for (let partition = 0; partition < partitions; partition++) {
-      // An exclusive group gives every partition to its first member.
-      const member = first.spec.exclusive === true ? first : group[partition % group.length]
+      // A sliced group gives slice k to member k mod members (with one slice, every partition to the first).
+      const slicing = first.spec.slicing
+      const member =
+        slicing === undefined
+          ? group[partition % group.length]
+          : group[slicing.sliceOf(partition) % group.length]
       member?.partitions.push(partition)
     }
     for (const member of group) {
