@@ -35,7 +35,7 @@ import { KafkaConsumerGroups } from '../../src/adapters/kafka/kafka-consumer-gro
 import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import { MinioObjectStore } from '../../src/adapters/s3/minio-object-store.ts'
 import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
-import type { GroupMember } from '../../src/ports/consumer-groups.ts'
+import type { GroupMember, PartitionSlicing } from '../../src/ports/consumer-groups.ts'
 import { kinesisClient, startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 
@@ -546,40 +546,14 @@ describe('a sliced consumer group on real Kafka (one application, several gatewa
     }
   }
 
-  it('with one slice: gives every partition to one member, keeps it there when another joins, and moves it when it leaves', async () => {
-    const groupId = uniqueName('exclusive')
-    const owned: number[][] = [[], [], []]
-    const members: GroupMember[] = []
-    for (const index of [0, 1]) {
-      members.push(
-        await groups.join({
-          groupId,
-          topic,
-          startPosition: { from: 'earliest' },
-          slicing: { count: 1, sliceOf: () => 0 },
-          handler: {
-            assigned: (partitions) => {
-              owned[index] = [...partitions]
-            },
-            records: () => Promise.resolve(),
-          },
-        }),
-      )
-      if (index === 0) await until(() => owned[0]?.length === 3)
-    }
-    await until(() => owned[0]?.length === 3 && owned[1]?.length === 0)
-    await sleep(2_000)
-    expect(owned).toEqual([[0, 1, 2], [], []])
-    await members[0]?.stop()
-    await until(() => owned[1]?.length === 3)
-    expect(owned[1]).toEqual([0, 1, 2])
-    await members[1]?.stop()
-  }, 90_000)
-
-  it('with two slices: shares them between two members, keeping each slice whole, and gives both to the survivor', async () => {
+  /**
+   * Two members join a new group one after the other (the second once the first owns every partition); `owned`
+   * follows what each owns.
+   */
+  async function twoMembers(
+    slicing: PartitionSlicing,
+  ): Promise<{ members: GroupMember[]; owned: number[][] }> {
     const groupId = uniqueName('sliced')
-    // Partitions 0 and 2 are one slice, 1 the other (two in-application streams, partition p feeds p mod 2).
-    const slicing = { count: 2, sliceOf: (partition: number) => partition % 2 }
     const owned: number[][] = [[], []]
     const members: GroupMember[] = []
     for (const index of [0, 1]) {
@@ -599,6 +573,23 @@ describe('a sliced consumer group on real Kafka (one application, several gatewa
       )
       if (index === 0) await until(() => owned[0]?.length === 3)
     }
+    return { members, owned }
+  }
+
+  it('with one slice: gives every partition to one member, keeps it there when another joins, and moves it when it leaves', async () => {
+    const { members, owned } = await twoMembers({ count: 1, sliceOf: () => 0 })
+    await until(() => owned[0]?.length === 3 && owned[1]?.length === 0)
+    await sleep(2_000)
+    expect(owned).toEqual([[0, 1, 2], []])
+    await members[0]?.stop()
+    await until(() => owned[1]?.length === 3)
+    expect(owned[1]).toEqual([0, 1, 2])
+    await members[1]?.stop()
+  }, 90_000)
+
+  it('with two slices: shares them between two members, keeping each slice whole, and gives both to the survivor', async () => {
+    // Partitions 0 and 2 are one slice, 1 the other (two in-application streams, partition p feeds p mod 2).
+    const { members, owned } = await twoMembers({ count: 2, sliceOf: (partition) => partition % 2 })
     await until(() => (owned[0]?.length ?? 0) > 0 && (owned[1]?.length ?? 0) > 0)
     await sleep(2_000)
     // The first member kept slice 0 (its even share, in slice order); the second took slice 1.
