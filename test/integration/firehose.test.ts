@@ -27,7 +27,7 @@ import { KafkaRecordLog } from '../../src/adapters/kafka/kafka-record-log.ts'
 import { parseRecordId } from '../../src/firehose/records/record-ids.ts'
 import { deliveryStreamTopicName } from '../../src/mapping/delivery-stream-topics.ts'
 import { ensureAwsCli } from './fixture/aws-cli.ts'
-import { firehoseClient } from './fixture/firehose.ts'
+import { firehoseClient, waitUntilDeliveryStreamActive } from './fixture/firehose.ts'
 import { startTestGateway, testAccountId, type TestGateway } from './fixture/gateway.ts'
 import { uniqueName } from './fixture/names.ts'
 
@@ -57,17 +57,6 @@ function firehose(http1: boolean): FirehoseClient {
     maxAttempts: 1,
     requestHandler: http1 ? new NodeHttpHandler() : new NodeHttp2Handler(),
   })
-}
-
-async function untilActive(client: FirehoseClient, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { DeliveryStreamDescription } = await client.send(
-      new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }),
-    )
-    if (DeliveryStreamDescription?.DeliveryStreamStatus === 'ACTIVE') return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`${name} did not become ACTIVE`)
 }
 
 async function storedAt(topic: string, recordId: string | undefined) {
@@ -115,7 +104,7 @@ describe.each([
     await client.send(
       new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ExtendedS3DestinationConfiguration: S3 }),
     )
-    await untilActive(client, name)
+    await waitUntilDeliveryStreamActive(client, name)
     expect(await log.topicExists(topic)).toBe(true)
 
     const before = Date.now()
@@ -166,7 +155,7 @@ describe.each([
     await client.send(
       new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ExtendedS3DestinationConfiguration: S3 }),
     )
-    await untilActive(client, name)
+    await waitUntilDeliveryStreamActive(client, name)
 
     const oversize = await failure(
       client.send(
@@ -312,7 +301,7 @@ describe('two gateway processes on one Redis', () => {
     await client.send(
       new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ExtendedS3DestinationConfiguration: S3 }),
     )
-    await untilActive(client, name)
+    await waitUntilDeliveryStreamActive(client, name)
     const put = () =>
       otherClient.send(new PutRecordCommand({ DeliveryStreamName: name, Record: { Data: Buffer.from('x') } }))
     // Puts answered by the other process: from its cached copy once the first has read it.
