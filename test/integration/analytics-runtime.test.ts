@@ -87,6 +87,19 @@ function tick(ticker: string, change: number, price: number): Tick {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Polls `check` every 100 ms until it holds; on timeout the error shows `state()`. */
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 40_000,
+  state: () => unknown = () => undefined,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out (${JSON.stringify(state())})`)
+    await sleep(100)
+  }
+}
+
 describe('Kinesis Data Analytics applications running on real Kafka and Redis', () => {
   const stack = inject('stack')
   const accountId = testAccountId()
@@ -538,14 +551,6 @@ describe('a sliced consumer group on real Kafka (one application, several gatewa
     await log.close()
   })
 
-  async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error('timed out')
-      await sleep(100)
-    }
-  }
-
   /**
    * Two members join a new group one after the other (the second once the first owns every partition); `owned`
    * follows what each owns.
@@ -636,18 +641,6 @@ describe('an application run by several gateway processes, one of which stops in
     for (const cleanup of cleanups) await cleanup()
     for (const gateway of gateways) if (!stopped.has(gateway)) await gateway.stop()
   })
-
-  async function until(
-    check: () => boolean | Promise<boolean>,
-    timeoutMs = 40_000,
-    state: () => unknown = () => undefined,
-  ): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out (${JSON.stringify(state())})`)
-      await sleep(200)
-    }
-  }
 
   const clients = (gateway: TestGateway) => ({
     kinesis: kinesisClient(gateway.endpoint, accountId, 'HTTP/2', region),

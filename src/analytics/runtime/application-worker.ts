@@ -302,7 +302,7 @@ export class ApplicationWorker {
         if (this.collectedRows > collectedBefore) slice.changedSinceCheckpoint = true
       }
       await this.deliverPending()
-      for (const slice of this.slices.values()) await this.checkpoint(slice, false)
+      await this.checkpoint(this.slices.values(), false)
     }).catch((error: unknown) => {
       this.warn('analytics: advancing time failed', error)
     })
@@ -317,9 +317,7 @@ export class ApplicationWorker {
   async stop(): Promise<void> {
     if (!this.stopping) {
       // The last checkpoint (and commit) before leaving: the application's LAST_STOPPED_POINT.
-      void this.enqueue(async () => {
-        for (const slice of this.slices.values()) await this.checkpoint(slice, true)
-      }).catch(() => undefined)
+      void this.enqueue(() => this.checkpoint(this.slices.values(), true)).catch(() => undefined)
     }
     this.stopping = true
     await this.queue
@@ -408,14 +406,24 @@ export class ApplicationWorker {
   }
 
   /**
-   * Saves the slice's state and the offsets it covers (its output is stored by now), then commits those offsets;
-   * when the interval has passed, or `force`. Without a checkpoint store, offsets were committed with each batch.
+   * Saves each slice's state and the offsets it covers (its output is stored by now) when its interval has
+   * passed, or `force`; then commits the offsets of the slices saved, in one commit. Without a checkpoint store,
+   * offsets were committed with each batch.
    */
-  private async checkpoint(slice: SliceRun, force: boolean): Promise<void> {
+  private async checkpoint(slices: Iterable<SliceRun>, force: boolean): Promise<void> {
+    const saved = await Promise.all([...slices].map((slice) => this.saveCheckpoint(slice, force)))
+    const offsets = saved.flatMap((slice) =>
+      slice === undefined ? [] : [...slice.positions].map(([partition, offset]) => ({ partition, offset })),
+    )
+    if (offsets.length > 0) await this.commit(offsets)
+  }
+
+  /** Saves the slice's checkpoint if it is due; the slice when it was saved. */
+  private async saveCheckpoint(slice: SliceRun, force: boolean): Promise<SliceRun | undefined> {
     const store = this.deps.checkpoints
-    if (store === undefined || !slice.changedSinceCheckpoint) return
+    if (store === undefined || !slice.changedSinceCheckpoint) return undefined
     const now = this.deps.clock.now()
-    if (!force && now - slice.lastCheckpointAtMillis < this.settings.checkpointIntervalMs) return
+    if (!force && now - slice.lastCheckpointAtMillis < this.settings.checkpointIntervalMs) return undefined
     const groupId = applicationGroupId(this.record)
     const offsets = Object.fromEntries(
       [...slice.positions].map(([partition, offset]) => [String(partition), offset]),
@@ -434,7 +442,7 @@ export class ApplicationWorker {
         'analytics: saving a checkpoint failed; the records since the last one may be processed again',
         error,
       )
-      return
+      return undefined
     }
     if (!saved) {
       // Another worker owns the slice now (this one is about to lose its partitions), or a save whose answer
@@ -445,12 +453,12 @@ export class ApplicationWorker {
         'analytics: another worker saved a checkpoint of this application; not committing',
         { application: this.record.applicationArn, slice: slice.index },
       )
-      return
+      return undefined
     }
     slice.checkpointSequence++
     slice.lastCheckpointAtMillis = now
     slice.changedSinceCheckpoint = false
-    await this.commit([...slice.positions].map(([partition, offset]) => ({ partition, offset })))
+    return slice
   }
 
   private async commit(offsets: GroupOffset[]): Promise<void> {
@@ -505,7 +513,7 @@ export class ApplicationWorker {
       slice.changedSinceCheckpoint = true
       await this.deliverPending()
       if (this.deps.checkpoints === undefined) await this.commit([{ partition, offset: last.offset + 1 }])
-      else await this.checkpoint(slice, false)
+      else await this.checkpoint([slice], false)
     })
   }
 
