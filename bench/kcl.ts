@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 import { ensureJavaClient, type JavaScenario } from '../test/integration/fixture/java-client.ts'
 import { ACCOUNT, BATCH, CLIENTS, createStream, load, SHARDS } from './common.ts'
@@ -13,14 +15,15 @@ import { format, percentile, printTable } from './table.ts'
 /*
  * Scenario: a KCL 3.x application (test/java, KclScenario) consumes a 4-shard stream through the gateway, with its
  * lease table and metrics on the gateway too; it checkpoints each shard at most once a second. Once it processes
- * records of every shard (a warm-up batch), the stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (15), then
+ * records of every shard (a warm-up batch), the stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (30), then
  * BENCH_KCL_BURST records (20000) are put at once, as fast as the ingest scenario puts them. Measured: the end-to-end lag of each steady record
  * (PutRecords sent to its processRecords line), how fast KCL drains the burst per shard against a quarter of
  * the gateway's ingest rate, and the latency of KCL's DynamoDB (lease table) calls as the gateway logs them, beside
- * that of the steady PutRecords in the same run (what any call costs on the machine at that moment).
+ * that of the steady PutRecords in the same run (what any call costs on the machine at that moment) and that of
+ * the same work done directly on Redis during the steady phase (bench/redis-lease-probe.ts): what the gateway adds.
  */
 const RATE = Number(process.env.BENCH_KCL_RATE ?? 1_000)
-const SECONDS = Number(process.env.BENCH_KCL_SECONDS ?? 15)
+const SECONDS = Number(process.env.BENCH_KCL_SECONDS ?? 30)
 const BURST = Number(process.env.BENCH_KCL_BURST ?? 20_000)
 const RECORD_BYTES = 100
 const TICK_MS = 50
@@ -29,6 +32,8 @@ const WARM_UP = 40
 /** The application checkpoints a shard at most once a second, as applications that checkpoint periodically do. */
 const CHECKPOINT_EVERY_MS = 1_000
 const MODES: readonly JavaScenario[] = ['kcl-fan-out', 'kcl-polling']
+/** Lease renewals per second done directly on Redis while the stream is fed steadily (KCL makes about 10). */
+const PROBE_RATE = 20
 
 interface KclRun {
   mode: JavaScenario
@@ -38,6 +43,8 @@ interface KclRun {
   leaseCalls: Map<string, number[]>
   /** The lease calls logged while the stream was fed at the steady rate (no start-up, no burst). */
   steadyLeaseMs: number[]
+  /** A lease renewal's compare-and-set done directly on Redis meanwhile, from a process of its own. */
+  directRenewalMs: number[]
   /** The steady PutRecords' server-side latency in the same run: what any call costs on the machine then. */
   putRecordsMs: number[]
 }
@@ -64,6 +71,8 @@ export async function kcl(stack: StackEndpoints, ingestRate: number): Promise<vo
       'lease p50 ms',
       'lease p99 ms',
       'steady lease p50 / p99 ms',
+      'direct on Redis p50 / p99 ms',
+      'added at p99 ms',
       'PutRecords p50 ms',
       'PutRecords p99 ms',
     ],
@@ -80,6 +89,8 @@ export async function kcl(stack: StackEndpoints, ingestRate: number): Promise<vo
         format(percentile(lease, 50), 2),
         format(percentile(lease, 99), 2),
         `${format(percentile(run.steadyLeaseMs, 50), 2)} / ${format(percentile(run.steadyLeaseMs, 99), 2)}`,
+        `${format(percentile(run.directRenewalMs, 50), 2)} / ${format(percentile(run.directRenewalMs, 99), 2)}`,
+        format(percentile(run.steadyLeaseMs, 99) - percentile(run.directRenewalMs, 99), 2),
         format(percentile(run.putRecordsMs, 50), 2),
         format(percentile(run.putRecordsMs, 99), 2),
       ]
@@ -156,6 +167,8 @@ async function kclOnce(
         } else if (++burstProcessed === BURST) burstEnded = now()
       },
     )
+    // Started before the steady phase, so that its start-up is not measured with it.
+    const probe = startLeaseProbe(stack.redisUrl)
     // Warm-up: KCL reads every shard (its leases taken, its subscriptions or polls running) before the clock runs.
     await putRecords(connect(), body(streamName, warmUp))
     const started = now()
@@ -181,6 +194,9 @@ async function kclOnce(
     await Promise.all(sends)
     while (processed < steadyCount) await new Promise((resolve) => setTimeout(resolve, 50))
     steadyUntil = Date.now()
+    const directRenewalMs = (await probe.stop())
+      .filter(([endedAt]) => endedAt >= steadyFrom && endedAt <= steadyUntil)
+      .map(([, latencyMs]) => latencyMs)
 
     // Burst: BURST records from CLIENTS concurrent clients, as the ingest scenario sends them.
     const burstBodies = Array.from({ length: Math.ceil(BURST / BATCH) }, (_, batch) =>
@@ -205,6 +221,7 @@ async function kclOnce(
       mode,
       lagsMs,
       drainPerShard: BURST / ((burstEnded - burstStart) / 1000) / SHARDS,
+      directRenewalMs,
       ...requestLatencies(readFileSync(logFile, 'utf8'), steadyFrom, steadyUntil),
     }
   } finally {
@@ -213,6 +230,34 @@ async function kclOnce(
     for (const client of clients) client.close()
     await gateway.stop()
     rmSync(logFile, { force: true })
+  }
+}
+
+/** bench/redis-lease-probe.ts as a process of its own, renewing until `stop()`, which gives its round trips. */
+function startLeaseProbe(redisUrl: string): { stop(): Promise<[number, number][]> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('redis-lease-probe.ts', import.meta.url)),
+      redisUrl,
+      String(PROBE_RATE),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  )
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return {
+    stop: async () => {
+      child.stdin.end()
+      const code = await exited
+      if (code !== 0) throw new Error(`the Redis lease probe exited with ${String(code)}`)
+      return JSON.parse(output) as [number, number][]
+    },
   }
 }
 
