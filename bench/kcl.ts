@@ -143,6 +143,8 @@ async function kclOnce(
   let processed = 0
   let burstProcessed = 0
   let burstEnded = 0
+  // Started before the steady phase, so that its start-up is not measured with it.
+  const probe = startLeaseProbe(stack.redisUrl)
   try {
     await createStream(connect(), streamName)
     const consumer = java.run(
@@ -167,8 +169,6 @@ async function kclOnce(
         } else if (++burstProcessed === BURST) burstEnded = now()
       },
     )
-    // Started before the steady phase, so that its start-up is not measured with it.
-    const probe = startLeaseProbe(stack.redisUrl)
     // Warm-up: KCL reads every shard (its leases taken, its subscriptions or polls running) before the clock runs.
     await putRecords(connect(), body(streamName, warmUp))
     const started = now()
@@ -225,6 +225,7 @@ async function kclOnce(
       ...requestLatencies(readFileSync(logFile, 'utf8'), steadyFrom, steadyUntil),
     }
   } finally {
+    probe.end()
     await connect().json('DeleteStream', { StreamName: streamName, EnforceConsumerDeletion: true })
     await deleteTables(gateway.endpoint, application)
     for (const client of clients) client.close()
@@ -233,8 +234,15 @@ async function kclOnce(
   }
 }
 
-/** bench/redis-lease-probe.ts as a process of its own, renewing until `stop()`, which gives its round trips. */
-function startLeaseProbe(redisUrl: string): { stop(): Promise<[number, number][]> } {
+interface LeaseProbe {
+  /** Ends the renewals; resolves with their round trips. */
+  stop(): Promise<[number, number][]>
+  /** Ends the renewals without waiting (a failed run); nothing if already stopped. */
+  end(): void
+}
+
+/** bench/redis-lease-probe.ts as a process of its own, renewing until it is stopped. */
+function startLeaseProbe(redisUrl: string): LeaseProbe {
   const child = spawn(
     process.execPath,
     [
@@ -257,6 +265,9 @@ function startLeaseProbe(redisUrl: string): { stop(): Promise<[number, number][]
       const code = await exited
       if (code !== 0) throw new Error(`the Redis lease probe exited with ${String(code)}`)
       return JSON.parse(output) as [number, number][]
+    },
+    end: () => {
+      if (!child.stdin.writableEnded) child.stdin.end()
     },
   }
 }
