@@ -259,16 +259,17 @@ function startLeaseProbe(redisUrl: string): LeaseProbe {
     output += chunk
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const end = (): void => {
+    if (!child.stdin.writableEnded) child.stdin.end()
+  }
   return {
     stop: async () => {
-      child.stdin.end()
+      end()
       const code = await exited
       if (code !== 0) throw new Error(`the Redis lease probe exited with ${String(code)}`)
       return JSON.parse(output) as [number, number][]
     },
-    end: () => {
-      if (!child.stdin.writableEnded) child.stdin.end()
-    },
+    end,
   }
 }
 

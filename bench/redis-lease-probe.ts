@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import { connectRedis, createRedisClient } from '../src/adapters/redis/redis-client.ts'
 
 /*
  * The direct counterpart of a KCL lease renewal, for the KCL scenario (bench/kcl.ts): what a renewal costs on Redis
@@ -19,7 +19,8 @@ if (url === undefined || rateText === undefined) {
   process.exit(2)
 }
 const intervalMs = 1000 / Number(rateText)
-const redis = new Redis(url, { connectionName: 'bench-lease-probe' })
+const redis = createRedisClient(url, 'bench-lease-probe')
+await connectRedis(redis)
 const key = `bench:lease-probe:${String(process.pid)}`
 const leaseText = (counter: number): string =>
   JSON.stringify({
