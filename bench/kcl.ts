@@ -15,7 +15,8 @@ import { format, percentile, printTable } from './table.ts'
 /*
  * Scenario: a KCL 3.x application (test/java, KclScenario) consumes a 4-shard stream through the gateway, with its
  * lease table and metrics on the gateway too; it checkpoints each shard at most once a second. Once it processes
- * records of every shard (a warm-up batch), the stream is fed at a steady BENCH_KCL_RATE records/s (default 1000) for BENCH_KCL_SECONDS (30), then
+ * records of every shard (a warm-up batch), the stream is fed at a steady BENCH_KCL_RATE records/s (default 1000),
+ * first unmeasured for BENCH_KCL_WARM_UP_SECONDS (30, the JVM's compilers' time), then for BENCH_KCL_SECONDS (30), then
  * BENCH_KCL_BURST records (20000) are put at once, as fast as the ingest scenario puts them. Measured: the end-to-end lag of each steady record
  * (PutRecords sent to its processRecords line), how fast KCL drains the burst per shard against a quarter of
  * the gateway's ingest rate, and the latency of KCL's DynamoDB (lease table) calls as the gateway logs them, beside
@@ -29,6 +30,11 @@ const RECORD_BYTES = 100
 const TICK_MS = 50
 /** Records put before the measurement: with random partition keys, every shard gets some (but 1 in ~25,000). */
 const WARM_UP = 40
+/**
+ * Then the stream is fed at the steady rate for this long, unmeasured: the JVM's just-in-time compilers, which
+ * otherwise take a tenth of the two cores in the first half-minute of feeding, are done before the clock runs.
+ */
+const JIT_WARM_UP_SECONDS = Number(process.env.BENCH_KCL_WARM_UP_SECONDS ?? 30)
 /** The application checkpoints a shard at most once a second, as applications that checkpoint periodically do. */
 const CHECKPOINT_EVERY_MS = 1_000
 const MODES: readonly JavaScenario[] = ['kcl-fan-out', 'kcl-polling']
@@ -139,6 +145,7 @@ async function kclOnce(
   // The warm-up records come after the steady and burst ones in numbering.
   const warmUpFirst = steadyCount + BURST
   const warmUp = Array.from({ length: WARM_UP }, (_, i) => warmUpFirst + i)
+  const jitWarmUpCount = RATE * JIT_WARM_UP_SECONDS
   let warmedUp = 0
   let processed = 0
   let burstProcessed = 0
@@ -154,7 +161,7 @@ async function kclOnce(
       [
         `-Dkcl.stream=${streamName}`,
         `-Dkcl.application=${application}`,
-        `-Dkcl.records=${String(steadyCount + BURST + WARM_UP)}`,
+        `-Dkcl.records=${String(steadyCount + BURST + WARM_UP + jitWarmUpCount)}`,
         '-Dkcl.timeoutSeconds=110',
         `-Dkcl.checkpointEveryMillis=${String(CHECKPOINT_EVERY_MS)}`,
       ],
@@ -177,21 +184,30 @@ async function kclOnce(
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
 
-    // Steady: RATE records/s, a PutRecords every TICK_MS, on the schedule (a late tick does not delay the next).
+    // Steady: RATE records/s, a PutRecords every TICK_MS, on the schedule (a late tick does not delay the next);
+    // first unmeasured, for the JIT, then measured.
     const steady = connect()
-    const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000))
-    const feedStart = now()
-    steadyFrom = Date.now()
-    const sends: Promise<void>[] = []
-    for (let first = 0; first < steadyCount; first += perTick) {
-      const wait = feedStart + (first / perTick) * TICK_MS - now()
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      const indexes = Array.from({ length: Math.min(perTick, steadyCount - first) }, (_, i) => first + i)
-      const sentAt = now()
-      for (const index of indexes) putAt[index] = sentAt
-      sends.push(putRecords(steady, body(streamName, indexes)))
+    const feed = async (first: number, count: number): Promise<void> => {
+      const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000))
+      const feedStart = now()
+      const sends: Promise<void>[] = []
+      for (let offset = 0; offset < count; offset += perTick) {
+        const wait = feedStart + (offset / perTick) * TICK_MS - now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        const indexes = Array.from(
+          { length: Math.min(perTick, count - offset) },
+          (_, i) => first + offset + i,
+        )
+        const sentAt = now()
+        for (const index of indexes) putAt[index] = sentAt
+        sends.push(putRecords(steady, body(streamName, indexes)))
+      }
+      await Promise.all(sends)
     }
-    await Promise.all(sends)
+    await feed(warmUpFirst + WARM_UP, jitWarmUpCount)
+    while (warmedUp < WARM_UP + jitWarmUpCount) await new Promise((resolve) => setTimeout(resolve, 50))
+    steadyFrom = Date.now()
+    await feed(0, steadyCount)
     while (processed < steadyCount) await new Promise((resolve) => setTimeout(resolve, 50))
     steadyUntil = Date.now()
     const directRenewalMs = (await probe.stop())

@@ -1,5 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs'
 
+import { scheduleRequestChecksOnlyWhenPending } from './kafkajs-request-queue.ts'
+
 /**
  * Warnings about choices made deliberately: retries are bounded, which kafkajs warns about for every idempotent
  * kafkajs producer built on the client (the gateway's own appends do not use one).
@@ -23,6 +25,7 @@ export interface KafkaClientOptions {
 
 /** Builds the kafkajs client with the timeouts and retries the gateway expects of a local cluster. */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  scheduleRequestChecksOnlyWhenPending()
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
