@@ -70,6 +70,31 @@ function describeTableStoreContract(name: string, open: () => TableStore): void 
       expect(await store.swapItem(ref, 'a', await store.getItem(ref, 'a'), undefined)).toBe('swapped')
       expect(await store.tableStats(ref)).toEqual({ itemCount: 0, sizeBytes: 0 })
     })
+
+    it('writes an item only while the table definition is the version given', async () => {
+      const store = open()
+      const table = definition('versioned')
+      await store.createTable(scope, table)
+      const ref = { scope, name: 'versioned', id: table.id }
+      const first = await store.getTable(scope, 'versioned')
+      if (first === undefined) throw new Error('no table')
+      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } }, first.version)).toBe('swapped')
+
+      await store.replaceTable(scope, first, { ...table, DeletionProtectionEnabled: true })
+      const second = await store.getTable(scope, 'versioned')
+      const item = await store.getItem(ref, 'a')
+      expect(await store.swapItem(ref, 'a', item, undefined, first.version)).toBe('table-changed')
+      expect(await store.getItem(ref, 'a')).toEqual(item)
+      expect(await store.swapItem(ref, 'a', item, undefined, second?.version)).toBe('swapped')
+
+      await store.deleteTable(scope, table)
+      await store.createTable(scope, definition('versioned'))
+      expect(await store.swapItem(ref, 'b', undefined, { k: { S: 'b' } }, second?.version)).toBe(
+        'table-changed',
+      )
+      await store.deleteTable(scope, (await store.getTable(scope, 'versioned'))?.value as TableDefinition)
+      expect(await store.swapItem(ref, 'b', undefined, { k: { S: 'b' } }, second?.version)).toBe('no-table')
+    })
   })
 }
 

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis'
 import {
   TableStoreUnavailableError,
   type ItemDocument,
+  type SwapOutcome,
   type TableDefinition,
   type TableRef,
   type TableScope,
@@ -17,11 +18,17 @@ export interface RedisTableStoreOptions {
 }
 
 // KEYS: tables hash, items hash, size counter. ARGV: table name, table id, item key, expected present (0/1),
-// expected text, next present (0/1), next text. 1 swapped, 0 changed, -1 no such table. The item is written only
-// if it is still what the caller read, in one step, so conditions hold across replicas.
+// expected text, next present (0/1), next text, expected table definition ('': any with that id). 1 swapped,
+// 0 changed, -1 no such table, -2 table definition changed. The item is written only if it is still what the
+// caller read, in one step, so conditions hold across replicas.
 const SWAP_ITEM = `
 local meta = redis.call('HGET', KEYS[1], ARGV[1])
-if not meta or not string.find(meta, '"id":"' .. ARGV[2] .. '"', 1, true) then return -1 end
+if not meta then return -1 end
+if ARGV[8] ~= '' then
+  if meta ~= ARGV[8] then return -2 end
+elseif not string.find(meta, '"id":"' .. ARGV[2] .. '"', 1, true) then
+  return -1
+end
 local current = redis.call('HGET', KEYS[2], ARGV[3])
 if ARGV[4] == '1' then
   if current ~= ARGV[5] then return 0 end
@@ -39,6 +46,13 @@ if current then delta = delta - #current end
 redis.call('INCRBY', KEYS[3], delta)
 return 1
 `
+
+const SWAP_OUTCOMES = new Map<number, SwapOutcome>([
+  [1, 'swapped'],
+  [0, 'changed'],
+  [-1, 'no-table'],
+  [-2, 'table-changed'],
+])
 
 // KEYS: tables hash. ARGV: name, expected definition, next definition.
 const REPLACE_TABLE = `
@@ -141,7 +155,8 @@ export class RedisTableStore implements TableStore {
     key: string,
     expected: Versioned<ItemDocument> | undefined,
     next: ItemDocument | undefined,
-  ): Promise<'swapped' | 'changed' | 'no-table'> {
+    tableVersion?: string,
+  ): Promise<SwapOutcome> {
     const text = next === undefined ? '' : JSON.stringify(next)
     if (next !== undefined) this.storedTexts.set(next, text)
     const result = await this.run(() =>
@@ -158,9 +173,12 @@ export class RedisTableStore implements TableStore {
         expected?.version ?? '',
         next === undefined ? '0' : '1',
         text,
+        tableVersion ?? '',
       ),
     )
-    return result === 1 ? 'swapped' : result === 0 ? 'changed' : 'no-table'
+    const outcome = SWAP_OUTCOMES.get(result as number)
+    if (outcome === undefined) throw new Error(`The item swap script answered ${String(result)}`)
+    return outcome
   }
 
   versionOf(item: ItemDocument): string {

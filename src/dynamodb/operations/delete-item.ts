@@ -4,7 +4,7 @@ import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { DynamoDbDeps } from '../deps.ts'
 import { invalid } from '../errors.ts'
 import { Key, TableName } from '../members.ts'
-import { changeItem, refOf, scopeOf, usableTable } from '../tables/access.ts'
+import { scopeOf, withWritableTable } from '../tables/access.ts'
 import { storageKeyOf } from '../tables/keys.ts'
 import { itemFromWire, itemToWire } from '../values/attribute-value.ts'
 import { asValidation, checkCondition, parseExpressions } from './request-expressions.ts'
@@ -20,13 +20,16 @@ export function deleteItem(deps: DynamoDbDeps): Operation<DeleteItemInput, Delet
         throw invalid('Return values set to invalid value')
       const key = asValidation(() => itemFromWire(input.Key as Record<string, unknown>))
       const { condition } = parseExpressions(input)
-      const scope = scopeOf(context)
-      const table = await usableTable(deps, scope, input.TableName as string)
-      const storageKey = storageKeyOf(table, key)
-      const { before } = await changeItem(deps, refOf(scope, table), storageKey, (current) => {
-        checkCondition(condition, current, input.ReturnValuesOnConditionCheckFailure)
-        return undefined
-      })
+      const { before } = await withWritableTable(
+        deps,
+        scopeOf(context),
+        input.TableName as string,
+        (table, changeItem) =>
+          changeItem(storageKeyOf(table, key), (current) => {
+            checkCondition(condition, current, input.ReturnValuesOnConditionCheckFailure)
+            return undefined
+          }),
+      )
       if (returnValues === 'ALL_OLD' && before !== undefined) {
         return { Attributes: itemToWire(before) } as DeleteItemOutput
       }

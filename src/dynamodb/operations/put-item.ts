@@ -4,7 +4,7 @@ import { defineOperation, type Operation } from '../../aws/index.ts'
 import type { DynamoDbDeps } from '../deps.ts'
 import { invalid } from '../errors.ts'
 import { AttributeMap, TableName } from '../members.ts'
-import { changeItem, refOf, scopeOf, usableTable } from '../tables/access.ts'
+import { scopeOf, withWritableTable } from '../tables/access.ts'
 import { checkIndexKeys, storageKeyOfItem } from '../tables/keys.ts'
 import { itemFromWire, itemSize, itemToWire } from '../values/attribute-value.ts'
 import { asValidation, checkCondition, parseExpressions } from './request-expressions.ts'
@@ -23,14 +23,19 @@ export function putItem(deps: DynamoDbDeps): Operation<PutItemInput, PutItemOutp
       const item = asValidation(() => itemFromWire(input.Item as Record<string, unknown>))
       const { condition } = parseExpressions(input)
       if (itemSize(item) > MAX_ITEM_BYTES) throw invalid('Item size has exceeded the maximum allowed size')
-      const scope = scopeOf(context)
-      const table = await usableTable(deps, scope, input.TableName as string)
-      const key = storageKeyOfItem(table, item)
-      checkIndexKeys(table, item)
-      const { before } = await changeItem(deps, refOf(scope, table), key, (current) => {
-        checkCondition(condition, current, input.ReturnValuesOnConditionCheckFailure)
-        return item
-      })
+      const { before } = await withWritableTable(
+        deps,
+        scopeOf(context),
+        input.TableName as string,
+        (table, changeItem) => {
+          const key = storageKeyOfItem(table, item)
+          checkIndexKeys(table, item)
+          return changeItem(key, (current) => {
+            checkCondition(condition, current, input.ReturnValuesOnConditionCheckFailure)
+            return item
+          })
+        },
+      )
       if (returnValues === 'ALL_OLD' && before !== undefined) {
         return { Attributes: itemToWire(before) } as PutItemOutput
       }

@@ -5,7 +5,7 @@ import type { DynamoDbDeps } from '../deps.ts'
 import { invalid } from '../errors.ts'
 import { applyUpdate, updatedAttributes } from '../expressions/update.ts'
 import { AttributeValue, Key, TableName } from '../members.ts'
-import { changeItem, refOf, scopeOf, usableTable } from '../tables/access.ts'
+import { scopeOf, withWritableTable } from '../tables/access.ts'
 import { checkIndexKeys, storageKeyOf } from '../tables/keys.ts'
 import {
   itemFromWire,
@@ -38,25 +38,30 @@ export function updateItem(deps: DynamoDbDeps): Operation<UpdateItemInput, Updat
       const key = asValidation(() => itemFromWire(input.Key as Record<string, unknown>))
       const { condition, update = [] } = parseExpressions(input)
       const legacy = input.AttributeUpdates !== undefined
-      const scope = scopeOf(context)
-      const table = await usableTable(deps, scope, input.TableName as string)
-      const storageKey = storageKeyOf(table, key)
-      for (const action of update) {
-        const name = action.path[0] as string
-        if (key[name] !== undefined) {
-          throw invalid(
-            `One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`,
-          )
-        }
-      }
-      const { before, after } = await changeItem(deps, refOf(scope, table), storageKey, (current) => {
-        checkCondition(condition, current, input.ReturnValuesOnConditionCheckFailure)
-        const next = asValidation(() => applyUpdate({ ...current, ...key }, update, legacy))
-        checkIndexKeys(table, next)
-        if (itemSize(next) > MAX_ITEM_BYTES)
-          throw invalid('Item size to update has exceeded the maximum allowed size')
-        return next
-      })
+      const { before, after } = await withWritableTable(
+        deps,
+        scopeOf(context),
+        input.TableName as string,
+        (table, changeItem) => {
+          const storageKey = storageKeyOf(table, key)
+          for (const action of update) {
+            const name = action.path[0] as string
+            if (key[name] !== undefined) {
+              throw invalid(
+                `One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`,
+              )
+            }
+          }
+          return changeItem(storageKey, (current) => {
+            checkCondition(condition, current, input.ReturnValuesOnConditionCheckFailure)
+            const next = asValidation(() => applyUpdate({ ...current, ...key }, update, legacy))
+            checkIndexKeys(table, next)
+            if (itemSize(next) > MAX_ITEM_BYTES)
+              throw invalid('Item size to update has exceeded the maximum allowed size')
+            return next
+          })
+        },
+      )
       const attributes = returned(
         input.ReturnValues ?? 'NONE',
         before,

@@ -50,13 +50,81 @@ export async function usableTable(
   scope: TableScope,
   name: string,
 ): Promise<TableDefinition> {
-  let found = recentOf(deps).table(scope, name)
-  if (found === undefined) {
-    found = await guarded(() => deps.tables.getTable(scope, name))
-    recentOf(deps).rememberTable(scope, name, found)
-  }
+  const found = recentOf(deps).table(scope, name) ?? (await readTable(deps, scope, name))
+  return activeOrNotFound(deps, found).value
+}
+
+async function readTable(
+  deps: DynamoDbDeps,
+  scope: TableScope,
+  name: string,
+): Promise<Versioned<TableDefinition> | undefined> {
+  const found = await guarded(() => deps.tables.getTable(scope, name))
+  recentOf(deps).rememberTable(scope, name, found)
+  return found
+}
+
+function activeOrNotFound(
+  deps: DynamoDbDeps,
+  found: Versioned<TableDefinition> | undefined,
+): Versioned<TableDefinition> {
   if (found === undefined || !isActive(found.value.createdAt, deps)) throw ResourceNotFoundException()
-  return found.value
+  return found
+}
+
+/** Writes the item at `key` of one table (see changeItem). */
+export type ChangeItem = (
+  key: string,
+  decide: (current: Item | undefined) => Item | undefined,
+) => Promise<ItemChange>
+
+/** The write's table definition was not the stored one: it is read again and the write made anew. */
+class TableChangedError extends Error {}
+
+/** Tries of a write whose table definition keeps changing under it before it gives up with a retriable error. */
+const MAX_TABLE_ATTEMPTS = 3
+
+/**
+ * Runs an item write against a table without reading its definition first when this process has seen it before,
+ * however long ago: the write's compare-and-set also checks the stored definition is still that one, and a write
+ * that ends without writing (refused, or nothing to delete) on a definition not confirmed within TABLE_REUSE_MS
+ * reads it again. Either way, a definition found changed makes the write anew on the current one.
+ */
+export async function withWritableTable<T>(
+  deps: DynamoDbDeps,
+  scope: TableScope,
+  name: string,
+  write: (table: TableDefinition, changeItem: ChangeItem) => Promise<T>,
+): Promise<T> {
+  const recent = recentOf(deps)
+  let found = recent.table(scope, name)
+  let confirmed = found !== undefined
+  found ??= recent.lastSeenTable(scope, name)
+  for (let attempt = 1; ; attempt++) {
+    if (found === undefined) {
+      found = await readTable(deps, scope, name)
+      confirmed = true
+    }
+    const definition = found
+    const isCurrent = async (): Promise<boolean> => {
+      if (confirmed) return true
+      found = await readTable(deps, scope, name)
+      confirmed = true
+      return found?.version === definition?.version
+    }
+    try {
+      const table = activeOrNotFound(deps, definition)
+      return await write(table.value, (key, decide) => changeItem(deps, scope, table, key, decide, isCurrent))
+    } catch (error) {
+      if (error instanceof TableChangedError) {
+        // Read again, unless isCurrent just did.
+        if (found === definition) found = undefined
+      } else if (await isCurrent()) throw error
+    }
+    if (attempt === MAX_TABLE_ATTEMPTS) {
+      throw ServiceUnavailable('The table changed during the write; retry the request')
+    }
+  }
 }
 
 export async function existingTable(
@@ -64,8 +132,7 @@ export async function existingTable(
   scope: TableScope,
   name: string,
 ): Promise<Versioned<TableDefinition>> {
-  const found = await guarded(() => deps.tables.getTable(scope, name))
-  recentOf(deps).rememberTable(scope, name, found)
+  const found = await readTable(deps, scope, name)
   if (found === undefined) throw ResourceNotFoundException()
   return found
 }
@@ -85,12 +152,15 @@ export interface ItemChange {
  * attempt starts from the item as this process last saw it, when it did, instead of reading it: a write that
  * goes through proves the guess right, and a refusal is only ever given on an item read afresh.
  */
-export async function changeItem(
+async function changeItem(
   deps: DynamoDbDeps,
-  table: TableRef,
+  scope: TableScope,
+  definition: Versioned<TableDefinition>,
   key: string,
   decide: (current: Item | undefined) => Item | undefined,
+  isTableCurrent: () => Promise<boolean>,
 ): Promise<ItemChange> {
+  const table = refOf(scope, definition.value)
   let guess = recentOf(deps).item(table, key)
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const guessed = guess !== undefined
@@ -104,9 +174,13 @@ export async function changeItem(
       if (guessed) continue
       throw error
     }
-    if (before === undefined && after === undefined) return { before, after }
-    const outcome = await guarded(() => deps.tables.swapItem(table, key, current, after))
+    if (before === undefined && after === undefined) {
+      if (!(await isTableCurrent())) throw new TableChangedError()
+      return { before, after }
+    }
+    const outcome = await guarded(() => deps.tables.swapItem(table, key, current, after, definition.version))
     if (outcome === 'swapped') {
+      recentOf(deps).rememberTable(scope, table.name, definition)
       recentOf(deps).rememberItem(
         table,
         key,
@@ -119,6 +193,7 @@ export async function changeItem(
       recentOf(deps).forgetTable(table.scope, table.name)
       throw ResourceNotFoundException()
     }
+    if (outcome === 'table-changed') throw new TableChangedError()
   }
   throw ServiceUnavailable('Too many concurrent writes to the same item; retry the request')
 }

@@ -106,11 +106,72 @@ describe('the item path of the DynamoDB service', () => {
     expect(store.calls).toEqual(['swapItem'])
   })
 
-  it('reads the table definition again once it is a second old', async () => {
-    now += 1_000
+  it('writes on a table definition seen long ago without reading it: the compare-and-set checks it', async () => {
+    now += 60_000
     store.calls.length = 0
     await call('UpdateItem', renew(0))
-    expect(store.calls).toEqual(['getTable', 'swapItem'])
+    expect(store.calls).toEqual(['swapItem'])
+  })
+
+  it('reads the table definition again for a read once it is a second old', async () => {
+    now += 1_000
+    store.calls.length = 0
+    await call('GetItem', { TableName: TABLE, Key: { leaseKey: { S: 'shardId-000000000000' } } })
+    expect(store.calls).toEqual(['getTable', 'getItem'])
+  })
+
+  it('makes a write anew on the definition another replica changed', async () => {
+    const before = await store.getTable(context, TABLE)
+    if (before === undefined) throw new Error('no table')
+    const withIndex = {
+      ...before.value,
+      AttributeDefinitions: [
+        ...before.value.AttributeDefinitions,
+        { AttributeName: 'owner', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'by-owner',
+          KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+          createdAt: now,
+        },
+      ],
+    }
+    expect(await store.replaceTable(context, before, withIndex as typeof before.value)).toBe(true)
+
+    now += 60_000
+    store.calls.length = 0
+    // The new index's key must be a string: checked because the write is made on the changed definition.
+    const wrongType = {
+      ...renew(0),
+      UpdateExpression: 'SET leaseCounter = :next, #owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':next': { N: '1' }, ':current': { N: '0' }, ':owner': { N: '1' } },
+    }
+    expect(await errorOf('UpdateItem', wrongType)).toBe('ValidationException')
+    expect(store.calls).toEqual(['swapItem', 'getTable', 'getItem'])
+    const renewed = await call('UpdateItem', renew(0))
+    expect(renewed.Attributes).toMatchObject({ leaseCounter: { N: '1' } })
+  })
+
+  it('refuses a write on a table another replica deleted, also when it would write nothing', async () => {
+    const table = await store.getTable(context, TABLE)
+    if (table === undefined) throw new Error('no table')
+    expect(await store.deleteTable(context, table.value)).toBe(true)
+    now += 60_000
+
+    store.calls.length = 0
+    const missing = { TableName: TABLE, Key: { leaseKey: { S: 'no-such-lease' } } }
+    expect(await errorOf('DeleteItem', missing)).toBe('ResourceNotFoundException')
+    expect(await errorOf('UpdateItem', renew(0))).toBe('ResourceNotFoundException')
+  })
+
+  it('confirms a refusal on an old definition against the stored one', async () => {
+    now += 60_000
+    store.calls.length = 0
+    expect(await errorOf('UpdateItem', renew(3))).toBe('ConditionalCheckFailedException')
+    expect(store.calls).toEqual(['getItem', 'getTable'])
   })
 
   it('does not refuse on a stale guess: a condition that fails on it is checked on the item read afresh', async () => {

@@ -15,8 +15,9 @@ const MAX_ITEMS = 5_000
  * all the time (a lease renewal is an UpdateItem every few seconds per lease) take one Redis round trip instead
  * of three. Nothing here is ever trusted as the truth:
  *
- * - a table definition is reused for TABLE_REUSE_MS (a table deleted by another replica meanwhile fails the
- *   write's script, which checks the table's id);
+ * - a table definition is reused for TABLE_REUSE_MS by reads; a write uses the last one seen however old, and
+ *   its script writes only if the stored definition is still exactly that one (a write that goes through makes
+ *   the definition as fresh as a read would);
  * - an item is only a guess for a compare-and-set: the write goes through only if the stored item is exactly
  *   the remembered one, and a condition that fails on a guess is checked again on the item read afresh.
  */
@@ -33,9 +34,12 @@ export class RecentTables {
     const key = tableKey(scope, name)
     const entry = this.tables.get(key)
     if (entry === undefined) return undefined
-    if (this.now() - entry.at < TABLE_REUSE_MS) return entry.table
-    this.tables.delete(key)
-    return undefined
+    return this.now() - entry.at < TABLE_REUSE_MS ? entry.table : undefined
+  }
+
+  /** The definition last seen, however long ago: a guess for a write, which checks it. */
+  lastSeenTable(scope: TableScope, name: string): Versioned<TableDefinition> | undefined {
+    return this.tables.get(tableKey(scope, name))?.table
   }
 
   rememberTable(scope: TableScope, name: string, table: Versioned<TableDefinition> | undefined): void {
