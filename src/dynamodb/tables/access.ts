@@ -100,8 +100,9 @@ export async function withWritableTable<T>(
   let found = recent.table(scope, name)
   let confirmed = found !== undefined
   found ??= recent.lastSeenTable(scope, name)
+  let readAgain = found === undefined
   for (let attempt = 1; ; attempt++) {
-    if (found === undefined) {
+    if (readAgain) {
       found = await readTable(deps, scope, name)
       confirmed = true
     }
@@ -116,10 +117,10 @@ export async function withWritableTable<T>(
       const table = activeOrNotFound(deps, definition)
       return await write(table.value, (key, decide) => changeItem(deps, scope, table, key, decide, isCurrent))
     } catch (error) {
-      if (error instanceof TableChangedError) {
-        // Read again, unless isCurrent just did.
-        if (found === definition) found = undefined
-      } else if (await isCurrent()) throw error
+      // A definition found changed is read again, unless isCurrent just did.
+      if (error instanceof TableChangedError) readAgain = found === definition
+      else if (await isCurrent()) throw error
+      else readAgain = false
     }
     if (attempt === MAX_TABLE_ATTEMPTS) {
       throw ServiceUnavailable('The table changed during the write; retry the request')

@@ -164,6 +164,7 @@ describe('the item path of the DynamoDB service', () => {
     store.calls.length = 0
     const missing = { TableName: TABLE, Key: { leaseKey: { S: 'no-such-lease' } } }
     expect(await errorOf('DeleteItem', missing)).toBe('ResourceNotFoundException')
+    expect(store.calls).toEqual(['getItem', 'getTable'])
     expect(await errorOf('UpdateItem', renew(0))).toBe('ResourceNotFoundException')
   })
 
