@@ -47,7 +47,11 @@ describe('KCL inspector', () => {
   async function put(table: string, id: string, item: ItemDocument): Promise<void> {
     const key = (item.leaseKey as { S: string }).S
     const ref = { scope, name: table, id }
-    expect(await tables.swapItem(ref, key, await tables.getItem(ref, key), item)).toBe('swapped')
+    const definition = await tables.getTable(scope, table)
+    if (definition === undefined) throw new Error(`no table ${table}`)
+    expect(await tables.swapItem(ref, key, await tables.getItem(ref, key), item, definition.version)).toBe(
+      'swapped',
+    )
   }
 
   beforeEach(async () => {

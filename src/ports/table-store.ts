@@ -22,17 +22,17 @@ export interface TableStore {
 
   getItem(table: TableRef, key: string): Promise<Versioned<ItemDocument> | undefined>
   /**
-   * Writes `next` (undefined: deletes the item) if the item is still `expected` (undefined: absent) and, when
-   * `tableVersion` is given, the table's definition is still that version. 'changed' when the item is not
-   * (read again and retry); 'no-table' when the table was deleted meanwhile; 'table-changed' when its definition
-   * is no longer `tableVersion` (read the table again and retry).
+   * Writes `next` (undefined: deletes the item) if the item is still `expected` (undefined: absent) and the
+   * table's definition is still `tableVersion` (its version as read). 'changed' when the item is not (read it
+   * again and retry); 'no-table' when the table was deleted meanwhile; 'table-changed' when its definition is
+   * no longer `tableVersion` (read the table again and retry).
    */
   swapItem(
     table: TableRef,
     key: string,
     expected: Versioned<ItemDocument> | undefined,
     next: ItemDocument | undefined,
-    tableVersion?: string,
+    tableVersion: string,
   ): Promise<SwapOutcome>
   /** The version `swapItem` gives the item it stores as `item`. */
   versionOf(item: ItemDocument): string

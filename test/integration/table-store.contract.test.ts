@@ -29,6 +29,12 @@ function definition(name: string): TableDefinition {
   }
 }
 
+async function versionOfTable(store: TableStore, name: string): Promise<string> {
+  const table = await store.getTable(scope, name)
+  if (table === undefined) throw new Error(`no table ${name}`)
+  return table.version
+}
+
 /** The behaviour every TableStore shares; `open` gives a fresh, empty store. */
 function describeTableStoreContract(name: string, open: () => TableStore): void {
   describe(`${name} honours the TableStore contract`, () => {
@@ -48,10 +54,11 @@ function describeTableStoreContract(name: string, open: () => TableStore): void 
       expect(await store.replaceTable(scope, read as NonNullable<typeof read>, table)).toBe(false)
 
       const ref = { scope, name: 'alpha', id: table.id }
-      await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } })
+      const replaced = await versionOfTable(store, 'alpha')
+      await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } }, replaced)
       expect(await store.deleteTable(scope, table)).toBe(true)
       expect(await store.getTable(scope, 'alpha')).toBeUndefined()
-      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } })).toBe('no-table')
+      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } }, replaced)).toBe('no-table')
     })
 
     it('writes an item only if it is still the version read', async () => {
@@ -59,15 +66,20 @@ function describeTableStoreContract(name: string, open: () => TableStore): void 
       const table = definition('items')
       await store.createTable(scope, table)
       const ref = { scope, name: 'items', id: table.id }
-      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' }, n: { N: '1' } })).toBe('swapped')
-      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } })).toBe('changed')
+      const version = await versionOfTable(store, 'items')
+      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' }, n: { N: '1' } }, version)).toBe(
+        'swapped',
+      )
+      expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } }, version)).toBe('changed')
       const read = await store.getItem(ref, 'a')
       expect(read?.value).toEqual({ k: { S: 'a' }, n: { N: '1' } })
-      expect(await store.swapItem(ref, 'a', read, { k: { S: 'a' }, n: { N: '2' } })).toBe('swapped')
-      expect(await store.swapItem(ref, 'a', read, undefined)).toBe('changed')
+      expect(await store.swapItem(ref, 'a', read, { k: { S: 'a' }, n: { N: '2' } }, version)).toBe('swapped')
+      expect(await store.swapItem(ref, 'a', read, undefined, version)).toBe('changed')
       expect((await store.tableStats(ref)).itemCount).toBe(1)
       expect(await store.items(ref)).toEqual([{ k: { S: 'a' }, n: { N: '2' } }])
-      expect(await store.swapItem(ref, 'a', await store.getItem(ref, 'a'), undefined)).toBe('swapped')
+      expect(await store.swapItem(ref, 'a', await store.getItem(ref, 'a'), undefined, version)).toBe(
+        'swapped',
+      )
       expect(await store.tableStats(ref)).toEqual({ itemCount: 0, sizeBytes: 0 })
     })
 
@@ -81,19 +93,17 @@ function describeTableStoreContract(name: string, open: () => TableStore): void 
       expect(await store.swapItem(ref, 'a', undefined, { k: { S: 'a' } }, first.version)).toBe('swapped')
 
       await store.replaceTable(scope, first, { ...table, DeletionProtectionEnabled: true })
-      const second = await store.getTable(scope, 'versioned')
+      const second = await versionOfTable(store, 'versioned')
       const item = await store.getItem(ref, 'a')
       expect(await store.swapItem(ref, 'a', item, undefined, first.version)).toBe('table-changed')
       expect(await store.getItem(ref, 'a')).toEqual(item)
-      expect(await store.swapItem(ref, 'a', item, undefined, second?.version)).toBe('swapped')
+      expect(await store.swapItem(ref, 'a', item, undefined, second)).toBe('swapped')
 
       await store.deleteTable(scope, table)
       await store.createTable(scope, definition('versioned'))
-      expect(await store.swapItem(ref, 'b', undefined, { k: { S: 'b' } }, second?.version)).toBe(
-        'table-changed',
-      )
+      expect(await store.swapItem(ref, 'b', undefined, { k: { S: 'b' } }, second)).toBe('table-changed')
       await store.deleteTable(scope, (await store.getTable(scope, 'versioned'))?.value as TableDefinition)
-      expect(await store.swapItem(ref, 'b', undefined, { k: { S: 'b' } }, second?.version)).toBe('no-table')
+      expect(await store.swapItem(ref, 'b', undefined, { k: { S: 'b' } }, second)).toBe('no-table')
     })
   })
 }

@@ -12,7 +12,6 @@ import { createRequire } from 'node:module'
 /** The part of kafkajs's connection request queue (`kafkajs/src/network/requestQueue`) the fix touches. */
 export interface RequestQueueInternals {
   pending: unknown[]
-  throttleCheckTimeoutId: NodeJS.Timeout | null
   scheduleCheckPendingRequests: (this: RequestQueueInternals) => void
 }
 

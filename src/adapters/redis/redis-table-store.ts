@@ -17,30 +17,26 @@ export interface RedisTableStoreOptions {
   keyPrefix?: string
 }
 
-// KEYS: tables hash, items hash, size counter. ARGV: table name, table id, item key, expected present (0/1),
-// expected text, next present (0/1), next text, expected table definition ('': any with that id). 1 swapped,
-// 0 changed, -1 no such table, -2 table definition changed. The item is written only if it is still what the
-// caller read, in one step, so conditions hold across replicas.
+// KEYS: tables hash, items hash, size counter. ARGV: table name, item key, expected present (0/1), expected text,
+// next present (0/1), next text, expected table definition. 1 swapped, 0 changed, -1 no such table, -2 table
+// definition changed. The item is written only if it and its table's definition are still what the caller read,
+// in one step, so conditions hold across replicas.
 const SWAP_ITEM = `
 local meta = redis.call('HGET', KEYS[1], ARGV[1])
 if not meta then return -1 end
-if ARGV[8] ~= '' then
-  if meta ~= ARGV[8] then return -2 end
-elseif not string.find(meta, '"id":"' .. ARGV[2] .. '"', 1, true) then
-  return -1
-end
-local current = redis.call('HGET', KEYS[2], ARGV[3])
-if ARGV[4] == '1' then
-  if current ~= ARGV[5] then return 0 end
+if meta ~= ARGV[7] then return -2 end
+local current = redis.call('HGET', KEYS[2], ARGV[2])
+if ARGV[3] == '1' then
+  if current ~= ARGV[4] then return 0 end
 elseif current then
   return 0
 end
 local delta = 0
-if ARGV[6] == '1' then
-  redis.call('HSET', KEYS[2], ARGV[3], ARGV[7])
-  delta = #ARGV[7]
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[2], ARGV[2], ARGV[6])
+  delta = #ARGV[6]
 else
-  redis.call('HDEL', KEYS[2], ARGV[3])
+  redis.call('HDEL', KEYS[2], ARGV[2])
 end
 if current then delta = delta - #current end
 redis.call('INCRBY', KEYS[3], delta)
@@ -155,7 +151,7 @@ export class RedisTableStore implements TableStore {
     key: string,
     expected: Versioned<ItemDocument> | undefined,
     next: ItemDocument | undefined,
-    tableVersion?: string,
+    tableVersion: string,
   ): Promise<SwapOutcome> {
     const text = next === undefined ? '' : JSON.stringify(next)
     if (next !== undefined) this.storedTexts.set(next, text)
@@ -167,13 +163,12 @@ export class RedisTableStore implements TableStore {
         this.itemsKey(table),
         this.sizeKey(table),
         table.name,
-        table.id,
         key,
         expected === undefined ? '0' : '1',
         expected?.version ?? '',
         next === undefined ? '0' : '1',
         text,
-        tableVersion ?? '',
+        tableVersion,
       ),
     )
     const outcome = SWAP_OUTCOMES.get(result as number)

@@ -70,11 +70,11 @@ function renew(counter: number): Record<string, unknown> {
 }
 
 /** The lease's place in the store, as another replica would write it. */
-async function leaseInStore(): Promise<{ ref: TableRef; key: string }> {
+async function leaseInStore(): Promise<{ ref: TableRef; key: string; tableVersion: string }> {
   const table = await store.getTable(context, TABLE)
   if (table === undefined) throw new Error('no table')
   const key = storageKeyOf(table.value, { leaseKey: { S: 'shardId-000000000000' } })
-  return { ref: { scope: context, name: TABLE, id: table.value.id }, key }
+  return { ref: { scope: context, name: TABLE, id: table.value.id }, key, tableVersion: table.version }
 }
 
 beforeEach(async () => {
@@ -178,11 +178,11 @@ describe('the item path of the DynamoDB service', () => {
   it('does not refuse on a stale guess: a condition that fails on it is checked on the item read afresh', async () => {
     await call('UpdateItem', renew(0))
     // Another replica moves the counter to 5: this process remembers 1.
-    const { ref, key } = await leaseInStore()
+    const { ref, key, tableVersion } = await leaseInStore()
     const stored = await store.getItem(ref, key)
-    expect(await store.swapItem(ref, key, stored, { ...stored?.value, leaseCounter: { N: '5' } })).toBe(
-      'swapped',
-    )
+    expect(
+      await store.swapItem(ref, key, stored, { ...stored?.value, leaseCounter: { N: '5' } }, tableVersion),
+    ).toBe('swapped')
 
     store.calls.length = 0
     const renewed = await call('UpdateItem', renew(5))
@@ -192,9 +192,9 @@ describe('the item path of the DynamoDB service', () => {
 
   it('takes a stale guess that passes the condition for nothing: the write is made on the stored item', async () => {
     await call('UpdateItem', renew(0))
-    const { ref, key } = await leaseInStore()
+    const { ref, key, tableVersion } = await leaseInStore()
     const stored = await store.getItem(ref, key)
-    await store.swapItem(ref, key, stored, { ...stored?.value, leaseCounter: { N: '7' } })
+    await store.swapItem(ref, key, stored, { ...stored?.value, leaseCounter: { N: '7' } }, tableVersion)
 
     // The remembered counter is 1, so renew(1) passes on the guess; the stored counter is 7, so it must fail.
     store.calls.length = 0

@@ -91,12 +91,12 @@ export class MemoryTableStore implements TableStore {
     key: string,
     expected: Versioned<ItemDocument> | undefined,
     next: ItemDocument | undefined,
-    tableVersion?: string,
+    tableVersion: string,
   ): Promise<SwapOutcome> {
     return this.call(() => {
       const definition = this.tables.get(tableKey(table.scope, table.name))
       if (definition === undefined) return 'no-table'
-      if (tableVersion !== undefined && definition !== tableVersion) return 'table-changed'
+      if (definition !== tableVersion) return 'table-changed'
       const items = this.itemsById.get(table.id)
       if (items === undefined) return 'no-table'
       if (items.get(key) !== expected?.version) return 'changed'
